@@ -30,6 +30,10 @@ export const annotationSupport: AnnotationSupport<VsphereQuery> = {
     if (!anno.target) {
       return undefined;
     }
-    return migrateQuery({ ...anno.target, refId: anno.target.refId || 'Anno', queryType: 'annotations' } as AnnotationsQuery);
+    return migrateQuery({
+      ...anno.target,
+      refId: anno.target.refId || 'Anno',
+      queryType: 'annotations',
+    } as AnnotationsQuery);
   },
 };

@@ -50,7 +50,8 @@ export type AnnotationEditorProps = QueryEditorProps<VsphereDataSource, VsphereQ
 /** AnnotationQueryEditor edits the query of a dashboard annotation of this data source. */
 export function AnnotationQueryEditor({ query: stored, datasource, onChange }: AnnotationEditorProps) {
   const query = useMemo(() => {
-    const base = stored?.queryType === 'annotations' ? stored : { ...DEFAULTS.annotations, refId: stored?.refId || 'Anno' };
+    const base =
+      stored?.queryType === 'annotations' ? stored : { ...DEFAULTS.annotations, refId: stored?.refId || 'Anno' };
     return migrateQuery(base as AnnotationsQuery) as AnnotationsQuery;
   }, [stored]);
   useEffect(() => {

@@ -142,7 +142,11 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     );
   };
 
-  const secretField = (key: Exclude<SecureKey, 'tlsCaCert'>, sel: { testId: string; label: string }, description: string) => (
+  const secretField = (
+    key: Exclude<SecureKey, 'tlsCaCert'>,
+    sel: { testId: string; label: string },
+    description: string
+  ) => (
     <Field label={sel.label} description={description}>
       <SecretInput
         id={sel.testId}
@@ -179,8 +183,16 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   return (
     <div className={styles.root}>
       <FieldSet label="vCenter">
-        {urlField('vcenterUrl', selectors.config.vcenterUrl, 'Base URL of the vCenter Server; the REST API lives under /api.', 'https://vcenter.example.com')}
-        <Field label={selectors.config.vcenterUser.label} description="A read-only account is enough unless VM actions are used.">
+        {urlField(
+          'vcenterUrl',
+          selectors.config.vcenterUrl,
+          'Base URL of the vCenter Server; the REST API lives under /api.',
+          'https://vcenter.example.com'
+        )}
+        <Field
+          label={selectors.config.vcenterUser.label}
+          description="A read-only account is enough unless VM actions are used."
+        >
           <Input
             id={selectors.config.vcenterUser.testId}
             data-testid={selectors.config.vcenterUser.testId}
@@ -191,11 +203,20 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
             width={60}
           />
         </Field>
-        {secretField('vcenterPassword', selectors.config.vcenterPassword, 'Stored encrypted on the Grafana server; never sent back to the browser.')}
+        {secretField(
+          'vcenterPassword',
+          selectors.config.vcenterPassword,
+          'Stored encrypted on the Grafana server; never sent back to the browser.'
+        )}
       </FieldSet>
 
       <FieldSet label="vROps (Aria Operations)">
-        {urlField('vropsUrl', selectors.config.vropsUrl, 'Base URL of vROps; the Suite API lives under /suite-api. Needed for metrics and alerts.', 'https://vrops.example.com')}
+        {urlField(
+          'vropsUrl',
+          selectors.config.vropsUrl,
+          'Base URL of vROps; the Suite API lives under /suite-api. Needed for metrics and alerts.',
+          'https://vrops.example.com'
+        )}
         <Field label={selectors.config.vropsUser.label}>
           <Input
             id={selectors.config.vropsUser.testId}
@@ -267,13 +288,32 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
       </FieldSet>
 
       <FieldSet label="Limits">
-        {secondsField('timeoutSeconds', selectors.config.timeoutSeconds, 'How long one vCenter or vROps request may take.', DEFAULT_TIMEOUT_SECONDS)}
-        {secondsField('cacheTtlSeconds', selectors.config.cacheTtlSeconds, 'How long the backend reuses inventory (names, ids, placement). 0 turns caching off.', DEFAULT_CACHE_TTL_SECONDS)}
+        {secondsField(
+          'timeoutSeconds',
+          selectors.config.timeoutSeconds,
+          'How long one vCenter or vROps request may take.',
+          DEFAULT_TIMEOUT_SECONDS
+        )}
+        {secondsField(
+          'cacheTtlSeconds',
+          selectors.config.cacheTtlSeconds,
+          'How long the backend reuses inventory (names, ids, placement). 0 turns caching off.',
+          DEFAULT_CACHE_TTL_SECONDS
+        )}
       </FieldSet>
 
       <FieldSet label="Alert relay">
-        {urlField('relayUrl', selectors.config.relayUrl, 'The PrivateCloud alert relay: audit log of VM actions and e-mail subscriptions.', 'http://alert-relay:8088')}
-        {secretField('relayToken', selectors.config.relayToken, 'The relay’s internal token (RELAY_INTERNAL_TOKEN). Stored encrypted.')}
+        {urlField(
+          'relayUrl',
+          selectors.config.relayUrl,
+          'The PrivateCloud alert relay: audit log of VM actions and e-mail subscriptions.',
+          'http://alert-relay:8088'
+        )}
+        {secretField(
+          'relayToken',
+          selectors.config.relayToken,
+          'The relay’s internal token (RELAY_INTERNAL_TOKEN). Stored encrypted.'
+        )}
       </FieldSet>
 
       <FieldSet label="VM actions: minimum Grafana role">

@@ -21,7 +21,13 @@ const ENTITIES: Array<{ label: string; value: VariableEntity }> = [
 ];
 
 /** VariableFieldsEditor is the body of the variable editor: what to list and how to filter it. */
-export function VariableFieldsEditor({ query, datasource, onChange, onRun, problems }: TypedEditorProps<VariableQuery>) {
+export function VariableFieldsEditor({
+  query,
+  datasource,
+  onChange,
+  onRun,
+  problems,
+}: TypedEditorProps<VariableQuery>) {
   const sel = selectors.variable;
   return (
     <Stack direction="column" gap={1}>

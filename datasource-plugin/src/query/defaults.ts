@@ -47,7 +47,10 @@ export function switchQueryType(query: VsphereQuery, to: QueryType): VsphereQuer
   }
   const base = { refId: query.refId, hide: query.hide, datasource: query.datasource };
   const next = { ...base, ...structuredCloneSafe(DEFAULTS[to]) } as VsphereQuery;
-  if ((query.queryType === 'metrics' || query.queryType === 'latest') && (next.queryType === 'metrics' || next.queryType === 'latest')) {
+  if (
+    (query.queryType === 'metrics' || query.queryType === 'latest') &&
+    (next.queryType === 'metrics' || next.queryType === 'latest')
+  ) {
     next.resourceKind = query.resourceKind;
     next.selection = query.selection;
     next.statKeys = query.statKeys;

@@ -10,7 +10,8 @@ import { InventoryFilter, ResourceSelection, VsphereQuery } from '../types/query
 const SEPARATOR = '\u001f';
 
 /** joinValues is the format function that keeps multi-value variables splittable. */
-const joinValues = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(SEPARATOR) : String(value ?? ''));
+const joinValues = (value: unknown): string =>
+  Array.isArray(value) ? value.map(String).join(SEPARATOR) : String(value ?? '');
 
 /** Interpolator expands template variables in every field of a query. */
 export class Interpolator {

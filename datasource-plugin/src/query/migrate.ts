@@ -11,26 +11,50 @@ import {
 import { DEFAULTS, stripUndefined } from './defaults';
 
 const QUERY_TYPES: QueryType[] = ['inventory', 'vmDetail', 'metrics', 'latest', 'alerts', 'variable', 'annotations'];
-const ENTITIES: InventoryEntity[] = ['hosts', 'clusters', 'datastores', 'networks', 'datacenters', 'folders', 'resourcePools', 'vms'];
+const ENTITIES: InventoryEntity[] = [
+  'hosts',
+  'clusters',
+  'datastores',
+  'networks',
+  'datacenters',
+  'folders',
+  'resourcePools',
+  'vms',
+];
 const RESOURCE_KINDS: ResourceKind[] = ['VirtualMachine', 'HostSystem', 'ClusterComputeResource', 'Datastore'];
 const ROLL_UPS: RollUp[] = ['AVG', 'MAX', 'MIN', 'LATEST'];
 const LEVELS: AlertLevel[] = ['INFO', 'WARNING', 'IMMEDIATE', 'CRITICAL'];
 
 /** Singular and vSphere type names that early drafts and hand-written JSON used for entities. */
 const ENTITY_ALIASES: Record<string, InventoryEntity> = {
-  vm: 'vms', virtualmachine: 'vms', virtualmachines: 'vms',
-  host: 'hosts', hostsystem: 'hosts',
-  cluster: 'clusters', clustercomputeresource: 'clusters',
-  datastore: 'datastores', network: 'networks', datacenter: 'datacenters',
-  folder: 'folders', resourcepool: 'resourcePools', resourcepools: 'resourcePools',
+  vm: 'vms',
+  virtualmachine: 'vms',
+  virtualmachines: 'vms',
+  host: 'hosts',
+  hostsystem: 'hosts',
+  cluster: 'clusters',
+  clustercomputeresource: 'clusters',
+  datastore: 'datastores',
+  network: 'networks',
+  datacenter: 'datacenters',
+  folder: 'folders',
+  resourcepool: 'resourcePools',
+  resourcepools: 'resourcePools',
 };
 
 /** Short names for resource kinds, as people type them in hand-written JSON. */
 const KIND_ALIASES: Record<string, ResourceKind> = {
-  vm: 'VirtualMachine', vms: 'VirtualMachine', virtualmachine: 'VirtualMachine',
-  host: 'HostSystem', hosts: 'HostSystem', hostsystem: 'HostSystem',
-  cluster: 'ClusterComputeResource', clusters: 'ClusterComputeResource', clustercomputeresource: 'ClusterComputeResource',
-  datastore: 'Datastore', datastores: 'Datastore',
+  vm: 'VirtualMachine',
+  vms: 'VirtualMachine',
+  virtualmachine: 'VirtualMachine',
+  host: 'HostSystem',
+  hosts: 'HostSystem',
+  hostsystem: 'HostSystem',
+  cluster: 'ClusterComputeResource',
+  clusters: 'ClusterComputeResource',
+  clustercomputeresource: 'ClusterComputeResource',
+  datastore: 'Datastore',
+  datastores: 'Datastore',
 };
 
 type Loose = Record<string, unknown>;
@@ -142,7 +166,10 @@ function migrateFilter(f: unknown): InventoryFilter {
 /** toList accepts an array or a comma-separated string and returns trimmed, non-empty strings. */
 export function toList(v: unknown): string[] {
   const parts = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [];
-  return parts.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '');
+  return parts
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], aliases: Record<string, T>, fallback: T): T {

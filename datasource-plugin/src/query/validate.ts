@@ -74,7 +74,12 @@ export function validateQuery(q: VsphereQuery, ctx: ValidationContext = {}): Que
     case 'latest':
       checkSelection(q.selection, problems, ctx, true);
       checkStatKeys(q.statKeys, q.resourceKind, problems, ctx);
-      if (q.queryType === 'metrics' && q.interval !== 'auto' && !INTERVAL.test(q.interval) && !hasVariable(q.interval)) {
+      if (
+        q.queryType === 'metrics' &&
+        q.interval !== 'auto' &&
+        !INTERVAL.test(q.interval) &&
+        !hasVariable(q.interval)
+      ) {
         problems.interval = 'Use auto or a duration such as 5m, 1h or 1d.';
       }
       break;

@@ -17,14 +17,7 @@ export const PANEL_QUERY_TYPES: ReadonlyArray<{ value: QueryType; label: string;
 
 /** InventoryEntity is what an inventory query lists. */
 export type InventoryEntity =
-  | 'hosts'
-  | 'clusters'
-  | 'datastores'
-  | 'networks'
-  | 'datacenters'
-  | 'folders'
-  | 'resourcePools'
-  | 'vms';
+  'hosts' | 'clusters' | 'datastores' | 'networks' | 'datacenters' | 'folders' | 'resourcePools' | 'vms';
 
 /** VariableEntity is what a variable query lists: inventory entities without folders and resource pools. */
 export type VariableEntity = Exclude<InventoryEntity, 'folders' | 'resourcePools'>;
@@ -124,13 +117,7 @@ export interface AnnotationsQuery extends DataQuery {
 
 /** VsphereQuery is every query this data source stores and sends, discriminated by queryType. */
 export type VsphereQuery =
-  | InventoryQuery
-  | VmDetailQuery
-  | MetricsQuery
-  | LatestQuery
-  | AlertsQuery
-  | VariableQuery
-  | AnnotationsQuery;
+  InventoryQuery | VmDetailQuery | MetricsQuery | LatestQuery | AlertsQuery | VariableQuery | AnnotationsQuery;
 
 /** QueryOfType picks the member of VsphereQuery with the given queryType. */
 export type QueryOfType<T extends QueryType> = Extract<VsphereQuery, { queryType: T }>;

@@ -34,7 +34,10 @@ export function AlertsEditor({ query, datasource, onChange, onRun, problems }: T
           value={limited}
           onChange={(e) => {
             const { selection: _drop, ...rest } = query;
-            onChange(e.currentTarget.checked ? { ...rest, selection: { mode: 'ids', ids: [] } } : rest, !e.currentTarget.checked);
+            onChange(
+              e.currentTarget.checked ? { ...rest, selection: { mode: 'ids', ids: [] } } : rest,
+              !e.currentTarget.checked
+            );
           }}
         />
       </Field>

@@ -34,7 +34,15 @@ interface Props {
 }
 
 /** SelectionField chooses the resources of a query: picked, all under a parent, or by regex. */
-export function SelectionField({ datasource, kind, selection, problems, onChange, onRun, resolveDefaultParent }: Props) {
+export function SelectionField({
+  datasource,
+  kind,
+  selection,
+  problems,
+  onChange,
+  onRun,
+  resolveDefaultParent,
+}: Props) {
   // The first-cluster lookup is async: by the time it answers, read the newest selection and callback.
   const latest = useRef(selection);
   const latestOnChange = useRef(onChange);

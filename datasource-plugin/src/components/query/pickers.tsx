@@ -6,8 +6,9 @@ import { InventoryEntity, InventoryItem } from '../../types/query';
 
 /** describe is the one-line hint shown under a picker option: where the object lives. */
 function describe(item: InventoryItem): string | undefined {
-  const parts = [item.hostName, item.clusterName, item.powerState, item.type]
-    .filter((x): x is string => typeof x === 'string' && x !== '');
+  const parts = [item.hostName, item.clusterName, item.powerState, item.type].filter(
+    (x): x is string => typeof x === 'string' && x !== ''
+  );
   return parts.length ? `${item.id} · ${parts.join(' · ')}` : item.id;
 }
 
