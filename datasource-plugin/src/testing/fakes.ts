@@ -59,6 +59,8 @@ export class FakeTemplateSrv implements TemplateSrv {
 /** settings returns instance settings of a provisioned data source as Grafana hands them over. */
 export function settings(): DataSourceInstanceSettings<VsphereOptions> {
   return {
+    // Grafana still sends the numeric id; the type marks it deprecated.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: 1,
     uid: 'vsphere',
     type: 'privatecloud-vsphere-datasource',
