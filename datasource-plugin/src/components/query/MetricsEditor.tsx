@@ -96,7 +96,7 @@ export function MetricsEditor(props: TypedEditorProps<MetricsQuery | LatestQuery
               data-testid={sel.interval.testId}
               value={query.interval}
               placeholder="auto"
-              onChange={(e) => onChange({ ...query, interval: e.currentTarget.value.trim() || 'auto' }, false)}
+              onChange={(e) => onChange({ ...query, interval: e.currentTarget.value.trim() }, false)}
               onBlur={onRun}
               width={16}
             />
