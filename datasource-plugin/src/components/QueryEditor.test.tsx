@@ -44,8 +44,9 @@ beforeAll(() => {
     configurable: true,
     value: () => ({ width: 400, height: 400, top: 0, left: 0, bottom: 400, right: 400, x: 0, y: 0, toJSON: () => ({}) }),
   });
-  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 400 });
-  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 400 });
+  // The list virtualiser sizes its window from clientWidth / clientHeight.
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 400 });
 });
 
 beforeEach(() => {
@@ -193,11 +194,11 @@ describe('QueryEditor', () => {
     const { last, onRunQuery, user } = setup({ refId: 'A', queryType: 'vmDetail', vms: [] });
     await user.click(screen.getByTestId(selectors.query.vms.testId));
     await user.keyboard('web-02');
-    const option = await screen.findByText('web-02');
-    const searches = backend.calls.filter((c) => c.url === 'inventory/vms').map((c) => c.params);
-    expect(searches).toContainEqual({ search: 'web-02', pageSize: 50, sort: 'name', order: 'asc' });
-    expect(searches.every((p) => p?.pageSize === 50)).toBe(true);
-    await user.click(option);
+    const searches = () => backend.calls.filter((c) => c.url === 'inventory/vms').map((c) => c.params);
+    await waitFor(() => expect(searches()).toContainEqual({ search: 'web-02', pageSize: 50, sort: 'name', order: 'asc' }));
+    expect(searches().every((p) => p?.pageSize === 50)).toBe(true);
+    // The backend's match, described by where it runs (the typed text is offered too, as a name).
+    await user.click(await screen.findByText('vm-1002 · esx-02 · Alpha · POWERED_OFF'));
     expect(last()).toEqual({ refId: 'A', queryType: 'vmDetail', vms: ['vm-1002'] });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
