@@ -17,8 +17,10 @@ export function toVariableQuery(stored: unknown, refId = 'variable'): VariableQu
     return q as VariableQuery;
   }
   if (stored && typeof stored === 'object') {
-    const q = migrateQuery({ refId, ...(stored as object), queryType: 'variable' } as VariableQuery);
-    return q as VariableQuery;
+    const obj = stored as Partial<VariableQuery>;
+    // Pass the stored object itself when it is complete, so an unchanged query keeps its identity.
+    const input = obj.queryType === 'variable' && obj.refId ? obj : { refId, ...obj, queryType: 'variable' };
+    return migrateQuery(input as VariableQuery) as VariableQuery;
   }
   return { refId, ...DEFAULTS.variable };
 }

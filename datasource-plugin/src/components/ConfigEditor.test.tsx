@@ -21,6 +21,7 @@ function options(over: Partial<Options> = {}): Options {
     access: 'proxy',
     url: '',
     user: '',
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- still part of the settings type
     database: '',
     basicAuth: false,
     basicAuthUser: '',

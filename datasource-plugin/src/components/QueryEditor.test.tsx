@@ -42,7 +42,17 @@ beforeAll(() => {
   // Combobox lists are virtualised and measure their box; jsdom lays nothing out.
   Object.defineProperty(Element.prototype, 'getBoundingClientRect', {
     configurable: true,
-    value: () => ({ width: 400, height: 400, top: 0, left: 0, bottom: 400, right: 400, x: 0, y: 0, toJSON: () => ({}) }),
+    value: () => ({
+      width: 400,
+      height: 400,
+      top: 0,
+      left: 0,
+      bottom: 400,
+      right: 400,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    }),
   });
   // The list virtualiser sizes its window from clientWidth / clientHeight.
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
@@ -123,10 +133,21 @@ describe('QueryEditor', () => {
   });
 
   it('migrates an old saved query once when it opens', async () => {
-    const { changes } = setup({ refId: 'B', queryType: 'metrics', resources: { ids: 'vm-1001' }, statKey: 'mem|usage_average', rollUp: 'max' });
+    const { changes } = setup({
+      refId: 'B',
+      queryType: 'metrics',
+      resources: { ids: 'vm-1001' },
+      statKey: 'mem|usage_average',
+      rollUp: 'max',
+    });
     await waitFor(() => expect(changes.length).toBeGreaterThan(0));
     expect(changes[0]).toEqual(
-      metrics({ refId: 'B', statKeys: ['mem|usage_average'], rollUp: 'MAX', selection: { mode: 'ids', ids: ['vm-1001'] } })
+      metrics({
+        refId: 'B',
+        statKeys: ['mem|usage_average'],
+        rollUp: 'MAX',
+        selection: { mode: 'ids', ids: ['vm-1001'] },
+      })
     );
   });
 
@@ -144,7 +165,9 @@ describe('QueryEditor', () => {
 
   it('keeps resources and stat keys when going from metrics to latest', async () => {
     const { last, user } = setup(metrics({ statKeys: ['mem|usage_average'] }));
-    await user.click(within(screen.getByTestId(selectors.query.queryType.testId)).getByRole('radio', { name: 'Latest' }));
+    await user.click(
+      within(screen.getByTestId(selectors.query.queryType.testId)).getByRole('radio', { name: 'Latest' })
+    );
     expect(last()).toEqual({
       refId: 'A',
       queryType: 'latest',
@@ -195,7 +218,9 @@ describe('QueryEditor', () => {
     await user.click(screen.getByTestId(selectors.query.vms.testId));
     await user.keyboard('web-02');
     const searches = () => backend.calls.filter((c) => c.url === 'inventory/vms').map((c) => c.params);
-    await waitFor(() => expect(searches()).toContainEqual({ search: 'web-02', pageSize: 50, sort: 'name', order: 'asc' }));
+    await waitFor(() =>
+      expect(searches()).toContainEqual({ search: 'web-02', pageSize: 50, sort: 'name', order: 'asc' })
+    );
     expect(searches().every((p) => p?.pageSize === 50)).toBe(true);
     // The backend's match, described by where it runs (the typed text is offered too, as a name).
     await user.click(await screen.findByText('vm-1002 · esx-02 · Alpha · POWERED_OFF'));
@@ -233,7 +258,9 @@ describe('QueryEditor', () => {
     const { last, user } = setup(metrics());
     await user.click(screen.getByRole('radio', { name: 'Hosts' }));
     expect(last()).toEqual(metrics({ resourceKind: 'HostSystem', selection: { mode: 'ids', ids: [] } }));
-    expect(screen.getByTestId(selectors.query.problem('selection.ids').testId)).toHaveTextContent('Pick at least one resource.');
+    expect(screen.getByTestId(selectors.query.problem('selection.ids').testId)).toHaveTextContent(
+      'Pick at least one resource.'
+    );
   });
 
   it('edits inventory filters, including the power state of VMs', async () => {
@@ -241,12 +268,16 @@ describe('QueryEditor', () => {
     await user.click(screen.getByRole('radio', { name: 'On' }));
     expect(last()).toEqual({ refId: 'A', queryType: 'inventory', entity: 'vms', filter: { powerState: 'POWERED_ON' } });
     await user.type(screen.getByTestId(selectors.query.filterNameRegex.testId), '[[');
-    expect(screen.getByTestId(selectors.query.problem('filter.nameRegex').testId)).toHaveTextContent(/does not compile/);
+    expect(screen.getByTestId(selectors.query.problem('filter.nameRegex').testId)).toHaveTextContent(
+      /does not compile/
+    );
   });
 
   it('says so for an unknown query type and keeps it until a type is picked', async () => {
     const { changes } = setup({ refId: 'A', queryType: 'capacityForecast' });
-    expect(screen.getByTestId(selectors.query.problem('queryType').testId)).toHaveTextContent('Unknown query type "capacityForecast"');
+    expect(screen.getByTestId(selectors.query.problem('queryType').testId)).toHaveTextContent(
+      'Unknown query type "capacityForecast"'
+    );
     expect(changes).toEqual([]);
   });
 
@@ -256,7 +287,12 @@ describe('QueryEditor', () => {
     expect(last()).toEqual({ refId: 'A', queryType: 'alerts', minLevel: 'CRITICAL' });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
     await user.click(screen.getByLabelText('Only some VMs'));
-    expect(last()).toEqual({ refId: 'A', queryType: 'alerts', minLevel: 'CRITICAL', selection: { mode: 'ids', ids: [] } });
+    expect(last()).toEqual({
+      refId: 'A',
+      queryType: 'alerts',
+      minLevel: 'CRITICAL',
+      selection: { mode: 'ids', ids: [] },
+    });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 });
