@@ -8,6 +8,9 @@ const swc = Object.values(base.transform)[0];
 module.exports = {
   // Jest configuration provided by Grafana scaffolding
   ...base,
+  // Grafana UI components render slowly in jsdom on a shared 2-core machine; this is a ceiling
+  // against hangs, not a performance assertion.
+  testTimeout: 30000,
   transform: {
     ...base.transform,
     // d3-color 3.1.1 (pulled in by @grafana/data) ships only an .mjs file, which the scaffold's
