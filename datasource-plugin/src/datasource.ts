@@ -124,9 +124,4 @@ export class VsphereDataSource extends DataSourceWithBackend<VsphereQuery, Vsphe
       description: 'Template variable',
     }));
   }
-
-  /** interpolate expands template variables in one string, e.g. to preview a regex. */
-  interpolate(text: string, format?: string): string {
-    return this.templateSrv.replace(text, undefined, format);
-  }
 }

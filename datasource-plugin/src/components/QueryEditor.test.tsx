@@ -203,6 +203,15 @@ describe('QueryEditor', () => {
     expect(onRunQuery).not.toHaveBeenCalled();
   });
 
+  it('says next to the stat key picker when the catalogue cannot be loaded', async () => {
+    backend = fakeBackendSrv({ ...ROUTES, statkeys: () => new Error('vROps did not answer within 30s') });
+    setBackendSrv({ fetch: backend.fetch } as unknown as BackendSrv);
+    setup(metrics());
+    expect(await screen.findByTestId(selectors.query.problem('statKeys').testId)).toHaveTextContent(
+      'Could not load stat keys: vROps did not answer within 30s'
+    );
+  });
+
   it('offers stat keys with their unit and description', async () => {
     const { last, onRunQuery, user } = setup(metrics());
     await waitFor(() => expect(screen.getByTestId(selectors.query.statKeys.testId)).toBeInTheDocument());
