@@ -5,6 +5,7 @@ import { lastValueFrom, of } from 'rxjs';
 import { annotationSupport } from './annotations';
 import { newDataSource } from './testing/fakes';
 import { AnnotationsQuery, VariableQuery, VsphereQuery } from './types/query';
+import { VsphereVariableSupport } from './variables';
 
 /** Captures the body of Grafana's /api/ds/query call and answers with an empty frame per query. */
 function captureQueries() {
@@ -43,7 +44,9 @@ describe('variable support', () => {
       entity: 'hosts',
       filter: { cluster: '$cluster' },
     };
-    const rsp: DataQueryResponse = await lastValueFrom(ds.variables!.query!(request([q]) as never));
+    const rsp: DataQueryResponse = await lastValueFrom(
+      (ds.variables as VsphereVariableSupport).query(request([q]) as never)
+    );
     expect(rsp.errors ?? []).toEqual([]);
     expect(posted[0].url).toMatch(/^\/api\/ds\/query/);
     expect(posted[0].data.queries).toHaveLength(1);
@@ -58,7 +61,9 @@ describe('variable support', () => {
   it('runs a variable that an old dashboard stored as a bare string', async () => {
     const posted = captureQueries();
     const ds = newDataSource();
-    await lastValueFrom(ds.variables!.query!(request(['datastores' as unknown as VariableQuery]) as never));
+    await lastValueFrom(
+      (ds.variables as VsphereVariableSupport).query(request(['datastores' as unknown as VariableQuery]) as never)
+    );
     expect(posted[0].data.queries[0]).toMatchObject({ queryType: 'variable', entity: 'datastores', filter: {} });
   });
 });
