@@ -54,7 +54,8 @@ const ACTIONS: Array<{ action: VmAction; label: string }> = [
  */
 export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   const styles = useStyles2(getStyles);
-  const { jsonData } = options;
+  // A data source created through the API may come without jsonData.
+  const jsonData: VsphereOptions = options.jsonData ?? {};
   const secureJsonFields = options.secureJsonFields ?? {};
   const secureJsonData = options.secureJsonData ?? {};
 
