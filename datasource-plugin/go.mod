@@ -2,7 +2,10 @@ module github.com/privatecloud/vsphere
 
 go 1.26.5
 
-require github.com/grafana/grafana-plugin-sdk-go v0.298.0
+require (
+	github.com/grafana/grafana-plugin-sdk-go v0.298.0
+	golang.org/x/sync v0.25.0
+)
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
