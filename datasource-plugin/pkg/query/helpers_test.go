@@ -30,7 +30,7 @@ type fixture struct {
 	deps *Deps
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	vc, err := replay.Load("testdata/vcenter.json")
 	if err != nil {

@@ -123,6 +123,9 @@ func HTTPStatus(err error) int {
 }
 
 func compileRegex(expr string) (*regexp.Regexp, error) {
+	if len(expr) > 500 {
+		return nil, fmt.Errorf("%w: the name regex is longer than 500 characters", models.ErrInvalidInput)
+	}
 	re, err := regexp.Compile(expr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the name regex %q is not valid: %v", models.ErrInvalidInput, expr, err)

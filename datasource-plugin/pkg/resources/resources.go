@@ -584,6 +584,9 @@ func (a *API) getMySubscription(w http.ResponseWriter, r *http.Request) {
 }
 
 func readBody(r *http.Request, v any) error {
+	if r.Body == nil { // httpadapter leaves Body nil when Grafana sends none
+		return invalid("the request needs a JSON body")
+	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
 		return invalid("the request body could not be read")
@@ -598,6 +601,10 @@ func readBody(r *http.Request, v any) error {
 
 func (a *API) putSubscriptionFor(w http.ResponseWriter, r *http.Request, login, email, name string) {
 	var sub map[string]any
+	if r.Body == nil {
+		writeError(w, http.StatusBadRequest, "bad_request", "the body must be a subscription JSON object")
+		return
+	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil || json.Unmarshal(raw, &sub) != nil || sub == nil {
 		writeError(w, http.StatusBadRequest, "bad_request", "the body must be a subscription JSON object")
