@@ -293,3 +293,11 @@ func (p *Plugin) Call(ctx context.Context, inst *Instance, user *backend.User, m
 	}
 	return status, out, nil
 }
+
+// Pid is the plugin process id (for RSS measurements).
+func (p *Plugin) Pid() int {
+	if rc := p.client.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}
