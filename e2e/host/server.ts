@@ -106,6 +106,10 @@ function sendFile(res: ServerResponse, root: string, rel: string): boolean {
   return true;
 }
 
+const PLACEHOLDER_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
+const INTER_WEIGHTS: Record<string, number> = { Light: 300, Regular: 400, Medium: 500, SemiBold: 600, Bold: 700 };
+
 /** Grafana's view of a data source (GET /api/datasources/uid/:uid): no secret values. */
 function dsView(ds: HostDataSource, version: number) {
   return {
@@ -132,6 +136,7 @@ function dsView(ds: HostDataSource, version: number) {
 export async function startHost(opts: HostOptions): Promise<Host> {
   const bundleDir = await buildHostBundle();
   const uiPublic = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public');
+  const interDir = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
   const systemjsDir = path.join(path.dirname(require.resolve('systemjs/package.json')), 'dist');
   const datasources = opts.datasources.map((d) => ({ ...d, jsonData: { ...d.jsonData }, secureJsonData: { ...d.secureJsonData } }));
   const versions = new Map<string, number>(datasources.map((d) => [d.uid, 1]));
@@ -213,7 +218,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 <html lang="en"><head><meta charset="utf-8"><title>PrivateCloud e2e host</title>
 <link rel="stylesheet" href="/public/host/host.css">
 <script>window.grafanaBootData = ${json(boot)}; window.__hostData = ${json(hostData)}; window.__grafana_public_path__ = '/public/';</script>
-</head><body><div id="reactRoot"></div><script src="/public/host/host.js"></script></body></html>`;
+</head><body><div id="reactRoot"></div><script src="/public/host/host.js"></script>
+<script src="/public/systemjs/system.js"></script><script src="/public/systemjs/extras/amd.js"></script>
+<script>window.__hostStart();</script></body></html>`;
   };
 
   const server = http.createServer(async (req, res) => {
@@ -246,8 +253,20 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         if (sendFile(res, uiPublic, m[1])) {
           return;
         }
+        if (/^img\/icons\/.+\.svg$/.test(m[1])) {
+          // Grafana ships a few icons (e.g. spinner) outside @grafana/ui's package: draw a neutral ring.
+          res.writeHead(200, { 'Content-Type': MIME['.svg'] });
+          return res.end(PLACEHOLDER_ICON);
+        }
         res.writeHead(404);
         return res.end('not found');
+      }
+      if ((m = p.match(/^\/public\/fonts\/inter\/Inter-(\w+)\.woff2$/))) {
+        // Grafana serves Inter from public/fonts; the host uses the same font from @fontsource/inter.
+        const weight = INTER_WEIGHTS[m[1]];
+        if (weight && sendFile(res, interDir, `inter-latin-${weight}-normal.woff2`)) {
+          return;
+        }
       }
       if ((m = p.match(/^\/public\/systemjs\/(.+)$/))) {
         if (sendFile(res, systemjsDir, m[1])) {

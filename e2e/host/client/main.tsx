@@ -1,8 +1,6 @@
 // The host page: configures @grafana/runtime, loads plugin bundles through SystemJS and renders
 // the pages a Grafana user would see for them (data source settings, a query editor with a
 // panel, variable editors, the app plugin under /a/<id>/).
-import 'systemjs/dist/system.js';
-import 'systemjs/dist/extras/amd.js';
 import { css } from '@emotion/css';
 import {
   AppPlugin,
@@ -39,6 +37,7 @@ declare global {
     __hostData: HostData;
     /** Set when the page has rendered its plugin; tests wait for it. */
     __hostReady?: boolean;
+    __hostStart?: () => void;
   }
 }
 
@@ -48,7 +47,6 @@ interface HostData {
 }
 
 const hostData = window.__hostData;
-registerExternals(window.System);
 
 /** Imports a plugin's module.js the way Grafana does: SystemJS, from /public/plugins/<id>/. */
 async function importPlugin(id: string): Promise<any> {
@@ -72,10 +70,6 @@ async function loadDataSource(s: DataSourceInstanceSettings): Promise<DataSource
   return instance;
 }
 
-initServices(
-  hostData.datasources.map((d) => ({ ...d, meta: hostData.plugins[d.type] })),
-  loadDataSource
-);
 
 function Page({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -314,6 +308,10 @@ function VariablesPage({ uid }: { uid: string }) {
               datasource={ds}
               query={defs[name]}
               onChange={(q: any) => {
+                // Editors may normalise the stored query on mount: only a real change refreshes.
+                if (JSON.stringify(q) === JSON.stringify(defs[name])) {
+                  return;
+                }
                 const next = { ...defs, [name]: q };
                 setDefs(next);
                 refresh(name, q);
@@ -397,16 +395,25 @@ function HostApp() {
   return page;
 }
 
-const theme = config.theme2;
-document.body.classList.add(theme.isDark ? 'theme-dark' : 'theme-light');
-createRoot(document.getElementById('reactRoot')!).render(
-  <ThemeContext.Provider value={theme}>
-    <GlobalStyles />
-    <HistoryRouter history={locationService.getHistory() as any}>
-      <HostApp />
-    </HistoryRouter>
-  </ThemeContext.Provider>
-);
+// SystemJS is loaded after this bundle: its AMD `define` would otherwise make UMD packages
+// such as lodash register themselves with it instead of returning their exports.
+window.__hostStart = () => {
+  registerExternals(window.System);
+  initServices(
+    hostData.datasources.map((d) => ({ ...d, meta: hostData.plugins[d.type] })),
+    loadDataSource
+  );
+  const theme = config.theme2;
+  document.body.classList.add(theme.isDark ? 'theme-dark' : 'theme-light');
+  createRoot(document.getElementById('reactRoot')!).render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <HistoryRouter history={locationService.getHistory() as any}>
+        <HostApp />
+      </HistoryRouter>
+    </ThemeContext.Provider>
+  );
+};
 
 // Unused import guards keep the types honest without bundling twice.
 void PluginType;
