@@ -351,6 +351,10 @@ admin_password = ${env('GRAFANA_ADMIN_PASSWORD', 'admin')}
 [plugins]
 allow_loading_unsigned_plugins = privatecloud-vsphere-datasource,privatecloud-vsphere-app
 
+[feature_toggles]
+# The "Host not connected" alert rule uses a SQL expression (a toggle until Grafana 13.3).
+enable = sqlExpressions
+
 [analytics]
 reporting_enabled = false
 check_for_updates = false
