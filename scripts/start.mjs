@@ -112,6 +112,9 @@ function startChild(name, cmd, argv, childEnv, { onStdoutLine } = {}) {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', onStdoutLine ? 'pipe' : fd, fd],
+    // Own process group: Ctrl-C in the terminal reaches only this script, which then stops the
+    // parts in order (Grafana first, the simulator last) instead of all of them racing.
+    detached: true,
   });
   const entry = { name, child, logFile, exited: null };
   entry.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -403,6 +406,12 @@ async function shutdown(code) {
 }
 
 process.on('SIGINT', () => void shutdown(0));
+// Last resort if this script dies with children still running (e.g. an uncaught error).
+process.on('exit', () => {
+  for (const { child } of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+});
 process.on('SIGTERM', () => void shutdown(0));
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +484,9 @@ async function main() {
     log('  - use Docker instead: `docker compose up --build`.');
     log('npm start then builds both plugins, points Grafana at their dist/ folders and at provisioning/.');
   }
-  log(`privatecloud-stack ready ${JSON.stringify(urls)}`);
+  // One machine-readable line for scripts and tests.
+  const pids = Object.fromEntries(children.map((c) => [c.name, c.child.pid]));
+  log(`privatecloud-stack ready ${JSON.stringify({ ...urls, pids })}`);
 }
 
 main().catch((e) => {
