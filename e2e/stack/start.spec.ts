@@ -186,7 +186,8 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
     );
     expect(alertMail.text + alertMail.html).toContain('web-042');
     // The page lists it too.
-    expect(await (await fetch(ready.mailUi)).text()).toContain(alertMail.subject.replace(/&/g, '&amp;').slice(0, 20));
+    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(await (await fetch(ready.mailUi)).text()).toContain(`<a href="/messages/${alertMail.id}">${html(alertMail.subject)}</a>`);
 
     // Ctrl-C: SIGINT to the whole process group, as a terminal sends it.
     process.kill(-child.pid!, 'SIGINT');
