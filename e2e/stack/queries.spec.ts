@@ -28,7 +28,7 @@ function envFor(sim: Simulator): Record<string, string> {
 
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const rows = (f: Frame) => f.fields[0]?.values.length ?? 0;
-const numericFields = (f: Frame) => f.fields.filter((x) => x.values.some(isNum) && x.type !== 'time' && x.name !== 'time');
+const numericFields = (f: Frame) => f.fields.filter((x) => x.type === 'number' && x.values.some(isNum));
 const timeField = (f: Frame) => f.fields.find((x) => x.type === 'time');
 
 /** Replaces $name / ${name} with the chosen values (longest names first). */
