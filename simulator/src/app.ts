@@ -47,7 +47,9 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     const family = apiFamilyOf(req.url);
     if (err instanceof VapiError || err instanceof OpsError) return reply.code(err.status).send(err.body());
     if (err.validation) {
-      const detail = `${err.validationContext ?? 'request'}${err.validation[0]?.instancePath ?? ''} ${err.validation[0]?.message ?? 'is invalid'}`;
+      const v = err.validation[0];
+      const allowed = (v?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+      const detail = `${err.validationContext ?? 'request'}${v?.instancePath ?? ''} ${v?.message ?? 'is invalid'}${allowed ? ` (${allowed.join(', ')})` : ''}`;
       if (family === 'vcenter') {
         return reply.code(400).send(vapiError('INVALID_ARGUMENT', 'com.vmware.vapi.rest.invalid_argument', `Invalid argument: ${detail}.`, [detail]).body());
       }

@@ -1,3 +1,4 @@
+import { StringEnum } from '../routes/schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SimState } from '../state';
 import { ScenarioError, runDrs, runHaFailure } from './scenarios';
@@ -11,7 +12,7 @@ const Faults = Type.Object(
       Type.Union([
         Type.Null(),
         Type.Object({
-          api: Type.Union([Type.Literal('vcenter'), Type.Literal('vrops'), Type.Literal('all')]),
+          api: StringEnum(['vcenter', 'vrops', 'all'] as const),
           seconds: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }),
         }),
       ]),

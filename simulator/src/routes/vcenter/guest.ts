@@ -1,3 +1,4 @@
+import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
 import type { Vm } from '../../inventory/model';
@@ -93,7 +94,7 @@ export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     {
       schema: {
         params: VmParams,
-        querystring: Type.Object({ action: Type.Union([Type.Literal('shutdown'), Type.Literal('reboot'), Type.Literal('standby')]) }),
+        querystring: Type.Object({ action: StringEnum(['shutdown', 'reboot', 'standby'] as const) }),
       },
     },
     async (req, reply) => {

@@ -1,10 +1,11 @@
+import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import type { Host, Vm } from '../../inventory/model';
 import type { SimState } from '../../state';
 import { vapiError } from './errors';
 
 const Ids = Type.Optional(Type.Array(Type.String()));
-const lits = <T extends string>(vals: readonly T[]) => Type.Union(vals.map((v) => Type.Literal(v)));
+const lits = StringEnum;
 const Enum = <T extends string>(vals: readonly T[]) => Type.Optional(Type.Array(lits(vals)));
 
 /** List caps of the real `/api` list calls: over the cap the call fails, it never truncates. */

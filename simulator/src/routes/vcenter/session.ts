@@ -30,7 +30,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
       const decoded = Buffer.from(m[1], 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       if (i < 0 || !credentialsMatch(state, decoded.slice(0, i), decoded.slice(i + 1))) throw unauthenticated();
-      return reply.code(201).send(state.createSession(displayUser(decoded.slice(0, i))));
+      // The body is a JSON string ("…"), so serialise explicitly: Fastify sends raw strings as text.
+      return reply.code(201).type('application/json').send(JSON.stringify(state.createSession(displayUser(decoded.slice(0, i)))));
     },
   );
 

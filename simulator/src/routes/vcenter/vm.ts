@@ -1,3 +1,4 @@
+import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
 import type { Host, Vm } from '../../inventory/model';
@@ -62,7 +63,7 @@ const CreateSpec = Type.Object({
   disks: Type.Optional(
     Type.Array(
       Type.Object({
-        type: Type.Optional(Type.Union([Type.Literal('SCSI'), Type.Literal('SATA'), Type.Literal('IDE'), Type.Literal('NVME')])),
+        type: Type.Optional(StringEnum(['SCSI', 'SATA', 'IDE', 'NVME'] as const)),
         new_vmdk: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), capacity: Type.Optional(Type.Integer({ minimum: 1 })) })),
       }),
       { maxItems: 16 },
@@ -71,10 +72,10 @@ const CreateSpec = Type.Object({
   nics: Type.Optional(
     Type.Array(
       Type.Object({
-        type: Type.Optional(Type.Union([Type.Literal('VMXNET3'), Type.Literal('E1000E'), Type.Literal('E1000')])),
+        type: Type.Optional(StringEnum(['VMXNET3', 'E1000E', 'E1000'] as const)),
         start_connected: Type.Optional(Type.Boolean()),
         backing: Type.Object({
-          type: Type.Union([Type.Literal('STANDARD_PORTGROUP'), Type.Literal('DISTRIBUTED_PORTGROUP'), Type.Literal('OPAQUE_NETWORK')]),
+          type: StringEnum(['STANDARD_PORTGROUP', 'DISTRIBUTED_PORTGROUP', 'OPAQUE_NETWORK'] as const),
           network: Type.String(),
         }),
       }),
@@ -189,7 +190,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (a
     {
       schema: {
         params: VmParams,
-        querystring: Type.Object({ action: Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('suspend'), Type.Literal('reset')]) }),
+        querystring: Type.Object({ action: StringEnum(['start', 'stop', 'suspend', 'reset'] as const) }),
       },
     },
     async (req, reply) => {
@@ -345,7 +346,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (a
       nic.type = spec.nics[0].type === 'VMXNET3' || spec.nics[0].type === undefined ? 'VMXNET3' : 'E1000E';
       nic.startConnected = spec.nics[0].start_connected ?? true;
     }
-    return reply.code(201).send(id);
+    return reply.code(201).type('application/json').send(JSON.stringify(id));
   });
 };
 

@@ -1,3 +1,4 @@
+import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { hashString, uuidFor } from '../../inventory/prng';
 import { SAMPLE_MS, type MetricResource } from '../../metrics/series';
@@ -140,8 +141,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
           'resource-query': Type.Optional(ResourceQueryBody),
           resourceId: Type.Optional(Type.Array(Type.String())),
           activeOnly: Type.Optional(Type.Boolean()),
-          alertCriticality: Type.Optional(Type.Array(Type.Union(LEVELS.map((l) => Type.Literal(l))))),
-          compositeOperator: Type.Optional(Type.Union([Type.Literal('AND'), Type.Literal('OR')])),
+          alertCriticality: Type.Optional(Type.Array(StringEnum(LEVELS))),
+          compositeOperator: Type.Optional(StringEnum(['AND', 'OR'] as const)),
           alertId: Type.Optional(Type.Array(Type.String())),
         }),
       },

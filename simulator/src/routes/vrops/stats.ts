@@ -1,3 +1,4 @@
+import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { SAMPLE_MS, type MetricResource, type Sample } from '../../metrics/series';
 import { statKeysFor } from '../../metrics/statkeys';
@@ -19,7 +20,7 @@ const UNIT_MS: Record<(typeof INTERVALS)[number], number> = {
 /** Refuse requests that would compute more than this many raw samples (protects the process). */
 const MAX_SAMPLES_PER_CALL = 20_000_000;
 
-const lits = <T extends string>(vals: readonly T[]) => Type.Union(vals.map((v) => Type.Literal(v)));
+const lits = StringEnum;
 const Strs = Type.Optional(Type.Array(Type.String()));
 
 /** StatQueryFields are the `stat-query` fields shared by the GET params and POST bodies. */
