@@ -16,6 +16,8 @@ export function buildServer(config: Config) {
     // Webhook bodies carry their own (larger) limit; everything else stays small.
     bodyLimit: 256 * 1024,
     trustProxy: false,
+    // Unknown fields in internal bodies are an error to report, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
