@@ -22,6 +22,7 @@ export class SmtpSink {
   onHold: (() => void) | null = null;
   port = 0;
   private server: SMTPServer | null = null;
+  private closed = new Set<string>();
   private waiters: { n: number; resolve: () => void }[] = [];
 
   async start(port = this.port): Promise<void> {
@@ -30,6 +31,9 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       closeTimeout: 200,
       logger: false,
+      onClose: (session) => {
+        this.closed.add(session.id);
+      },
       onRcptTo: (addr, _s, cb) => {
         if (this.mode === 'reject') return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
         if (this.mode === 'tempfail') return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
@@ -41,9 +45,8 @@ export class SmtpSink {
         stream.on('end', () => {
           const finish = async () => {
             // The client went away before our 250: like a real MTA, the message is not accepted.
-            const sock = (session as unknown as { _socket?: { destroyed: boolean } })._socket;
             const parsed = await simpleParser(Buffer.concat(chunks), { keepCidLinks: true });
-            if (sock?.destroyed) return cb(new Error('client gone'));
+            if (this.closed.has(session.id)) return cb(new Error('client gone'));
             this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), parsed });
             cb();
             this.notify();
