@@ -34,7 +34,7 @@ async function outboxCounts(url: string): Promise<Record<string, number>> {
     return Object.fromEntries(r.rows.map((x) => [x.state, x.n]));
   }
   const db = new Database(url.replace(/^sqlite:/, ''), { readonly: true });
-  const rows = db.prepare('select state, count(*) as n from outbox group by state').all() as { state: string; n: number }[];
+  const rows = db.prepare('select state, count(*) as n from outbox group by state').all() as Array<{ state: string; n: number }>;
   db.close();
   return Object.fromEntries(rows.map((x) => [x.state, x.n]));
 }
@@ -73,7 +73,7 @@ describe.each([
       };
     });
     const vms = Array.from({ length: 6 }, (_, i) => `crash-${i}`);
-    for (const vm of vms) await post(first, payload([alert({ vm, severity: 'critical' })]));
+    for (const vm of vms) {await post(first, payload([alert({ vm, severity: 'critical' })]));}
     await killed;
     await new Promise((r) => first.proc.once('exit', r));
     await new Promise((r) => setTimeout(r, 1600));

@@ -40,7 +40,7 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayChild> {
 
 /** stopChild ends a child with a signal and waits for it. */
 export function stopChild(c: RelayChild, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve(c.proc.exitCode);
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) {return Promise.resolve(c.proc.exitCode);}
   return new Promise((resolve) => {
     c.proc.removeAllListeners('exit');
     c.proc.once('exit', (code) => resolve(code));
