@@ -15,14 +15,15 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  timeout: 90_000,
-  expect: { timeout: 15_000 },
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   outputDir: './test-results',
   reporter: process.env.PW_REPORTERS ? [['list'], ['json']] : [['list']],
   use: {
     launchOptions: chromiumLaunch,
     viewport: { width: 1280, height: 800 },
     trace: 'off',
+    actionTimeout: 10_000,
     screenshot: 'only-on-failure',
   },
 });

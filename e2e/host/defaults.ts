@@ -40,6 +40,6 @@ export function defaultHostOptions(o: { simUrl: string; relayUrl?: string; relay
           : {},
       },
     ],
-    appSettings: { [APP_ID]: { datasourceUids: [DS_UID], dsUid: DS_UID } },
+    appSettings: { [APP_ID]: { datasources: [DS_UID] } },
   };
 }

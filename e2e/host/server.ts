@@ -211,7 +211,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     };
     const hostData = {
       datasources: datasources.map((d) => ({ ...dsView(d, versions.get(d.uid)!), meta: metas.get(d.type) })),
-      plugins: Object.fromEntries(metas),
+      // Grafana's plugin meta carries the plugin's settings (jsonData), which apps read.
+      plugins: Object.fromEntries([...metas].map(([id, m]) => [id, { ...m, jsonData: appSettings.get(id) ?? {}, enabled: true }])),
     };
     const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
     return `<!doctype html>
@@ -265,6 +266,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         // Grafana serves Inter from public/fonts; the host uses the same font from @fontsource/inter.
         const weight = INTER_WEIGHTS[m[1]];
         if (weight && sendFile(res, interDir, `inter-latin-${weight}-normal.woff2`)) {
+          return;
+        }
+      }
+      if (/^\/public\/fonts\/.+\.woff2$/.test(p)) {
+        // Other Grafana fonts (Roboto Mono for code) are not packaged here: Inter stands in.
+        if (sendFile(res, interDir, 'inter-latin-400-normal.woff2')) {
           return;
         }
       }

@@ -1,5 +1,6 @@
 // The VM list at 10,000 VMs: its own simulator and host. Search and paging happen on the server:
 // the browser never receives more than one page, and every search or page turn is one request.
+import { selectors as sel } from '../../app-plugin/src/selectors';
 import { defaultHostOptions, DS_UID } from '../host/defaults';
 import { Host, startHost } from '../host/server';
 import { expect, test } from './fixtures';
@@ -38,21 +39,21 @@ test('VM list at 10,000 VMs: server-side search and paging', async ({ page, page
   await expect.poll(() => listCalls.length).toBeGreaterThan(0);
   expect(listCalls[0].total).toBe(10_000);
   // The total is shown, not 10,000 rows.
-  await expect(page.getByText(/10[,.\s ]?000/).first()).toBeVisible();
+  await expect(page.getByTestId(sel.vmList.total)).toContainText(/10[,.\s\u00a0\u202f]?000/);
   expect(await page.getByRole('row').count()).toBeLessThan(200);
 
   // Search: one request with the term, the match shown.
   const all = await (await page.request.get(`${base}/api/datasources/uid/${DS_UID}/resources/inventory/vms?page=137&pageSize=50&sort=name&order=asc`)).json();
   const wanted = all.items[7];
   const before = listCalls.length;
-  await page.getByRole('textbox').or(page.getByPlaceholder(/search/i)).first().fill(wanted.name);
-  await expect(page.getByText(wanted.name, { exact: true }).first()).toBeVisible();
+  await page.getByTestId(sel.vmList.search).fill(wanted.name);
+  await expect(page.getByTestId(sel.vmList.row(wanted.id))).toBeVisible();
   const searches = listCalls.slice(before).filter((c) => c.url.searchParams.get('search'));
   expect(searches.length).toBeGreaterThan(0);
   expect(searches[searches.length - 1].url.searchParams.get('search')).toBe(wanted.name);
 
   // Paging: clear the search, go to the next page: page=2 is asked for, rows change.
-  await page.getByRole('textbox').or(page.getByPlaceholder(/search/i)).first().fill('');
+  await page.getByTestId(sel.vmList.search).fill('');
   await expect.poll(() => listCalls[listCalls.length - 1].url.searchParams.get('search') ?? '').toBe('');
   const first = await page.getByRole('row').nth(1).innerText();
   await page.getByRole('button', { name: /next|›|»|2/i }).first().click();

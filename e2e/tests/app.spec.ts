@@ -2,6 +2,7 @@
 // VM action through the data source's resource API to the real backend and the simulator. The
 // page structure is found by roles and visible text; effects are checked through the API.
 import type { Page } from '@playwright/test';
+import { selectors as sel } from '../../app-plugin/src/selectors';
 import { DS_UID } from '../host/defaults';
 import { need } from './env';
 import { expect, test } from './fixtures';
@@ -15,9 +16,10 @@ async function getJSON(page: Page, url: string) {
   return r.json();
 }
 
-/** Opens an app page by its navigation link, as a user would. */
-async function goTo(page: Page, name: RegExp) {
-  await page.getByRole('link', { name }).first().click();
+/** Picks the first option of a @grafana/ui Combobox inside the element with this test id. */
+async function pickFirst(page: Page, testId: string) {
+  await page.getByTestId(testId).getByRole('combobox').click();
+  await page.getByRole('option').first().click();
 }
 
 // The simulator starts fresh for every run, so a fixed name is unique; later tests find the VM
@@ -45,12 +47,14 @@ test('overview shows clusters, hosts, datastores and VM counts from the backend'
 
 test('hosts page lists the hosts and opens one', async ({ page, open, hostUrl, shoot }) => {
   need('simUrl');
-  await open(`${APP}/`);
-  await goTo(page, /^hosts$/i);
-  await expect(page).toHaveURL(new RegExp(`${APP}/hosts`));
+  await open(`${APP}/hosts`);
+  await expect(page.getByTestId(sel.hosts.container)).toBeVisible();
   const hosts = await getJSON(page, api(hostUrl, 'inventory/hosts?pageSize=10&sort=name&order=asc'));
-  await expect(page.getByText(hosts.items[0].name, { exact: true }).first()).toBeVisible();
+  await expect(page.getByTestId(sel.hosts.row(hosts.items[0].id))).toContainText(hosts.items[0].name);
   await shoot('app-hosts');
+  await page.getByTestId(sel.hosts.row(hosts.items[0].id)).getByRole('link').first().click();
+  await expect(page.getByTestId(sel.hostDetail.container)).toBeVisible();
+  await shoot('app-host-detail');
 });
 
 test('VM detail shows the static information and CPU/memory charts', async ({ page, open, hostUrl, shoot }) => {
@@ -59,8 +63,9 @@ test('VM detail shows the static information and CPU/memory charts', async ({ pa
   const vm = await getJSON(page, api(hostUrl, `vms/${vms.items[0].id}`));
   const charts = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"metrics"'));
   await open(`${APP}/vms/${vm.id}`);
-  await expect(page.getByText(vm.name, { exact: true }).first()).toBeVisible();
-  await expect(page.getByText(vm.hostName, { exact: true }).first()).toBeVisible();
+  const info = page.getByTestId(sel.vmDetail.info);
+  await expect(info).toContainText(vm.hostName);
+  await expect(page.getByTestId(sel.vmDetail.container)).toContainText(vm.name);
   if (vm.disks.length) {
     await expect(page.getByText(vm.disks[0].vmdkFile).first()).toBeVisible();
   }
@@ -68,37 +73,31 @@ test('VM detail shows the static information and CPU/memory charts', async ({ pa
     await expect(page.getByText(vm.nics[0].networkName).first()).toBeVisible();
   }
   const res = await charts;
-  expect(res.status()).toBe(200);
   const body = await res.json();
+  expect(res.status(), JSON.stringify(body).slice(0, 600)).toBe(200);
   const frames = Object.values<any>(body.results).flatMap((r) => r.frames);
   expect(frames.length).toBeGreaterThan(0);
-  await expect(page.locator('canvas').first()).toBeVisible();
+  await expect(page.getByTestId(sel.vmDetail.charts).locator('canvas').first()).toBeVisible();
   await shoot(`app-vm-detail`);
 });
 
 test('create a VM: the form sends it to vCenter and the new VM appears', async ({ page, open, hostUrl, shoot }) => {
   need('simUrl');
   await open(`${APP}/vms`);
-  await page.getByRole('link', { name: /create|new vm/i }).or(page.getByRole('button', { name: /create|new vm/i })).first().click();
-  await page.getByLabel(/^(vm )?name/i).first().fill(createdName);
-  const placement = await getJSON(page, api(hostUrl, 'options/placement'));
-  // Pick the first choice in every select-like field the form has not filled by itself.
-  for (const label of [/guest os/i, /folder/i, /cluster/i, /datastore/i, /network/i]) {
-    const field = page.getByLabel(label).first();
-    if ((await field.count()) && (await field.inputValue().catch(() => 'x')) === '') {
-      await field.click();
-      await page.getByRole('option').first().click();
-    }
+  await page.getByTestId(sel.vmList.create).click();
+  await expect(page.getByTestId(sel.createVm.form)).toBeVisible();
+  await page.getByTestId(sel.createVm.name).fill(createdName);
+  for (const id of [sel.createVm.guestOs, sel.createVm.network, sel.createVm.folder, sel.createVm.compute, sel.createVm.datastore]) {
+    await pickFirst(page, id);
   }
-  expect(placement.datastores.length).toBeGreaterThan(0);
   const created = page.waitForResponse((r) => /\/resources\/vms$/.test(r.url()) && r.request().method() === 'POST');
-  await page.getByRole('button', { name: /^create/i }).last().click();
+  await page.getByTestId(sel.createVm.submit).click();
   const res = await created;
   expect(res.status()).toBe(201);
   const createdId = (await res.json()).id;
   // It lands on the new VM's page, and the inventory has it.
   await expect(page).toHaveURL(new RegExp(`${APP}/vms/${createdId}`));
-  await expect(page.getByText(createdName).first()).toBeVisible();
+  await expect(page.getByTestId(sel.vmDetail.container)).toContainText(createdName);
   const found = await getJSON(page, api(hostUrl, `inventory/vms?search=${createdName}`));
   expect(found.items.map((v: any) => v.id)).toEqual([createdId]);
   await shoot('app-vm-created');
@@ -118,11 +117,13 @@ test('edit CPU and memory shows the hot-add rules before submitting', async ({ p
   }
   expect(target, 'a powered-on VM with a hot-add restriction in the simulator').toBeTruthy();
   await open(`${APP}/vms/${target.vm.id}`);
-  await page.getByRole('button', { name: /edit|hardware|cpu.*memory/i }).first().click();
+  await page.getByTestId(sel.vmDetail.edit).click();
+  const modal = page.getByTestId(sel.editHardware.modal);
   const reason = target.limits.reasons.cpu ?? target.limits.reasons.memory;
-  await expect(page.getByText(reason).first()).toBeVisible();
+  await expect(modal).toContainText(reason);
   await shoot('app-vm-edit', async () => {
-    await page.getByRole('button', { name: /edit|hardware|cpu.*memory/i }).first().click();
+    await page.getByTestId(sel.vmDetail.edit).click();
+    await expect(page.getByTestId(sel.editHardware.modal)).toBeVisible();
   });
 });
 
@@ -131,11 +132,12 @@ test('power off: confirmed, sent, and the state changes', async ({ page, open, h
   const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=desc'));
   const vm = vms.items[0];
   await open(`${APP}/vms/${vm.id}`);
-  await page.getByRole('button', { name: /power off|stop/i }).first().click();
+  await page.getByTestId(sel.power.action('stop')).click();
   const sent = page.waitForResponse((r) => r.url().includes(`/resources/vms/${vm.id}/power`));
-  await page.getByRole('dialog').getByRole('button', { name: /power off|stop|confirm/i }).last().click();
+  await page.getByRole('dialog').getByRole('button').last().click();
   expect((await sent).status()).toBe(200);
-  await expect(page.getByText(/powered off/i).first()).toBeVisible();
+  await expect(page.getByTestId(sel.power.badge).first()).toContainText(/off/i);
+  await expect(page.getByTestId('data-testid Alert success').first()).toBeVisible();
   expect((await getJSON(page, api(hostUrl, `vms/${vm.id}`))).powerState).toBe('POWERED_OFF');
 });
 
@@ -147,12 +149,11 @@ test('delete asks for the exact VM name and removes it', async ({ page, open, ho
     await page.request.post(api(hostUrl, `vms/${createdId}/power`), { data: { action: 'stop' } });
   }
   await open(`${APP}/vms/${createdId}`);
-  await page.getByRole('button', { name: /delete/i }).first().click();
-  const dialog = page.getByRole('dialog');
-  const confirm = dialog.getByRole('button', { name: /delete/i }).last();
-  await dialog.getByRole('textbox').first().fill(createdName + 'x');
+  await page.getByTestId(sel.vmDetail.delete).click();
+  const confirm = page.getByTestId(sel.deleteVm.submit);
+  await page.getByTestId(sel.deleteVm.confirm).fill(createdName + 'x');
   await expect(confirm).toBeDisabled();
-  await dialog.getByRole('textbox').first().fill(createdName);
+  await page.getByTestId(sel.deleteVm.confirm).fill(createdName);
   const sent = page.waitForResponse((r) => r.url().endsWith(`/resources/vms/${createdId}`) && r.request().method() === 'DELETE');
   await confirm.click();
   expect((await sent).status()).toBe(204);
@@ -166,13 +167,9 @@ test('as a Viewer the actions are disabled and a crafted request is refused with
   const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=asc'));
   const vm = vms.items[0];
   await open(`${APP}/vms/${vm.id}`);
-  await expect(page.getByText(vm.name, { exact: true }).first()).toBeVisible();
-  for (const name of [/power off|stop/i, /delete/i, /edit/i]) {
-    const buttons = page.getByRole('button', { name });
-    const n = await buttons.count();
-    for (let i = 0; i < n; i++) {
-      await expect(buttons.nth(i)).toBeDisabled();
-    }
+  await expect(page.getByTestId(sel.vmDetail.container)).toContainText(vm.name);
+  for (const id of [sel.power.action('stop'), sel.vmDetail.delete, sel.vmDetail.edit]) {
+    await expect(page.getByTestId(id)).toBeDisabled();
   }
   await shoot('app-vm-detail-viewer');
   // The backend decides, not the page: a hand-made request is refused and the VM stays on.
@@ -190,10 +187,10 @@ test('the audit page shows every operation with its user and outcome', async ({ 
   const audit = await getJSON(page, api(hostUrl, 'audit?pageSize=100'));
   const actions = audit.items.map((e: any) => `${e.user.login}:${e.action}:${e.outcome}`);
   expect(actions).toEqual(expect.arrayContaining(['admin:create:success', 'admin:power:success', 'admin:delete:success', 'viewer:power:refused']));
-  await open(`${APP}/`);
-  await goTo(page, /audit/i);
-  await expect(page.getByText(createdName).first()).toBeVisible();
-  await expect(page.getByText('viewer').first()).toBeVisible();
-  await expect(page.getByText(/refused/i).first()).toBeVisible();
+  await open(`${APP}/audit`);
+  const table = page.getByTestId(sel.audit.table);
+  await expect(table).toContainText(createdName);
+  await expect(table).toContainText('viewer');
+  await expect(table).toContainText(/refused/i);
   await shoot('app-audit');
 });

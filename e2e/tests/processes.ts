@@ -40,6 +40,12 @@ export async function startSimulator(args: string[] = []): Promise<Child> {
   const child = spawn(process.execPath, [cli, '--port', '0', '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`e2e: the simulator exited unexpectedly (code ${code}, signal ${signal}): ${stderr.slice(-1500)}`);
+    }
+  });
+  let stopping = false;
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const t = setTimeout(() => reject(new Error(`simulator did not start within 60s: ${stderr}`)), 60_000);
@@ -57,7 +63,13 @@ export async function startSimulator(args: string[] = []): Promise<Child> {
     });
   });
   child.stdout!.resume();
-  return { url, stop: () => stopChild(child) };
+  return {
+    url,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -152,7 +164,8 @@ export async function startRelay(o: { smtpPort: number; internalToken: string; w
       DATABASE_URL: `sqlite://${path.join(dir, 'relay.db')}`,
       RELAY_WEBHOOK_SECRET: o.webhookSecret,
       RELAY_INTERNAL_TOKEN: o.internalToken,
-      RELAY_PUBLIC_URL: url,
+      PUBLIC_URL: url,
+      RELAY_UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
       GRAFANA_URL: o.grafanaUrl,
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(o.smtpPort),

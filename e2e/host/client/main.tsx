@@ -25,7 +25,7 @@ import { config, getAppEvents, locationService, PluginPage } from '@grafana/runt
 import { Alert, Button, GlobalStyles, Table, TimeSeries, LegendDisplayMode } from '@grafana/ui';
 import React, { useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { unstable_HistoryRouter as HistoryRouter, useLocation } from 'react-router-dom';
+import { Route, Router, Routes, useLocation } from 'react-router-dom';
 import { lastValueFrom } from 'rxjs';
 
 import { registerExternals } from './externals';
@@ -122,7 +122,7 @@ function DataSourceSettingsPage({ uid }: { uid: string }) {
       <Editor options={options} onOptionsChange={setOptions} />
       <div className={css({ marginTop: 16 })}>
         {result && (
-          <div data-testid="data-testid Alert">
+          <div>
             <Alert severity={result.status} title={result.message} data-testid={`data-testid Alert ${result.status}`}>
               {result.details?.message}
             </Alert>
@@ -427,6 +427,21 @@ function AppRoot({ id }: { id: string }) {
   );
 }
 
+/**
+ * A router over Grafana's locationService history (history v4, whose listeners get the location
+ * itself rather than react-router v6's {action, location}).
+ */
+function HostRouter({ children }: { children: React.ReactNode }) {
+  const history: any = locationService.getHistory();
+  const [loc, setLoc] = useState(history.location);
+  useEffect(() => history.listen((a: any) => setLoc(a?.location ?? a)), [history]);
+  return (
+    <Router location={loc} navigator={history}>
+      {children}
+    </Router>
+  );
+}
+
 function HostApp() {
   const path = useLocation().pathname;
   useEffect(() => {
@@ -441,7 +456,12 @@ function HostApp() {
   } else if ((m = path.match(/^\/variables\/([^/]+)/))) {
     page = <VariablesPage uid={m[1]} />;
   } else if ((m = path.match(/^\/a\/([^/]+)/))) {
-    page = <AppRoot id={m[1]} />;
+    // Grafana mounts an app under a splat route, so the app's own <Routes> are relative to /a/<id>/.
+    page = (
+      <Routes>
+        <Route path={`/a/${m[1]}/*`} element={<AppRoot id={m[1]} />} />
+      </Routes>
+    );
   } else if ((m = path.match(/^\/plugins\/([^/]+)/))) {
     page = <AppConfigPage id={m[1]} />;
   } else {
@@ -468,9 +488,9 @@ window.__hostStart = () => {
   createRoot(document.getElementById('reactRoot')!).render(
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      <HistoryRouter history={locationService.getHistory() as any}>
+      <HostRouter>
         <HostApp />
-      </HistoryRouter>
+      </HostRouter>
     </ThemeContext.Provider>
   );
 };
