@@ -13,6 +13,10 @@ import path from 'node:path';
 const grafanaCjs: Plugin = {
   name: 'grafana-cjs',
   setup(b) {
+    // Grafana core's own setter for PluginPage (not in the package's public exports).
+    b.onResolve({ filter: /^grafana-runtime-internal:PluginPage$/ }, () => ({
+      path: path.join(path.dirname(require.resolve('@grafana/runtime/package.json')), 'dist', 'cjs', 'components', 'PluginPage.cjs'),
+    }));
     b.onResolve({ filter: /^@grafana\/(data|ui|runtime|schema|i18n|e2e-selectors)(\/unstable)?$/ }, (args) => ({
       path: require.resolve(args.path, { paths: [args.resolveDir || __dirname] }),
     }));

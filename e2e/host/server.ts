@@ -132,6 +132,24 @@ function dsView(ds: HostDataSource, version: number) {
   };
 }
 
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, M: 2592e6, y: 31536e6 };
+
+/** Reads /api/ds/query's from/to as Grafana does: epoch ms, or relative such as `now-6h`. */
+export function parseGrafanaTime(v: unknown, now: number): number {
+  if (typeof v === 'number') {
+    return v;
+  }
+  const s = String(v ?? '').trim();
+  if (/^\d+$/.test(s)) {
+    return Number(s);
+  }
+  const m = /^now(?:([+-])(\d+)([smhdwMy]))?$/.exec(s);
+  if (m) {
+    return m[1] ? now + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNIT_MS[m[3]] : now;
+  }
+  return Date.parse(s);
+}
+
 /** Starts the host. */
 export async function startHost(opts: HostOptions): Promise<Host> {
   const bundleDir = await buildHostBundle();
@@ -308,8 +326,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     }
     if (p === '/api/ds/query' && req.method === 'POST') {
       const body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
-      const from = Number(body.from);
-      const to = Number(body.to);
+      const now = Date.now();
+      const from = parseGrafanaTime(body.from, now);
+      const to = parseGrafanaTime(body.to, now);
+      if (!Number.isFinite(from) || !Number.isFinite(to)) {
+        return sendJSON(res, 400, { message: 'invalid time range: from and to must be epoch ms or now-relative' });
+      }
       const results: Record<string, any> = {};
       let anyError = false;
       const byUid = new Map<string, any[]>();

@@ -28,6 +28,8 @@ import { createRoot } from 'react-dom/client';
 import { Route, Router, Routes, useLocation } from 'react-router-dom';
 import { lastValueFrom } from 'rxjs';
 
+// @ts-expect-error resolved by host/build.ts to @grafana/runtime's own PluginPage module
+import { setPluginPage } from 'grafana-runtime-internal:PluginPage';
 import { registerExternals } from './externals';
 import { initServices, templateSrv, HostVariable } from './services';
 
@@ -353,6 +355,20 @@ function VariablesPage({ uid }: { uid: string }) {
   );
 }
 
+/** A simple stand-in for Grafana's page chrome: title, subtitle, actions, then the page. */
+function HostPluginPage(props: { pageNav?: { text?: string }; subTitle?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <div>
+      <div className={css({ display: 'flex', alignItems: 'center', gap: 16, marginBottom: 16 })}>
+        {props.pageNav?.text && <h1 className={css({ margin: 0 })}>{props.pageNav.text}</h1>}
+        <div className={css({ flex: 1 })}>{props.subTitle}</div>
+        {props.actions}
+      </div>
+      {props.children}
+    </div>
+  );
+}
+
 /** Grafana's notification area: alerts published on the app event bus (AppEvents.alert*). */
 function Notifications() {
   const [items, setItems] = useState<Array<{ id: number; severity: 'success' | 'error' | 'warning' | 'info'; title: string; text?: string }>>([]);
@@ -479,6 +495,7 @@ function HostApp() {
 // such as lodash register themselves with it instead of returning their exports.
 window.__hostStart = () => {
   registerExternals(window.System);
+  setPluginPage(HostPluginPage as any);
   initServices(
     hostData.datasources.map((d) => ({ ...d, meta: hostData.plugins[d.type] })),
     loadDataSource
