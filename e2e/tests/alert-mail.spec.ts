@@ -184,8 +184,15 @@ test("the provisioned CPU rule's query fires for the simulator's hot VM", async 
       return { labels: v.labels ?? {}, mean: nums.reduce((a, b) => a + b, 0) / nums.length };
     });
     expect(series.length).toBeGreaterThan(0);
-    const hot: string[] = (await (await fetch(`${simUrl}/__sim/hot`)).json()).hot;
-    expect(hot.length).toBeGreaterThan(0);
+    const hotIds: string[] = (await (await fetch(`${simUrl}/__sim/hot`)).json()).hot;
+    expect(hotIds.length).toBeGreaterThan(0);
+    // Series carry VM names; the simulator lists ids: look the names up through the backend.
+    const hostUrl = need('hostUrl');
+    const hot: string[] = [];
+    for (const id of hotIds) {
+      const r = await fetch(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/vms/${id}`);
+      hot.push(id, (await r.json()).name);
+    }
     const fired = series.filter((s) => s.mean > threshold);
     const hotSeries = fired.find((s) => hot.includes(s.labels.vm) || hot.includes(s.labels.vmId ?? ''));
     const hotNames = hot.join(', ');

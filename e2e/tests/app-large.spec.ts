@@ -56,7 +56,7 @@ test('VM list at 10,000 VMs: server-side search and paging', async ({ page, page
   await page.getByTestId(sel.vmList.search).fill('');
   await expect.poll(() => listCalls[listCalls.length - 1].url.searchParams.get('search') ?? '').toBe('');
   const first = await page.getByRole('row').nth(1).innerText();
-  await page.getByRole('button', { name: /next|›|»|2/i }).first().click();
+  await page.getByRole('button', { name: '2', exact: true }).first().click();
   await expect.poll(() => listCalls[listCalls.length - 1].url.searchParams.get('page')).toBe('2');
   await expect(page.getByRole('row').nth(1)).not.toHaveText(first);
   for (const c of listCalls) {

@@ -22,7 +22,7 @@ test('config editor: fill in, save & test shows the health result; secrets stay 
 
   // A wrong vCenter password: the health check fails and says which side and why.
   await page.getByTestId('data-testid Data source settings page Save and Test button').click();
-  const failed = page.getByTestId('data-testid Alert error');
+  const failed = page.getByTestId('data-testid Alert error').first();
   await expect(failed).toBeVisible();
   await expect(failed).toContainText(/vCenter/i);
   await expect(failed).not.toContainText('wrong-password');
@@ -40,7 +40,7 @@ test('config editor: fill in, save & test shows the health result; secrets stay 
   });
   await page.getByTestId(c.vcenterPassword.testId).fill('VMware1!');
   await page.getByTestId('data-testid Data source settings page Save and Test button').click();
-  const ok = page.getByTestId('data-testid Alert success');
+  const ok = page.getByTestId('data-testid Alert success').first();
   await expect(ok).toBeVisible();
   await expect(page.locator('body')).not.toContainText('VMware1!');
   await shoot('datasource-config');
@@ -55,7 +55,7 @@ test('query editor: an inventory query renders a table of hosts', async ({ page,
   const entity = page.getByTestId(q.entity.testId);
   await entity.click();
   await page.getByRole('option', { name: 'Hosts', exact: true }).click();
-  const answer = page.waitForResponse((r) => r.url().includes('/api/ds/query'));
+  const answer = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"entity":"hosts"'));
   await page.getByTestId('host-run-query').click();
   const res = await answer;
   expect(res.status()).toBe(200);

@@ -9,6 +9,8 @@ import { secret, startRelay, startSimulator, startSmtpCatcher } from './processe
 
 /** The uid of a second, empty data source that the config editor test fills in. */
 export const NEW_DS_UID = 'privatecloud-vsphere-new';
+/** The uid of a data source that stays empty (health check of missing settings). */
+export const EMPTY_DS_UID = 'privatecloud-vsphere-empty';
 
 export default async function globalSetup(_config: FullConfig) {
   const env: E2EEnv & { mailApi?: string } = { relayInternalToken: secret(), relayWebhookSecret: secret(), problems: {} };
@@ -42,7 +44,9 @@ export default async function globalSetup(_config: FullConfig) {
     const opts = defaultHostOptions({ simUrl: env.simUrl ?? 'http://127.0.0.1:9' });
     const host = await startHost({
       ...opts,
-      datasources: [...opts.datasources, { uid: NEW_DS_UID, name: 'vSphere (new)', type: DS_TYPE, jsonData: {}, secureJsonData: {} }],
+      datasources: [...opts.datasources, { uid: NEW_DS_UID, name: 'vSphere (new)', type: DS_TYPE, jsonData: {}, secureJsonData: {} },
+        { uid: EMPTY_DS_UID, name: 'vSphere (empty)', type: DS_TYPE, jsonData: {}, secureJsonData: {} },
+      ],
       logSink: process.env.E2E_DEBUG ? (l) => console.error(l) : undefined,
     });
     env.hostUrl = host.url;

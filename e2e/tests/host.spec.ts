@@ -1,7 +1,7 @@
 // The host itself: plugin bundles load through SystemJS with Grafana's shared modules and the
 // backend binary answers over the plugin protocol. These need neither the simulator nor the relay.
 import { expect, test } from './fixtures';
-import { NEW_DS_UID } from './global-setup';
+import { EMPTY_DS_UID, NEW_DS_UID } from './global-setup';
 
 test('the data source bundle loads through SystemJS and its settings page renders without errors', async ({ page, open }) => {
   const loaded = page.waitForResponse((r) => r.url().endsWith('/public/plugins/privatecloud-vsphere-datasource/module.js'));
@@ -19,7 +19,7 @@ test('the data source bundle loads through SystemJS and its settings page render
 });
 
 test('health of an empty data source: the real backend says what is missing', async ({ page, hostUrl }) => {
-  const res = await page.request.get(`${hostUrl}/api/datasources/uid/${NEW_DS_UID}/health`);
+  const res = await page.request.get(`${hostUrl}/api/datasources/uid/${EMPTY_DS_UID}/health`);
   const body = await res.json();
   expect(res.status()).toBe(400);
   expect(body.status).toBe('ERROR');
