@@ -28,6 +28,16 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Real vCenter and vROps accept `Content-Type: application/json` with an empty body (power
+  // actions, token release); Fastify's default parser would refuse it, so empty means "no body".
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return jsonParser(req, text, done);
+  });
+
   // Count every call a client makes (faulted ones too), keyed by method and route pattern.
   app.addHook('onRequest', async (req, reply) => {
     const family = apiFamilyOf(req.url);

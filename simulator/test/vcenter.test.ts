@@ -172,6 +172,14 @@ describe('bad input never crashes', () => {
     expect(JSON.stringify(b)).not.toMatch(/at .+\.js:\d+/);
   });
 
+  it('accepts Content-Type: application/json with an empty body, as vCenter does', async () => {
+    const off = [...sim.state.inventory.vms.values()].find((v) => v.powerState === 'POWERED_OFF')!;
+    const r = await sim.vc(`/vcenter/vm/${off.id}/power?action=reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect((await json(r)).error_type).toBe('NOT_ALLOWED_IN_CURRENT_STATE');
+    const login = await fetch(`${sim.url}/api/session`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' } });
+    expect(login.status).toBe(201);
+  });
+
   it('answers schema violations in bodies and unknown actions with INVALID_ARGUMENT', async () => {
     await expectVapiError(await sim.vc('/vcenter/vm', post({ guest_OS: 'UBUNTU_64' })), 400, 'INVALID_ARGUMENT');
     await expectVapiError(await sim.vc('/vcenter/vm/vm-1001/power?action=explode', { method: 'POST' }), 400, 'INVALID_ARGUMENT');
