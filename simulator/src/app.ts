@@ -38,6 +38,13 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     return jsonParser(req, text, done);
   });
 
+  // A POST/PUT/PATCH without a body means "no options": validate it as an empty object.
+  app.addHook('preValidation', async (req) => {
+    if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && (req.body === undefined || req.body === null)) {
+      req.body = {};
+    }
+  });
+
   // Count every call a client makes (faulted ones too), keyed by method and route pattern.
   app.addHook('onRequest', async (req, reply) => {
     const family = apiFamilyOf(req.url);

@@ -25,9 +25,10 @@ export function runDrs(inv: Inventory, opts: { cluster?: string; moves?: number 
       if (hosts.length < 2) break;
       const from = hosts[0];
       const to = hosts[hosts.length - 1];
+      // After the first move (DRS also moves VMs for CPU/memory balance), only move while it evens the count.
+      if (i > 0 && inv.vmsByHost.get(from.id)!.size - inv.vmsByHost.get(to.id)!.size < 2) break;
       const vm = inv.vmsOnHost(from.id).find((v) => v.powerState === 'POWERED_ON');
       if (!vm) break;
-      // Even clusters still see a move, as DRS also moves VMs for CPU/memory balance.
       inv.moveVm(vm, to.id, 'drs', now);
     }
   }

@@ -255,8 +255,9 @@ export class Inventory {
       if (ds.cluster) ds.capacity = Math.max(4, Math.ceil(((ds.vmUsed + ds.otherUsed) * 1.6) / TiB)) * TiB;
     }
     // A little vMotion history so host-change annotations have something to show from the start.
+    let n = 0;
     for (const vm of this.vms.values()) {
-      if (vm.metricSeed % 17 !== 0) continue;
+      if (n++ % 9 !== 4) continue;
       const peers = this.connectedHostsOf(vm.cluster).filter((h) => h.id !== vm.host);
       if (peers.length === 0) continue;
       const from = peers[vm.metricSeed % peers.length];
