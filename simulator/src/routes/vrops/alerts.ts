@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { hashString, uuidFor } from '../../inventory/prng';
 import { SAMPLE_MS, type MetricResource } from '../../metrics/series';
 import type { SimState } from '../../state';
-import { PagingQuery, pageOf } from './paging';
+import { LinksSchema, PageInfoSchema, PagingQuery, pageOf } from './paging';
 import { ResourceQueryBody, filterResources } from './resources';
 import { allResources } from './views';
 
@@ -114,6 +114,27 @@ export function activeAlerts(state: SimState, resources: MetricResource[], now =
   return out;
 }
 
+const AlertSchema = Type.Object({
+  alertId: Type.String(),
+  resourceId: Type.String(),
+  alertLevel: Type.String(),
+  type: Type.String(),
+  subType: Type.String(),
+  status: Type.String(),
+  startTimeUTC: Type.Number(),
+  cancelTimeUTC: Type.Number(),
+  updateTimeUTC: Type.Number(),
+  suspendUntilTimeUTC: Type.Number(),
+  controlState: Type.String(),
+  statKey: Type.Optional(Type.String()),
+  ownerId: Type.String(),
+  ownerName: Type.String(),
+  alertDefinitionId: Type.String(),
+  alertDefinitionName: Type.String(),
+  alertImpact: Type.String(),
+});
+const AlertsReply = { 200: Type.Object({ pageInfo: PageInfoSchema, links: LinksSchema, alerts: Type.Array(AlertSchema) }) };
+
 function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
   const p = pageOf(alerts, page, pageSize, '/suite-api/api/alerts');
   return { pageInfo: p.pageInfo, links: p.links, alerts: p.items };
@@ -123,7 +144,12 @@ function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
 export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.get(
     '/alerts',
-    { schema: { querystring: Type.Object({ resourceId: Type.Optional(Type.Array(Type.String())), id: Type.Optional(Type.Array(Type.String())), ...PagingQuery }) } },
+    {
+      schema: {
+        querystring: Type.Object({ resourceId: Type.Optional(Type.Array(Type.String())), id: Type.Optional(Type.Array(Type.String())), ...PagingQuery }),
+        response: AlertsReply,
+      },
+    },
     async (req) => {
       const q = req.query;
       const resources = q.resourceId ? filterResources(state, { resourceId: q.resourceId }) : allResources(state.inventory);
@@ -145,6 +171,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
           compositeOperator: Type.Optional(StringEnum(['AND', 'OR'] as const)),
           alertId: Type.Optional(Type.Array(Type.String())),
         }),
+        response: AlertsReply,
       },
     },
     async (req) => {

@@ -3,7 +3,7 @@ import type { MetricResource } from '../../metrics/series';
 import { RESOURCE_KINDS, statKeysFor, type ResourceKind } from '../../metrics/statkeys';
 import type { SimState } from '../../state';
 import { OpsError } from './errors';
-import { PagingQuery, pageOf } from './paging';
+import { PagingQuery, ResourceSchema, ResourcesPageSchema, pageOf } from './paging';
 import { PROPERTY_KEYS, allResources, identifiersOf, parentIdsOf, resolveResource, resourceJson } from './views';
 
 const Strs = Type.Optional(Type.Array(Type.String()));
@@ -82,7 +82,12 @@ function checkAdapter(ak: string): void {
 export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.get(
     '/resources',
-    { schema: { querystring: Type.Object({ name: Strs, regex: Strs, adapterKind: Strs, resourceKind: Strs, resourceId: Strs, parentId: Strs, ...PagingQuery }) } },
+    {
+      schema: {
+        querystring: Type.Object({ name: Strs, regex: Strs, adapterKind: Strs, resourceKind: Strs, resourceId: Strs, parentId: Strs, ...PagingQuery }),
+        response: { 200: ResourcesPageSchema },
+      },
+    },
     async (req) => {
       const { page, pageSize, ...f } = req.query;
       return resourcesPage(state, filterResources(state, f), page, pageSize);
@@ -91,11 +96,11 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
 
   app.post(
     '/resources/query',
-    { schema: { querystring: Type.Object(PagingQuery), body: ResourceQueryBody } },
+    { schema: { querystring: Type.Object(PagingQuery), body: ResourceQueryBody, response: { 200: ResourcesPageSchema } } },
     async (req) => resourcesPage(state, filterResources(state, req.body ?? {}), req.query.page, req.query.pageSize),
   );
 
-  app.get('/resources/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (req) => {
+  app.get('/resources/:id', { schema: { params: Type.Object({ id: Type.String() }), response: { 200: ResourceSchema } } }, async (req) => {
     const r = resolveResource(state.inventory, req.params.id);
     if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
     return resourceJson(state, r);
@@ -132,7 +137,13 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
 
   app.get(
     '/adapterkinds/:ak/resourcekinds/:rk/resources',
-    { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }), querystring: Type.Object({ name: Strs, ...PagingQuery }) } },
+    {
+      schema: {
+        params: Type.Object({ ak: Type.String(), rk: Type.String() }),
+        querystring: Type.Object({ name: Strs, ...PagingQuery }),
+        response: { 200: ResourcesPageSchema },
+      },
+    },
     async (req) => {
       checkAdapter(req.params.ak);
       const kind = kindOf(req.params.rk);

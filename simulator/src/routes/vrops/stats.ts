@@ -47,6 +47,28 @@ const LatestFields = {
 };
 const IdParams = Type.Object({ id: Type.String() });
 
+/** StatsOfResources is the `stats-of-resources` response (single, bulk and latest share it). */
+const StatsOfResources = Type.Object({
+  values: Type.Array(
+    Type.Object({
+      resourceId: Type.String(),
+      'stat-list': Type.Object({
+        stat: Type.Array(
+          Type.Object({
+            timestamps: Type.Array(Type.Number()),
+            statKey: Type.Object({ key: Type.String() }),
+            intervalUnit: Type.Object({ intervalType: Type.Optional(Type.String()), quantifier: Type.Integer() }),
+            rollUpType: Type.Optional(Type.String()),
+            data: Type.Array(Type.Number()),
+          }),
+        ),
+      }),
+    }),
+  ),
+});
+const StatsReply = { 200: StatsOfResources };
+const StatKeysReply = { 200: Type.Object({ 'stat-key': Type.Array(Type.Object({ key: Type.String() })) }) };
+
 interface StatEntry {
   timestamps: number[];
   statKey: { key: string };
@@ -173,35 +195,35 @@ function bulk(state: SimState, ids: string[]): MetricResource[] {
 
 /** statsRoutes: single and bulk stats, latest stats, and stat-key discovery. */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
-  app.get('/resources/:id/stats', { schema: { params: IdParams, querystring: StatQuery } }, async (req) =>
+  app.get('/resources/:id/stats', { schema: { params: IdParams, querystring: StatQuery, response: StatsReply } }, async (req) =>
     statsResponse(state, [single(state, req.params.id)], req.query),
   );
-  app.post('/resources/:id/stats/query', { schema: { params: IdParams, body: StatQuery } }, async (req) =>
+  app.post('/resources/:id/stats/query', { schema: { params: IdParams, body: StatQuery, response: StatsReply } }, async (req) =>
     statsResponse(state, [single(state, req.params.id)], req.body ?? {}),
   );
-  app.get('/resources/stats', { schema: { querystring: BulkStatQuery } }, async (req) => statsResponse(state, bulk(state, req.query.resourceId), req.query));
-  app.post('/resources/stats/query', { schema: { body: BulkStatQuery } }, async (req) => statsResponse(state, bulk(state, req.body.resourceId), req.body));
+  app.get('/resources/stats', { schema: { querystring: BulkStatQuery, response: StatsReply } }, async (req) => statsResponse(state, bulk(state, req.query.resourceId), req.query));
+  app.post('/resources/stats/query', { schema: { body: BulkStatQuery, response: StatsReply } }, async (req) => statsResponse(state, bulk(state, req.body.resourceId), req.body));
 
-  app.get('/resources/:id/stats/latest', { schema: { params: IdParams, querystring: Type.Object(LatestFields) } }, async (req) =>
+  app.get('/resources/:id/stats/latest', { schema: { params: IdParams, querystring: Type.Object(LatestFields), response: StatsReply } }, async (req) =>
     latestResponse(state, [single(state, req.params.id)], req.query.statKey, req.query.maxSamples),
   );
   app.get(
     '/resources/stats/latest',
-    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }), ...LatestFields }) } },
+    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }), ...LatestFields }), response: StatsReply } },
     async (req) => latestResponse(state, bulk(state, req.query.resourceId), req.query.statKey, req.query.maxSamples),
   );
   app.post(
     '/resources/stats/latest/query',
-    { schema: { body: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }), ...LatestFields }) } },
+    { schema: { body: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }), ...LatestFields }), response: StatsReply } },
     async (req) => latestResponse(state, bulk(state, req.body.resourceId), req.body.statKey, req.body.maxSamples),
   );
 
-  app.get('/resources/:id/statkeys', { schema: { params: IdParams } }, async (req) => ({
+  app.get('/resources/:id/statkeys', { schema: { params: IdParams, response: StatKeysReply } }, async (req) => ({
     'stat-key': statKeysFor(single(state, req.params.id).kind).map((k) => ({ key: k.key })),
   }));
   app.get(
     '/resources/statkeys',
-    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1 }), searchstring: Type.Optional(Type.String()) }) } },
+    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1 }), searchstring: Type.Optional(Type.String()) }), response: StatKeysReply } },
     async (req) => {
       const keys = new Set<string>();
       for (const r of bulk(state, req.query.resourceId)) for (const k of statKeysFor(r.kind)) keys.add(k.key);
