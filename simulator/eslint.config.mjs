@@ -13,5 +13,5 @@ export default tseslint.config(
     // Tests read arbitrary VMware JSON; typing every response shape would add noise, not safety.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
+  }
 );

@@ -40,7 +40,10 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
 
   // A POST/PUT/PATCH without a body means "no options": validate it as an empty object.
   app.addHook('preValidation', async (req) => {
-    if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && (req.body === undefined || req.body === null)) {
+    if (
+      (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') &&
+      (req.body === undefined || req.body === null)
+    ) {
       req.body = {};
     }
   });
@@ -68,10 +71,24 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
       const allowed = (v?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
       const detail = `${err.validationContext ?? 'request'}${v?.instancePath ?? ''} ${v?.message ?? 'is invalid'}${allowed ? ` (${allowed.join(', ')})` : ''}`;
       if (family === 'vcenter') {
-        return reply.code(400).send(vapiError('INVALID_ARGUMENT', 'com.vmware.vapi.rest.invalid_argument', `Invalid argument: ${detail}.`, [detail]).body());
+        return reply
+          .code(400)
+          .send(
+            vapiError('INVALID_ARGUMENT', 'com.vmware.vapi.rest.invalid_argument', `Invalid argument: ${detail}.`, [
+              detail,
+            ]).body()
+          );
       }
       return reply.code(400).send(
-        new OpsError(400, 'Invalid input', 400, err.validation.map((v) => ({ failureMessage: v.message ?? 'invalid', violationPath: `${err.validationContext}${v.instancePath}` }))).body(),
+        new OpsError(
+          400,
+          'Invalid input',
+          400,
+          err.validation.map((v) => ({
+            failureMessage: v.message ?? 'invalid',
+            violationPath: `${err.validationContext}${v.instancePath}`,
+          }))
+        ).body()
       );
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -80,7 +97,18 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     const message = status === 500 ? 'An internal error occurred.' : err.message;
     if (family === 'vcenter') {
       const type = status === 500 ? 'ERROR' : 'INVALID_REQUEST';
-      return reply.code(status).send({ error_type: type, messages: [{ id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest', default_message: message, args: [] }] });
+      return reply
+        .code(status)
+        .send({
+          error_type: type,
+          messages: [
+            {
+              id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest',
+              default_message: message,
+              args: [],
+            },
+          ],
+        });
     }
     return reply.code(status).send(new OpsError(status, message).body());
   });
@@ -90,7 +118,8 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     if (family === 'vcenter') {
       return reply.code(404).send(vapiError('NOT_FOUND', 'com.vmware.vapi.rest.httpNotFound', 'Not found.').body());
     }
-    if (family === 'vrops') return reply.code(404).send(new OpsError(404, `No such resource: ${req.method} ${req.url.split('?')[0]}`).body());
+    if (family === 'vrops')
+      return reply.code(404).send(new OpsError(404, `No such resource: ${req.method} ${req.url.split('?')[0]}`).body());
     return reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
 
@@ -102,7 +131,11 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
 
 function serviceUnavailable(family: 'vcenter' | 'vrops'): VapiError | OpsError {
   if (family === 'vcenter') {
-    return vapiError('SERVICE_UNAVAILABLE', 'com.vmware.vapi.endpoint.service_unavailable', 'The service is temporarily unavailable.');
+    return vapiError(
+      'SERVICE_UNAVAILABLE',
+      'com.vmware.vapi.endpoint.service_unavailable',
+      'The service is temporarily unavailable.'
+    );
   }
   return new OpsError(503, 'Service Unavailable', 503);
 }

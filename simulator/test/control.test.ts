@@ -13,7 +13,10 @@ afterEach(async () => {
 });
 
 const ctl = (path: string, method = 'GET', body?: unknown) =>
-  fetch(`${sim.url}/__sim${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+  fetch(`${sim.url}/__sim${path}`, {
+    method,
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
 
 describe('call counter', () => {
   it('counts calls per method and route pattern, and resets', async () => {
@@ -114,7 +117,14 @@ describe('scenarios and reset', () => {
     expect(r.events.length).toBeGreaterThan(0);
     const inv = sim.state.inventory;
     for (const e of r.events) {
-      expect(e).toEqual({ time: expect.any(String), vm: expect.any(String), vmName: expect.any(String), fromHost: expect.any(String), toHost: expect.any(String), kind: 'drs' });
+      expect(e).toEqual({
+        time: expect.any(String),
+        vm: expect.any(String),
+        vmName: expect.any(String),
+        fromHost: expect.any(String),
+        toHost: expect.any(String),
+        kind: 'drs',
+      });
       expect(inv.hosts.get(e.fromHost)!.cluster).toBe(inv.hosts.get(e.toHost)!.cluster);
     }
     const last = r.events[r.events.length - 1];
@@ -136,8 +146,12 @@ describe('scenarios and reset', () => {
     const hosts = await json(await sim.vc(`/vcenter/host?hosts=${host.id}`));
     expect(hosts).toEqual([{ host: host.id, name: host.name, connection_state: 'DISCONNECTED' }]);
     expect(await json(await sim.vc(`/vcenter/vm?hosts=${host.id}`))).toEqual([]);
-    const alerts = await json(await sim.ops('/alerts/query', { method: 'POST', body: JSON.stringify({ alertCriticality: ['CRITICAL'] }) }));
-    expect(alerts.alerts.some((a: any) => a.alertDefinitionId === 'AlertDefinition-VMWARE-HostDisconnected')).toBe(true);
+    const alerts = await json(
+      await sim.ops('/alerts/query', { method: 'POST', body: JSON.stringify({ alertCriticality: ['CRITICAL'] }) })
+    );
+    expect(alerts.alerts.some((a: any) => a.alertDefinitionId === 'AlertDefinition-VMWARE-HostDisconnected')).toBe(
+      true
+    );
     expect((await ctl('/scenarios/ha-failure', 'POST', { host: 'host-999999' })).status).toBe(404);
 
     await ctl('/reset', 'POST');

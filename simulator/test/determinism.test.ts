@@ -5,10 +5,17 @@ async function snapshot(sim: Sim) {
   const hosts = await json(await sim.vc('/vcenter/host'));
   const ds = await json(await sim.vc('/vcenter/datastore'));
   const detail = await json(await sim.vc('/vcenter/vm/vm-1005'));
-  const rids = await Promise.all(['vm-1001', 'vm-1002', 'vm-1003'].map((id) => resourceIdOf(sim, 'VirtualMachine', id)));
+  const rids = await Promise.all(
+    ['vm-1001', 'vm-1002', 'vm-1003'].map((id) => resourceIdOf(sim, 'VirtualMachine', id))
+  );
   // A fixed window in the past: values depend only on (seed, resource, key, time).
   const begin = Date.UTC(2026, 0, 10, 0, 0, 0);
-  const stats = await json(await sim.ops('/resources/stats/query', post({ resourceId: rids, statKey: ['cpu|usage_average', 'mem|usage_average'], begin, end: begin + 6 * 3600_000 })));
+  const stats = await json(
+    await sim.ops(
+      '/resources/stats/query',
+      post({ resourceId: rids, statKey: ['cpu|usage_average', 'mem|usage_average'], begin, end: begin + 6 * 3600_000 })
+    )
+  );
   return { vms, hosts, ds, detail, rids, stats, vcid: sim.state.inventory.vcenterUuid };
 }
 
@@ -32,11 +39,23 @@ describe('determinism', () => {
   it('shows a daily shape: normal VMs are busier in the afternoon than at night', async () => {
     const sim = await startSim({ seed: 3, vms: 300 });
     try {
-      const normal = [...sim.state.inventory.vms.values()].filter((v) => v.profile === 'normal' && v.powerState === 'POWERED_ON').slice(0, 40);
+      const normal = [...sim.state.inventory.vms.values()]
+        .filter((v) => v.profile === 'normal' && v.powerState === 'POWERED_ON')
+        .slice(0, 40);
       const rids = await Promise.all(normal.map((v) => resourceIdOf(sim, 'VirtualMachine', v.id)));
       const day = Date.UTC(2026, 0, 12);
       const avg = async (fromHour: number) => {
-        const r = await json(await sim.ops('/resources/stats/query', post({ resourceId: rids, statKey: ['cpu|usage_average'], begin: day + fromHour * 3600_000, end: day + (fromHour + 2) * 3600_000 })));
+        const r = await json(
+          await sim.ops(
+            '/resources/stats/query',
+            post({
+              resourceId: rids,
+              statKey: ['cpu|usage_average'],
+              begin: day + fromHour * 3600_000,
+              end: day + (fromHour + 2) * 3600_000,
+            })
+          )
+        );
         const all = r.values.flatMap((v: any) => v['stat-list'].stat[0].data as number[]);
         return all.reduce((x: number, y: number) => x + y, 0) / all.length;
       };

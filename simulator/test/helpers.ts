@@ -41,12 +41,21 @@ export async function startSim(opts: Partial<SimulatorOptions> = {}): Promise<Si
     },
     async vc(path, init = {}) {
       if (!session) await sim.login();
-      const headers = { 'vmware-api-session-id': session!, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) };
+      const headers = {
+        'vmware-api-session-id': session!,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string>),
+      };
       return fetch(`${s.url}/api${path}`, { ...init, headers });
     },
     async ops(path, init = {}) {
       if (!token) await sim.token();
-      const headers = { authorization: `vRealizeOpsToken ${token}`, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) };
+      const headers = {
+        authorization: `vRealizeOpsToken ${token}`,
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string>),
+      };
       return fetch(`${s.url}/suite-api/api${path}`, { ...init, headers });
     },
   };
@@ -61,7 +70,9 @@ export async function json<T = any>(r: Response): Promise<T> {
 
 /** resourceIdOf finds a vROps resource id through the VMEntityObjectID identifier, like a client would. */
 export async function resourceIdOf(sim: Sim, kind: string, moref: string): Promise<string> {
-  const r = await sim.ops(`/adapterkinds/VMWARE/resourcekinds/${kind}/resources?identifiers%5BVMEntityObjectID%5D=${moref}`);
+  const r = await sim.ops(
+    `/adapterkinds/VMWARE/resourcekinds/${kind}/resources?identifiers%5BVMEntityObjectID%5D=${moref}`
+  );
   const body = await json(r);
   if (body.resourceList.length !== 1) throw new Error(`no vROps resource for ${moref}`);
   return body.resourceList[0].identifier;

@@ -20,7 +20,13 @@ describe('10,000 VMs', () => {
       expect(all.status).toBe(500);
       expect(await json(all)).toEqual({
         error_type: 'UNABLE_TO_ALLOCATE_RESOURCE',
-        messages: [{ id: 'com.vmware.api.vcenter.vm.too_many_matches', default_message: 'Too many virtual machines. Add more filter criteria to reduce the number.', args: [] }],
+        messages: [
+          {
+            id: 'com.vmware.api.vcenter.vm.too_many_matches',
+            default_message: 'Too many virtual machines. Add more filter criteria to reduce the number.',
+            args: [],
+          },
+        ],
       });
       const hosts = await json(await sim.vc('/vcenter/host'));
       expect(hosts.length).toBeGreaterThanOrEqual(200);
@@ -45,7 +51,9 @@ describe('process and HTTPS', () => {
   it('CLI prints the listening line on stdout and serves on the chosen port', async () => {
     const cli = path.join(__dirname, '..', 'dist', 'cli.js');
     expect(existsSync(cli)).toBe(true); // `npm run build` runs before the tests
-    const child = spawn(process.execPath, [cli, '--port', '0', '--vms', '12', '--seed', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--port', '0', '--vms', '12', '--seed', '5'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -79,10 +87,12 @@ describe('process and HTTPS', () => {
     try {
       expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const status = await new Promise<number>((resolve, reject) => {
-        https.get(`${sim.url}/__sim/hot`, { ca: sim.cert }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
+        https
+          .get(`${sim.url}/__sim/hot`, { ca: sim.cert }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
       });
       expect(status).toBe(200);
       // Without the CA the connection is refused: verification is really on.

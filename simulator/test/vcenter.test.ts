@@ -11,7 +11,9 @@ const expectVapiError = async (r: Response, status: number, type: string) => {
   const b = await json(r);
   expect(b.error_type).toBe(type);
   expect(Array.isArray(b.messages)).toBe(true);
-  expect(b.messages[0]).toEqual(expect.objectContaining({ id: expect.any(String), default_message: expect.any(String), args: expect.any(Array) }));
+  expect(b.messages[0]).toEqual(
+    expect.objectContaining({ id: expect.any(String), default_message: expect.any(String), args: expect.any(Array) })
+  );
   return b;
 };
 
@@ -23,21 +25,35 @@ describe('sessions', () => {
     const token = await json<string>(r);
     expect(token).toMatch(/^[0-9a-f]{32}$/);
     const info = await json(await fetch(`${sim.url}/api/session`, { headers: { 'vmware-api-session-id': token } }));
-    expect(info).toEqual({ user: 'Administrator@VSPHERE.LOCAL', created_time: expect.any(String), last_accessed_time: expect.any(String) });
-    const del = await fetch(`${sim.url}/api/session`, { method: 'DELETE', headers: { 'vmware-api-session-id': token } });
+    expect(info).toEqual({
+      user: 'Administrator@VSPHERE.LOCAL',
+      created_time: expect.any(String),
+      last_accessed_time: expect.any(String),
+    });
+    const del = await fetch(`${sim.url}/api/session`, {
+      method: 'DELETE',
+      headers: { 'vmware-api-session-id': token },
+    });
     expect(del.status).toBe(204);
     const after = await fetch(`${sim.url}/api/vcenter/vm`, { headers: { 'vmware-api-session-id': token } });
     await expectVapiError(after, 401, 'UNAUTHENTICATED');
   });
 
   it('refuses bad credentials and missing or unknown sessions with UNAUTHENTICATED and a challenge', async () => {
-    const bad = await fetch(`${sim.url}/api/session`, { method: 'POST', headers: { authorization: basic('administrator@vsphere.local', 'wrong') } });
+    const bad = await fetch(`${sim.url}/api/session`, {
+      method: 'POST',
+      headers: { authorization: basic('administrator@vsphere.local', 'wrong') },
+    });
     const b = await expectVapiError(bad, 401, 'UNAUTHENTICATED');
     expect(b.challenge).toContain('Basic realm');
     expect(JSON.stringify(b)).not.toContain('wrong');
     await expectVapiError(await fetch(`${sim.url}/api/session`, { method: 'POST' }), 401, 'UNAUTHENTICATED');
     await expectVapiError(await fetch(`${sim.url}/api/vcenter/host`), 401, 'UNAUTHENTICATED');
-    await expectVapiError(await fetch(`${sim.url}/api/vcenter/host`, { headers: { 'vmware-api-session-id': 'deadbeef' } }), 401, 'UNAUTHENTICATED');
+    await expectVapiError(
+      await fetch(`${sim.url}/api/vcenter/host`, { headers: { 'vmware-api-session-id': 'deadbeef' } }),
+      401,
+      'UNAUTHENTICATED'
+    );
   });
 });
 
@@ -48,13 +64,31 @@ describe('inventory lists', () => {
     expect(dcs[0]).toEqual({ datacenter: expect.stringMatching(/^datacenter-\d+$/), name: expect.any(String) });
     const clusters = await json(await sim.vc('/vcenter/cluster'));
     expect(clusters).toHaveLength(2);
-    for (const c of clusters) expect(c).toEqual({ cluster: expect.stringMatching(/^domain-c\d+$/), name: expect.any(String), ha_enabled: expect.any(Boolean), drs_enabled: expect.any(Boolean) });
+    for (const c of clusters)
+      expect(c).toEqual({
+        cluster: expect.stringMatching(/^domain-c\d+$/),
+        name: expect.any(String),
+        ha_enabled: expect.any(Boolean),
+        drs_enabled: expect.any(Boolean),
+      });
     const hosts = await json(await sim.vc('/vcenter/host'));
     expect(hosts).toHaveLength(5);
-    for (const h of hosts) expect(h).toEqual({ host: expect.stringMatching(/^host-\d+$/), name: expect.any(String), connection_state: 'CONNECTED', power_state: 'POWERED_ON' });
+    for (const h of hosts)
+      expect(h).toEqual({
+        host: expect.stringMatching(/^host-\d+$/),
+        name: expect.any(String),
+        connection_state: 'CONNECTED',
+        power_state: 'POWERED_ON',
+      });
     const vms = await json(await sim.vc('/vcenter/vm'));
     expect(vms).toHaveLength(40);
-    expect(vms[0]).toEqual({ vm: 'vm-1001', name: expect.any(String), power_state: expect.stringMatching(/^POWERED_(ON|OFF)$|^SUSPENDED$/), cpu_count: expect.any(Number), memory_size_MiB: expect.any(Number) });
+    expect(vms[0]).toEqual({
+      vm: 'vm-1001',
+      name: expect.any(String),
+      power_state: expect.stringMatching(/^POWERED_(ON|OFF)$|^SUSPENDED$/),
+      cpu_count: expect.any(Number),
+      memory_size_MiB: expect.any(Number),
+    });
   });
 
   it('filters VMs with bare repeated params (AND across fields, OR within one); unknown ids match nothing', async () => {
@@ -86,13 +120,26 @@ describe('inventory lists', () => {
   it('serves datastores (shared per cluster), networks, folders, resource pools and single-object GETs', async () => {
     const ds = await json(await sim.vc('/vcenter/datastore'));
     for (const d of ds) {
-      expect(d).toEqual({ datastore: expect.stringMatching(/^datastore-\d+$/), name: expect.any(String), type: expect.any(String), free_space: expect.any(Number), capacity: expect.any(Number) });
+      expect(d).toEqual({
+        datastore: expect.stringMatching(/^datastore-\d+$/),
+        name: expect.any(String),
+        type: expect.any(String),
+        free_space: expect.any(Number),
+        capacity: expect.any(Number),
+      });
       expect(d.free_space).toBeLessThan(d.capacity);
     }
     const vsan = await json(await sim.vc('/vcenter/datastore?types=VSAN'));
     expect(vsan).toHaveLength(2);
     const one = await json(await sim.vc(`/vcenter/datastore/${vsan[0].datastore}`));
-    expect(one).toEqual({ name: vsan[0].name, type: 'VSAN', accessible: true, free_space: vsan[0].free_space, multiple_host_access: true, thin_provisioning_supported: true });
+    expect(one).toEqual({
+      name: vsan[0].name,
+      type: 'VSAN',
+      accessible: true,
+      free_space: vsan[0].free_space,
+      multiple_host_access: true,
+      thin_provisioning_supported: true,
+    });
     const nets = await json(await sim.vc('/vcenter/network?types=DISTRIBUTED_PORTGROUP'));
     expect(nets.length).toBeGreaterThan(0);
     expect(nets[0].network).toMatch(/^dvportgroup-\d+$/);
@@ -124,19 +171,35 @@ describe('VM detail and guest info', () => {
         guest_OS: expect.any(String),
         power_state: expect.any(String),
         hardware: expect.objectContaining({ version: expect.stringMatching(/^VMX_\d\d$/) }),
-        cpu: expect.objectContaining({ count: expect.any(Number), cores_per_socket: expect.any(Number), hot_add_enabled: expect.any(Boolean) }),
+        cpu: expect.objectContaining({
+          count: expect.any(Number),
+          cores_per_socket: expect.any(Number),
+          hot_add_enabled: expect.any(Boolean),
+        }),
         memory: expect.objectContaining({ size_MiB: expect.any(Number), hot_add_enabled: expect.any(Boolean) }),
         boot_devices: [],
-      }),
+      })
     );
     expect(Object.keys(vm.disks)[0]).toBe('2000');
-    expect(vm.disks['2000'].backing).toEqual({ type: 'VMDK_FILE', vmdk_file: expect.stringMatching(/^\[.+\] .+\.vmdk$/) });
+    expect(vm.disks['2000'].backing).toEqual({
+      type: 'VMDK_FILE',
+      vmdk_file: expect.stringMatching(/^\[.+\] .+\.vmdk$/),
+    });
     expect(Object.keys(vm.nics)).toEqual(['4000']);
-    expect(vm.nics['4000']).toEqual(expect.objectContaining({ mac_address: expect.stringMatching(/^00:50:56:/), state: expect.stringMatching(/CONNECTED/) }));
-    expect(vm.nics['4000'].backing).toEqual(expect.objectContaining({ network: expect.any(String), network_name: expect.any(String) }));
+    expect(vm.nics['4000']).toEqual(
+      expect.objectContaining({
+        mac_address: expect.stringMatching(/^00:50:56:/),
+        state: expect.stringMatching(/CONNECTED/),
+      })
+    );
+    expect(vm.nics['4000'].backing).toEqual(
+      expect.objectContaining({ network: expect.any(String), network_name: expect.any(String) })
+    );
     expect(vm).not.toHaveProperty('host');
     expect(JSON.stringify(vm)).not.toContain('null');
-    expect(await json(await sim.vc('/vcenter/vm/vm-1001/hardware/disk'))).toEqual(Object.keys(vm.disks).map((disk) => ({ disk })));
+    expect(await json(await sim.vc('/vcenter/vm/vm-1001/hardware/disk'))).toEqual(
+      Object.keys(vm.disks).map((disk) => ({ disk }))
+    );
   });
 
   it('answers NOT_FOUND with the vCenter body for unknown VMs and routes', async () => {
@@ -149,19 +212,30 @@ describe('VM detail and guest info', () => {
   it('serves guest identity, filesystems and networking while Tools run; 503 tools_not_running otherwise', async () => {
     const vm = [...sim.state.inventory.vms.values()].find((v) => v.powerState === 'POWERED_ON' && v.toolsInstalled)!;
     const id = await json(await sim.vc(`/vcenter/vm/${vm.id}/guest/identity`));
-    expect(id).toEqual({ name: vm.guestOS, family: expect.stringMatching(/LINUX|WINDOWS|OTHER/), full_name: { args: [], default_message: expect.any(String), id: expect.stringMatching(/^vmsg\.guestos\./) }, host_name: vm.name, ip_address: vm.ipAddress });
+    expect(id).toEqual({
+      name: vm.guestOS,
+      family: expect.stringMatching(/LINUX|WINDOWS|OTHER/),
+      full_name: { args: [], default_message: expect.any(String), id: expect.stringMatching(/^vmsg\.guestos\./) },
+      host_name: vm.name,
+      ip_address: vm.ipAddress,
+    });
     const fs = await json(await sim.vc(`/vcenter/vm/${vm.id}/guest/local-filesystem`));
     const mounts = Object.values(fs) as any[];
     expect(mounts.length).toBeGreaterThan(0);
     for (const m of mounts) expect(m.free_space).toBeLessThan(m.capacity);
     const ifaces = await json(await sim.vc(`/vcenter/vm/${vm.id}/guest/networking/interfaces`));
     expect(ifaces[0].ip.ip_addresses[0].ip_address).toBe(vm.ipAddress);
-    expect(await json(await sim.vc(`/vcenter/vm/${vm.id}/guest/networking`))).toEqual(expect.objectContaining({ dns_values: expect.any(Object) }));
+    expect(await json(await sim.vc(`/vcenter/vm/${vm.id}/guest/networking`))).toEqual(
+      expect.objectContaining({ dns_values: expect.any(Object) })
+    );
 
     const off = [...sim.state.inventory.vms.values()].find((v) => v.powerState === 'POWERED_OFF')!;
     const err = await expectVapiError(await sim.vc(`/vcenter/vm/${off.id}/guest/identity`), 503, 'SERVICE_UNAVAILABLE');
     expect(err.messages[0].id).toBe('com.vmware.api.vcenter.vm.guest.tools_not_running');
-    expect(await json(await sim.vc(`/vcenter/vm/${off.id}/guest/power`))).toEqual({ state: 'NOT_RUNNING', operations_ready: false });
+    expect(await json(await sim.vc(`/vcenter/vm/${off.id}/guest/power`))).toEqual({
+      state: 'NOT_RUNNING',
+      operations_ready: false,
+    });
   });
 });
 
@@ -174,17 +248,31 @@ describe('bad input never crashes', () => {
 
   it('accepts Content-Type: application/json with an empty body, as vCenter does', async () => {
     const off = [...sim.state.inventory.vms.values()].find((v) => v.powerState === 'POWERED_OFF')!;
-    const r = await sim.vc(`/vcenter/vm/${off.id}/power?action=reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    const r = await sim.vc(`/vcenter/vm/${off.id}/power?action=reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect((await json(r)).error_type).toBe('NOT_ALLOWED_IN_CURRENT_STATE');
-    const login = await fetch(`${sim.url}/api/session`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' } });
+    const login = await fetch(`${sim.url}/api/session`, {
+      method: 'POST',
+      headers: { authorization: basic(), 'content-type': 'application/json' },
+    });
     expect(login.status).toBe(201);
   });
 
   it('answers schema violations in bodies and unknown actions with INVALID_ARGUMENT', async () => {
     await expectVapiError(await sim.vc('/vcenter/vm', post({ guest_OS: 'UBUNTU_64' })), 400, 'INVALID_ARGUMENT');
-    await expectVapiError(await sim.vc('/vcenter/vm/vm-1001/power?action=explode', { method: 'POST' }), 400, 'INVALID_ARGUMENT');
+    await expectVapiError(
+      await sim.vc('/vcenter/vm/vm-1001/power?action=explode', { method: 'POST' }),
+      400,
+      'INVALID_ARGUMENT'
+    );
     await expectVapiError(await sim.vc('/vcenter/vm/vm-1001/power', { method: 'POST' }), 400, 'INVALID_ARGUMENT');
-    await expectVapiError(await sim.vc('/vcenter/vm/vm-1001/hardware/cpu', { method: 'PATCH', body: JSON.stringify({ count: 'four' }) }), 400, 'INVALID_ARGUMENT');
+    await expectVapiError(
+      await sim.vc('/vcenter/vm/vm-1001/hardware/cpu', { method: 'PATCH', body: JSON.stringify({ count: 'four' }) }),
+      400,
+      'INVALID_ARGUMENT'
+    );
     // Nothing changed.
     expect(sim.state.inventory.vms.size).toBe(40);
   });

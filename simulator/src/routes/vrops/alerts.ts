@@ -40,7 +40,8 @@ interface Definition {
   fires: (state: SimState, r: MetricResource, now: number) => boolean;
 }
 
-const latestValue = (state: SimState, r: MetricResource, key: string, now: number) => state.metrics.latest(r, key, now, 1)[0]?.v ?? 0;
+const latestValue = (state: SimState, r: MetricResource, key: string, now: number) =>
+  state.metrics.latest(r, key, now, 1)[0]?.v ?? 0;
 
 /** DEFINITIONS are the symptom-based alerts the simulator raises from live metrics and state. */
 const DEFINITIONS: Definition[] = [
@@ -133,7 +134,9 @@ const AlertSchema = Type.Object({
   alertDefinitionName: Type.String(),
   alertImpact: Type.String(),
 });
-const AlertsReply = { 200: Type.Object({ pageInfo: PageInfoSchema, links: LinksSchema, alerts: Type.Array(AlertSchema) }) };
+const AlertsReply = {
+  200: Type.Object({ pageInfo: PageInfoSchema, links: LinksSchema, alerts: Type.Array(AlertSchema) }),
+};
 
 function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
   const p = pageOf(alerts, page, pageSize, '/suite-api/api/alerts');
@@ -146,16 +149,22 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     '/alerts',
     {
       schema: {
-        querystring: Type.Object({ resourceId: Type.Optional(Type.Array(Type.String())), id: Type.Optional(Type.Array(Type.String())), ...PagingQuery }),
+        querystring: Type.Object({
+          resourceId: Type.Optional(Type.Array(Type.String())),
+          id: Type.Optional(Type.Array(Type.String())),
+          ...PagingQuery,
+        }),
         response: AlertsReply,
       },
     },
     async (req) => {
       const q = req.query;
-      const resources = q.resourceId ? filterResources(state, { resourceId: q.resourceId }) : allResources(state.inventory);
+      const resources = q.resourceId
+        ? filterResources(state, { resourceId: q.resourceId })
+        : allResources(state.inventory);
       const alerts = activeAlerts(state, resources).filter((a) => !q.id || q.id.includes(a.alertId));
       return alertsPage(alerts, q.page, q.pageSize);
-    },
+    }
   );
 
   app.post(
@@ -179,9 +188,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
       const rq = { ...(b['resource-query'] ?? {}), ...(b.resourceId ? { resourceId: b.resourceId } : {}) };
       const resources = Object.keys(rq).length ? filterResources(state, rq) : allResources(state.inventory);
       const alerts = activeAlerts(state, resources).filter(
-        (a) => (!b.alertCriticality || b.alertCriticality.includes(a.alertLevel)) && (!b.alertId || b.alertId.includes(a.alertId)),
+        (a) =>
+          (!b.alertCriticality || b.alertCriticality.includes(a.alertLevel)) &&
+          (!b.alertId || b.alertId.includes(a.alertId))
       );
       return alertsPage(alerts, req.query.page, req.query.pageSize);
-    },
+    }
   );
 };

@@ -4,7 +4,10 @@ import type { SimState } from '../../state';
 import { OpsError } from './errors';
 import { propertiesOf, resolveResource } from './views';
 
-const PropertyList = Type.Object({ resourceId: Type.String(), property: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })) });
+const PropertyList = Type.Object({
+  resourceId: Type.String(),
+  property: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+});
 
 function propertyList(state: SimState, r: MetricResource) {
   return {
@@ -15,11 +18,15 @@ function propertyList(state: SimState, r: MetricResource) {
 
 /** propertyRoutes: current property values per resource, and the latest-properties bulk query. */
 export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
-  app.get('/resources/:id/properties', { schema: { params: Type.Object({ id: Type.String() }), response: { 200: PropertyList } } }, async (req) => {
-    const r = resolveResource(state.inventory, req.params.id);
-    if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
-    return propertyList(state, r);
-  });
+  app.get(
+    '/resources/:id/properties',
+    { schema: { params: Type.Object({ id: Type.String() }), response: { 200: PropertyList } } },
+    async (req) => {
+      const r = resolveResource(state.inventory, req.params.id);
+      if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
+      return propertyList(state, r);
+    }
+  );
 
   app.get(
     '/resources/properties',
@@ -30,11 +37,11 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
       },
     },
     async (req) => ({
-    resourcePropertiesList: req.query.resourceId
-      .map((id) => resolveResource(state.inventory, id))
-      .filter((r): r is MetricResource => !!r)
-      .map((r) => propertyList(state, r)),
-    }),
+      resourcePropertiesList: req.query.resourceId
+        .map((id) => resolveResource(state.inventory, id))
+        .filter((r): r is MetricResource => !!r)
+        .map((r) => propertyList(state, r)),
+    })
   );
 
   app.post(
@@ -73,6 +80,6 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
             };
           }),
       };
-    },
+    }
   );
 };
