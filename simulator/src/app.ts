@@ -97,18 +97,16 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     const message = status === 500 ? 'An internal error occurred.' : err.message;
     if (family === 'vcenter') {
       const type = status === 500 ? 'ERROR' : 'INVALID_REQUEST';
-      return reply
-        .code(status)
-        .send({
-          error_type: type,
-          messages: [
-            {
-              id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest',
-              default_message: message,
-              args: [],
-            },
-          ],
-        });
+      return reply.code(status).send({
+        error_type: type,
+        messages: [
+          {
+            id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest',
+            default_message: message,
+            args: [],
+          },
+        ],
+      });
     }
     return reply.code(status).send(new OpsError(status, message).body());
   });
