@@ -107,6 +107,25 @@ describe('resources', () => {
     expect(badRe.status).toBe(400);
   });
 
+  it('filters by parentId: the VMs under a host or cluster', async () => {
+    const inv = sim.state.inventory;
+    const host = [...inv.hosts.values()][1];
+    const hostRid = await resourceIdOf(sim, 'HostSystem', host.id);
+    const underHost = await json(await sim.ops(`/resources?resourceKind=VirtualMachine&parentId=${hostRid}`));
+    const names = underHost.resourceList.map((r: any) => r.resourceKey.name).sort();
+    expect(names).toEqual(
+      inv
+        .vmsOnHost(host.id)
+        .map((v) => v.name)
+        .sort()
+    );
+    const clRid = await resourceIdOf(sim, 'ClusterComputeResource', host.cluster);
+    const hostsUnder = await json(
+      await sim.ops('/resources/query', post({ resourceKind: ['HostSystem'], parentId: [clRid] }))
+    );
+    expect(hostsUnder.resourceList.map((r: any) => r.resourceKey.name)).toContain(host.name);
+  });
+
   it('answers 404 with the error body for unknown resources', async () => {
     const r = await sim.ops('/resources/00000000-0000-0000-0000-000000000000');
     expect(r.status).toBe(404);
@@ -186,6 +205,10 @@ describe('stats', () => {
     expect(inverted.status).toBe(400);
     const notJson = await sim.ops('/resources/stats/query', { method: 'POST', body: '{oops' });
     expect(notJson.status).toBe(400);
+    // Decades of 5-minute samples for every key: refused instead of computed.
+    const huge = await sim.ops(`/resources/${rid}/stats?begin=0`);
+    expect(huge.status).toBe(422);
+    expect((await json(huge)).message).toMatch(/narrow the time range/);
   });
 
   it('serves latest stats, zero for powered-off VMs, absent guest keys without Tools, and hot VMs above 90%', async () => {
