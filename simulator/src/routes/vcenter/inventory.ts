@@ -36,7 +36,8 @@ function capped<T>(items: T[], cap: number, what: string, idPart: string): T[] {
   return items;
 }
 
-function notFound(kind: string, idPart: string, id: string, state: SimState) {
+/** notFound is vCenter's 404 NOT_FOUND, naming the object as `<moref>:<vCenter uuid>` like the real one. */
+export function notFound(kind: string, idPart: string, id: string, state: SimState) {
   const full = `${id}:${state.inventory.vcenterUuid}`;
   return vapiError(
     'NOT_FOUND',
@@ -441,4 +442,3 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
   );
 };
 
-export { notFound };

@@ -44,7 +44,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
       },
     },
     async (req) => {
-      const s = state.sessions.get(String(req.headers['vmware-api-session-id']))!;
+      const s = state.sessions.get(String(req.headers['vmware-api-session-id']));
+      // Expired between the auth hook and here (e.g. /__sim/expire-sessions): same 401.
+      if (!s) throw unauthenticated();
       return {
         user: s.user,
         created_time: new Date(s.created).toISOString(),
