@@ -441,4 +441,3 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
     }
   );
 };
-
