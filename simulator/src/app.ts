@@ -28,6 +28,26 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Real vCenter and vROps accept `Content-Type: application/json` with an empty body (power
+  // actions, token release); Fastify's default parser would refuse it, so empty means "no body".
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return jsonParser(req, text, done);
+  });
+
+  // A POST/PUT/PATCH without a body means "no options": validate it as an empty object.
+  app.addHook('preValidation', async (req) => {
+    if (
+      (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') &&
+      (req.body === undefined || req.body === null)
+    ) {
+      req.body = {};
+    }
+  });
+
   // Count every call a client makes (faulted ones too), keyed by method and route pattern.
   app.addHook('onRequest', async (req, reply) => {
     const family = apiFamilyOf(req.url);
@@ -51,10 +71,24 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
       const allowed = (v?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
       const detail = `${err.validationContext ?? 'request'}${v?.instancePath ?? ''} ${v?.message ?? 'is invalid'}${allowed ? ` (${allowed.join(', ')})` : ''}`;
       if (family === 'vcenter') {
-        return reply.code(400).send(vapiError('INVALID_ARGUMENT', 'com.vmware.vapi.rest.invalid_argument', `Invalid argument: ${detail}.`, [detail]).body());
+        return reply
+          .code(400)
+          .send(
+            vapiError('INVALID_ARGUMENT', 'com.vmware.vapi.rest.invalid_argument', `Invalid argument: ${detail}.`, [
+              detail,
+            ]).body()
+          );
       }
       return reply.code(400).send(
-        new OpsError(400, 'Invalid input', 400, err.validation.map((v) => ({ failureMessage: v.message ?? 'invalid', violationPath: `${err.validationContext}${v.instancePath}` }))).body(),
+        new OpsError(
+          400,
+          'Invalid input',
+          400,
+          err.validation.map((v) => ({
+            failureMessage: v.message ?? 'invalid',
+            violationPath: `${err.validationContext}${v.instancePath}`,
+          }))
+        ).body()
       );
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -63,7 +97,16 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     const message = status === 500 ? 'An internal error occurred.' : err.message;
     if (family === 'vcenter') {
       const type = status === 500 ? 'ERROR' : 'INVALID_REQUEST';
-      return reply.code(status).send({ error_type: type, messages: [{ id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest', default_message: message, args: [] }] });
+      return reply.code(status).send({
+        error_type: type,
+        messages: [
+          {
+            id: status === 500 ? 'com.vmware.vapi.std.errors.error' : 'com.vmware.vapi.rest.badRequest',
+            default_message: message,
+            args: [],
+          },
+        ],
+      });
     }
     return reply.code(status).send(new OpsError(status, message).body());
   });
@@ -73,7 +116,8 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     if (family === 'vcenter') {
       return reply.code(404).send(vapiError('NOT_FOUND', 'com.vmware.vapi.rest.httpNotFound', 'Not found.').body());
     }
-    if (family === 'vrops') return reply.code(404).send(new OpsError(404, `No such resource: ${req.method} ${req.url.split('?')[0]}`).body());
+    if (family === 'vrops')
+      return reply.code(404).send(new OpsError(404, `No such resource: ${req.method} ${req.url.split('?')[0]}`).body());
     return reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
 
@@ -85,7 +129,11 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
 
 function serviceUnavailable(family: 'vcenter' | 'vrops'): VapiError | OpsError {
   if (family === 'vcenter') {
-    return vapiError('SERVICE_UNAVAILABLE', 'com.vmware.vapi.endpoint.service_unavailable', 'The service is temporarily unavailable.');
+    return vapiError(
+      'SERVICE_UNAVAILABLE',
+      'com.vmware.vapi.endpoint.service_unavailable',
+      'The service is temporarily unavailable.'
+    );
   }
   return new OpsError(503, 'Service Unavailable', 503);
 }

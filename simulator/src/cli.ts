@@ -20,8 +20,14 @@ async function main(): Promise<void> {
   const sim = await listen(options, logger);
   process.stdout.write(`privatecloud-sim listening on ${sim.url}\n`);
   logger.info(
-    { vms: sim.state.inventory.vms.size, hosts: sim.state.inventory.hosts.size, clusters: sim.state.inventory.clusters.size, seed: options.seed, startupMs: Date.now() - started },
-    'simulator ready',
+    {
+      vms: sim.state.inventory.vms.size,
+      hosts: sim.state.inventory.hosts.size,
+      clusters: sim.state.inventory.clusters.size,
+      seed: options.seed,
+      startupMs: Date.now() - started,
+    },
+    'simulator ready'
   );
   let closing = false;
   const shutdown = (signal: string) => {
@@ -30,7 +36,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     sim.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      () => process.exit(1)
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

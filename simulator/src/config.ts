@@ -97,18 +97,20 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): Simulato
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      Object.keys(FLAGS).map((f) => [f, { type: f === 'https' ? ('boolean' as const) : ('string' as const) }]),
+      Object.keys(FLAGS).map((f) => [f, { type: f === 'https' ? ('boolean' as const) : ('string' as const) }])
     ),
   });
   const raw = (flag: keyof typeof FLAGS): string | boolean | undefined => values[flag] ?? env[FLAGS[flag]];
   const int = (flag: keyof typeof FLAGS): number | undefined => {
     const v = raw(flag);
     if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string' || !/^\d+$/.test(v.trim())) throw new ConfigError(`--${flag} must be a whole number (got ${String(v)})`);
+    if (typeof v !== 'string' || !/^\d+$/.test(v.trim()))
+      throw new ConfigError(`--${flag} must be a whole number (got ${String(v)})`);
     return Number(v);
   };
   const httpsRaw = raw('https');
-  const https = typeof httpsRaw === 'boolean' ? httpsRaw : httpsRaw === undefined ? undefined : /^(1|true|yes)$/i.test(httpsRaw);
+  const https =
+    typeof httpsRaw === 'boolean' ? httpsRaw : httpsRaw === undefined ? undefined : /^(1|true|yes)$/i.test(httpsRaw);
   return validateOptions({
     port: int('port'),
     host: raw('host') as string | undefined,

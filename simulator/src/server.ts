@@ -34,7 +34,10 @@ async function selfSignedCert(host: string): Promise<{ key: string; cert: string
  * listen builds the state and app and starts listening. `logger` false keeps in-process test
  * instances quiet; the CLI passes a pino logger writing to stderr.
  */
-export async function listen(partial: Partial<SimulatorOptions>, logger: pino.Logger | false = false): Promise<RunningSimulator & { cert?: string }> {
+export async function listen(
+  partial: Partial<SimulatorOptions>,
+  logger: pino.Logger | false = false
+): Promise<RunningSimulator & { cert?: string }> {
   const options = validateOptions(partial);
   const state = new SimState(options);
   const tls = options.https ? await selfSignedCert(options.host) : null;

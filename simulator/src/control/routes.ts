@@ -15,10 +15,10 @@ const Faults = Type.Object(
           api: StringEnum(['vcenter', 'vrops', 'all'] as const),
           seconds: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }),
         }),
-      ]),
+      ])
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 
 /**
@@ -27,9 +27,13 @@ const Faults = Type.Object(
  */
 export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ScenarioError) return reply.code(err.status).send({ error: err.status === 404 ? 'not_found' : 'conflict', message: err.message });
+    if (err instanceof ScenarioError)
+      return reply
+        .code(err.status)
+        .send({ error: err.status === 404 ? 'not_found' : 'conflict', message: err.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };
-    if (e.validation || (e.statusCode && e.statusCode < 500)) return reply.code(e.statusCode ?? 400).send({ error: 'bad_request', message: e.message });
+    if (e.validation || (e.statusCode && e.statusCode < 500))
+      return reply.code(e.statusCode ?? 400).send({ error: 'bad_request', message: e.message });
     return reply.code(500).send({ error: 'internal', message: 'An internal error occurred.' });
   });
 
@@ -50,7 +54,10 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
     latencyMs: state.faults.latencyMs,
     jitterMs: state.faults.jitterMs,
     errorRate: state.faults.errorRate,
-    outage: state.faults.outage && state.faults.outage.until > Date.now() ? { api: state.faults.outage.api, until: new Date(state.faults.outage.until).toISOString() } : null,
+    outage:
+      state.faults.outage && state.faults.outage.until > Date.now()
+        ? { api: state.faults.outage.api, until: new Date(state.faults.outage.until).toISOString() }
+        : null,
   });
   app.get('/faults', async () => faultsView());
   app.put('/faults', { schema: { body: Faults } }, async (req) => {
@@ -58,7 +65,8 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
     if (b.latencyMs !== undefined) state.faults.latencyMs = b.latencyMs;
     if (b.jitterMs !== undefined) state.faults.jitterMs = b.jitterMs;
     if (b.errorRate !== undefined) state.faults.errorRate = b.errorRate;
-    if (b.outage !== undefined) state.faults.outage = b.outage ? { api: b.outage.api, until: Date.now() + b.outage.seconds * 1000 } : null;
+    if (b.outage !== undefined)
+      state.faults.outage = b.outage ? { api: b.outage.api, until: Date.now() + b.outage.seconds * 1000 } : null;
     return faultsView();
   });
   app.delete('/faults', async (_req, reply) => {
@@ -79,19 +87,33 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
 
   app.post(
     '/scenarios/drs',
-    { schema: { body: Type.Optional(Type.Object({ cluster: Type.Optional(Type.String()), moves: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })) } },
-    async (req) => ({ events: runDrs(state.inventory, req.body ?? {}) }),
+    {
+      schema: {
+        body: Type.Optional(
+          Type.Object({
+            cluster: Type.Optional(Type.String()),
+            moves: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          })
+        ),
+      },
+    },
+    async (req) => ({ events: runDrs(state.inventory, req.body ?? {}) })
   );
-  app.post('/scenarios/ha-failure', { schema: { body: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) })) } }, async (req) =>
-    runHaFailure(state.inventory, req.body?.host),
+  app.post(
+    '/scenarios/ha-failure',
+    { schema: { body: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) })) } },
+    async (req) => runHaFailure(state.inventory, req.body?.host)
   );
 
   app.get('/events', { schema: { querystring: Type.Object({ vm: Type.Optional(Type.String()) }) } }, async (req) =>
-    state.inventory.events.filter((e) => !req.query.vm || e.vm === req.query.vm),
+    state.inventory.events.filter((e) => !req.query.vm || e.vm === req.query.vm)
   );
 
   app.get('/hot', async () => {
     const vms = [...state.inventory.vms.values()].filter((v) => v.powerState === 'POWERED_ON');
-    return { hot: vms.filter((v) => v.profile === 'hot').map((v) => v.id), idle: vms.filter((v) => v.profile === 'idle').map((v) => v.id) };
+    return {
+      hot: vms.filter((v) => v.profile === 'hot').map((v) => v.id),
+      idle: vms.filter((v) => v.profile === 'idle').map((v) => v.id),
+    };
   });
 };

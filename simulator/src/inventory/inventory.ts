@@ -1,15 +1,5 @@
 import { GUEST_OS } from './guest-os';
-import type {
-  Cluster,
-  Datacenter,
-  Datastore,
-  Folder,
-  Host,
-  HostChangeEvent,
-  Network,
-  ResourcePool,
-  Vm,
-} from './model';
+import type { Cluster, Datacenter, Datastore, Folder, Host, HostChangeEvent, Network, ResourcePool, Vm } from './model';
 import { Rng, hashString, mix32, uuidFor } from './prng';
 
 /** InventorySize fixes how big the seeded estate is. */
@@ -113,9 +103,21 @@ export class Inventory {
     for (let c = 0; c < s.clusters; c++) {
       const dc = dcs[Math.floor((c * s.datacenters) / s.clusters)];
       const id = this.moref('domain-c');
-      const root: ResourcePool = { id: this.moref('resgroup'), name: 'Resources', cluster: id, datacenter: dc.id, parent: null };
+      const root: ResourcePool = {
+        id: this.moref('resgroup'),
+        name: 'Resources',
+        cluster: id,
+        datacenter: dc.id,
+        parent: null,
+      };
       const name = `${dc.name}-CL${String(c + 1).padStart(2, '0')}`;
-      const child: ResourcePool = { id: this.moref('resgroup'), name: `${name}-Prod`, cluster: id, datacenter: dc.id, parent: root.id };
+      const child: ResourcePool = {
+        id: this.moref('resgroup'),
+        name: `${name}-Prod`,
+        cluster: id,
+        datacenter: dc.id,
+        parent: root.id,
+      };
       this.resourcePools.set(root.id, root);
       this.resourcePools.set(child.id, child);
       clusterPools.set(id, [root, child]);
@@ -243,7 +245,7 @@ export class Inventory {
         },
         [rng.pick([40, 60, 80, 100, 200]) * GiB, ...(rng.chance(0.3) ? [rng.pick([100, 250, 500]) * GiB] : [])],
         rng.pick(nets.slice(0, 3)).id,
-        rng.int(0, 0xffffff),
+        rng.int(0, 0xffffff)
       );
     }
     // Guarantee a couple of hot VMs even in a tiny lab, so alert rules always have something to fire on.
@@ -255,13 +257,21 @@ export class Inventory {
       if (ds.cluster) ds.capacity = Math.max(4, Math.ceil(((ds.vmUsed + ds.otherUsed) * 1.6) / TiB)) * TiB;
     }
     // A little vMotion history so host-change annotations have something to show from the start.
+    let n = 0;
     for (const vm of this.vms.values()) {
-      if (vm.metricSeed % 17 !== 0) continue;
+      if (n++ % 9 !== 4) continue;
       const peers = this.connectedHostsOf(vm.cluster).filter((h) => h.id !== vm.host);
       if (peers.length === 0) continue;
       const from = peers[vm.metricSeed % peers.length];
       const time = Math.floor((now - (vm.metricSeed % 86_400_000)) / 1000) * 1000;
-      this.events.push({ time: new Date(time).toISOString(), vm: vm.id, vmName: vm.name, fromHost: from.id, toHost: vm.host, kind: 'vmotion' });
+      this.events.push({
+        time: new Date(time).toISOString(),
+        vm: vm.id,
+        vmName: vm.name,
+        fromHost: from.id,
+        toHost: vm.host,
+        kind: 'vmotion',
+      });
     }
     this.events.sort((a, b) => a.time.localeCompare(b.time));
   }

@@ -39,7 +39,10 @@ export class MetricEngine {
     const out: Sample[] = [];
     const last = Math.min(end, now);
     const created = res.kind === 'VirtualMachine' ? res.obj.createdAt : Number.NEGATIVE_INFINITY;
-    const firstK = Math.max(Math.ceil((begin - JITTER_MS) / SAMPLE_MS), Number.isFinite(created) ? Math.floor(created / SAMPLE_MS) : -Infinity);
+    const firstK = Math.max(
+      Math.ceil((begin - JITTER_MS) / SAMPLE_MS),
+      Number.isFinite(created) ? Math.floor(created / SAMPLE_MS) : -Infinity
+    );
     const lastK = Math.floor(last / SAMPLE_MS);
     const rs = hashString(res.moref);
     for (let k = firstK; k <= lastK; k++) {
@@ -135,7 +138,9 @@ export class MetricEngine {
       case 'cpu|demandmhz':
         return round(this.vmMhz(vm, k) * (1.02 + 0.1 * this.noise(vm, key, k)));
       case 'cpu|readyPct':
-        return on ? round((vm.profile === 'hot' ? 4 : 0.2) + (vm.profile === 'hot' ? 8 : 1.5) * this.noise(vm, key, k)) : 0;
+        return on
+          ? round((vm.profile === 'hot' ? 4 : 0.2) + (vm.profile === 'hot' ? 8 : 1.5) * this.noise(vm, key, k))
+          : 0;
       case 'mem|usage_average':
         return this.vmMemPct(vm, k);
       case 'mem|consumed_average':
@@ -187,7 +192,9 @@ export class MetricEngine {
         return memKb;
       case 'disk|usage_average':
       case 'net|usage_average':
-        return connected ? round(vms.reduce((a, vm) => a + this.vmIo(vm, key, k, key.startsWith('disk') ? 2000 : 1200), 0)) : 0;
+        return connected
+          ? round(vms.reduce((a, vm) => a + this.vmIo(vm, key, k, key.startsWith('disk') ? 2000 : 1200), 0))
+          : 0;
       case 'summary|total_number_vms':
         return vms.length;
       case 'summary|number_running_vms':
@@ -252,7 +259,7 @@ export function sampleTime(resourceHash: number, k: number): number {
 
 /** Daily load shape in [0.55, 1]: quiet around 03:00 UTC, busiest around 15:00, shifted per VM. */
 function daily(k: number, vmSeed: number): number {
-  const hour = (((k * SAMPLE_MS) / 3_600_000 + (vmSeed % 180) / 60) % 24 + 24) % 24;
+  const hour = ((((k * SAMPLE_MS) / 3_600_000 + (vmSeed % 180) / 60) % 24) + 24) % 24;
   return 0.55 + 0.45 * (0.5 - 0.5 * Math.cos((2 * Math.PI * (hour - 3)) / 24));
 }
 

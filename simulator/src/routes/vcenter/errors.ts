@@ -46,7 +46,7 @@ export class VapiError extends Error {
 
   constructor(
     readonly errorType: VapiErrorType,
-    readonly messages: VapiMessage[],
+    readonly messages: VapiMessage[]
   ) {
     super(messages[0]?.default_message ?? errorType);
     this.status = STATUS[errorType];
@@ -61,11 +61,21 @@ export class VapiError extends Error {
 }
 
 /** vapiError builds a VapiError with a single message (plus optional cause messages). */
-export function vapiError(type: VapiErrorType, id: string, message: string, args: string[] = [], causes: VapiMessage[] = []): VapiError {
+export function vapiError(
+  type: VapiErrorType,
+  id: string,
+  message: string,
+  args: string[] = [],
+  causes: VapiMessage[] = []
+): VapiError {
   return new VapiError(type, [{ id, default_message: message, args }, ...causes]);
 }
 
 /** unauthenticated is the 401 vCenter returns for a missing, invalid or expired session. */
 export function unauthenticated(): VapiError {
-  return vapiError('UNAUTHENTICATED', 'com.vmware.vapi.endpoint.method.authentication.required', 'Authentication required.');
+  return vapiError(
+    'UNAUTHENTICATED',
+    'com.vmware.vapi.endpoint.method.authentication.required',
+    'Authentication required.'
+  );
 }

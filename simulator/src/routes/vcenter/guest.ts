@@ -17,14 +17,24 @@ export function toolsRunning(vm: Vm): boolean {
 function requireTools(state: SimState, vm: Vm): void {
   if (!toolsRunning(vm)) {
     const full = `${vm.id}:${state.inventory.vcenterUuid}`;
-    throw vapiError('SERVICE_UNAVAILABLE', 'com.vmware.api.vcenter.vm.guest.tools_not_running', `VMware Tools are not running in Virtual machine with identifier '${full}'.`, [full]);
+    throw vapiError(
+      'SERVICE_UNAVAILABLE',
+      'com.vmware.api.vcenter.vm.guest.tools_not_running',
+      `VMware Tools are not running in Virtual machine with identifier '${full}'.`,
+      [full]
+    );
   }
 }
 
 /** guestFilesystems lists a VM's guest mount points with capacity and free bytes. */
-export function guestFilesystems(vm: Vm): Record<string, { capacity: number; free_space: number; filesystem: string; mappings: { disk: string }[] }> {
+export function guestFilesystems(
+  vm: Vm
+): Record<string, { capacity: number; free_space: number; filesystem: string; mappings: { disk: string }[] }> {
   const windows = GUEST_OS_BY_ID.get(vm.guestOS)?.family === 'WINDOWS';
-  const out: Record<string, { capacity: number; free_space: number; filesystem: string; mappings: { disk: string }[] }> = {};
+  const out: Record<
+    string,
+    { capacity: number; free_space: number; filesystem: string; mappings: { disk: string }[] }
+  > = {};
   vm.disks.forEach((d, i) => {
     const fs = (mount: string, capacity: number, free: number, filesystem: string) => {
       out[mount] = { capacity, free_space: Math.floor(capacity * free), filesystem, mappings: [{ disk: d.key }] };
@@ -50,7 +60,11 @@ export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     const out: Record<string, unknown> = {
       name: vm.guestOS,
       family: g?.family ?? 'OTHER',
-      full_name: { args: [], default_message: g?.name ?? vm.guestOS, id: g?.labelId ?? 'vmsg.guestos.other64Guest.label' },
+      full_name: {
+        args: [],
+        default_message: g?.name ?? vm.guestOS,
+        id: g?.labelId ?? 'vmsg.guestos.other64Guest.label',
+      },
       host_name: vm.guestHostName,
     };
     if (vm.ipAddress) out.ip_address = vm.ipAddress;
@@ -79,7 +93,10 @@ export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
       nic: n.key,
       mac_address: n.macAddress,
       ip: {
-        ip_addresses: i === 0 && vm.ipAddress ? [{ ip_address: vm.ipAddress, prefix_length: 16, origin: 'DHCP', state: 'PREFERRED' }] : [],
+        ip_addresses:
+          i === 0 && vm.ipAddress
+            ? [{ ip_address: vm.ipAddress, prefix_length: 16, origin: 'DHCP', state: 'PREFERRED' }]
+            : [],
       },
     }));
   });
@@ -104,25 +121,50 @@ export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
         vapiError(type, id, msg, [], [invalidState(vm)]);
       switch (req.query.action) {
         case 'shutdown':
-          if (p === 'POWERED_OFF') throw refuse('ALREADY_IN_DESIRED_STATE', 'com.vmware.api.vcenter.vm.guest.power.already_powered_off', 'Virtual machine is already powered off.');
-          if (p === 'SUSPENDED') throw refuse('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.power.suspended', 'Virtual machine is suspended.');
+          if (p === 'POWERED_OFF')
+            throw refuse(
+              'ALREADY_IN_DESIRED_STATE',
+              'com.vmware.api.vcenter.vm.guest.power.already_powered_off',
+              'Virtual machine is already powered off.'
+            );
+          if (p === 'SUSPENDED')
+            throw refuse(
+              'NOT_ALLOWED_IN_CURRENT_STATE',
+              'com.vmware.api.vcenter.vm.guest.power.suspended',
+              'Virtual machine is suspended.'
+            );
           requireTools(state, vm);
           // The real call only asks the guest and returns at once; the simulated guest obeys instantly.
           vm.powerState = 'POWERED_OFF';
           break;
         case 'reboot':
-          if (p !== 'POWERED_ON') throw refuse('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.power.not_powered_on', 'Virtual machine is not powered on.');
+          if (p !== 'POWERED_ON')
+            throw refuse(
+              'NOT_ALLOWED_IN_CURRENT_STATE',
+              'com.vmware.api.vcenter.vm.guest.power.not_powered_on',
+              'Virtual machine is not powered on.'
+            );
           requireTools(state, vm);
           vm.bootTime = Date.now();
           break;
         case 'standby':
-          if (p === 'SUSPENDED') throw refuse('ALREADY_IN_DESIRED_STATE', 'com.vmware.api.vcenter.vm.guest.power.already_suspended', 'Virtual machine is already suspended.');
-          if (p !== 'POWERED_ON') throw refuse('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.power.not_powered_on', 'Virtual machine is not powered on.');
+          if (p === 'SUSPENDED')
+            throw refuse(
+              'ALREADY_IN_DESIRED_STATE',
+              'com.vmware.api.vcenter.vm.guest.power.already_suspended',
+              'Virtual machine is already suspended.'
+            );
+          if (p !== 'POWERED_ON')
+            throw refuse(
+              'NOT_ALLOWED_IN_CURRENT_STATE',
+              'com.vmware.api.vcenter.vm.guest.power.not_powered_on',
+              'Virtual machine is not powered on.'
+            );
           requireTools(state, vm);
           vm.powerState = 'SUSPENDED';
           break;
       }
       return reply.code(204).send();
-    },
+    }
   );
 };

@@ -9,7 +9,16 @@ const lits = StringEnum;
 const Enum = <T extends string>(vals: readonly T[]) => Type.Optional(Type.Array(lits(vals)));
 
 /** List caps of the real `/api` list calls: over the cap the call fails, it never truncates. */
-export const LIST_CAPS = { vm: 4000, host: 2500, datastore: 2500, cluster: 1000, network: 1000, folder: 1000, resourcePool: 1000, datacenter: 1000 };
+export const LIST_CAPS = {
+  vm: 4000,
+  host: 2500,
+  datastore: 2500,
+  cluster: 1000,
+  network: 1000,
+  folder: 1000,
+  resourcePool: 1000,
+  datacenter: 1000,
+};
 
 /** `set` undefined means "no filter"; otherwise the value must be one of the set. */
 function inSet(set: string[] | undefined, v: string | null | undefined): boolean {
@@ -21,15 +30,21 @@ function capped<T>(items: T[], cap: number, what: string, idPart: string): T[] {
     throw vapiError(
       'UNABLE_TO_ALLOCATE_RESOURCE',
       `com.vmware.api.vcenter.${idPart}.too_many_matches`,
-      `Too many ${what}. Add more filter criteria to reduce the number.`,
+      `Too many ${what}. Add more filter criteria to reduce the number.`
     );
   }
   return items;
 }
 
-function notFound(kind: string, idPart: string, id: string, state: SimState) {
+/** notFound is vCenter's 404 NOT_FOUND, naming the object as `<moref>:<vCenter uuid>` like the real one. */
+export function notFound(kind: string, idPart: string, id: string, state: SimState) {
   const full = `${id}:${state.inventory.vcenterUuid}`;
-  return vapiError('NOT_FOUND', `com.vmware.api.vcenter.${idPart}.not_found`, `${kind} with identifier '${full}' does not exist.`, [full]);
+  return vapiError(
+    'NOT_FOUND',
+    `com.vmware.api.vcenter.${idPart}.not_found`,
+    `${kind} with identifier '${full}' does not exist.`,
+    [full]
+  );
 }
 
 const list = (item: TSchema) => ({ 200: Type.Array(item) });
@@ -45,7 +60,13 @@ export const VM_SUMMARY = Type.Object({
 
 /** vmSummary renders a VM as a list item. */
 export function vmSummary(vm: Vm) {
-  return { vm: vm.id, name: vm.name, power_state: vm.powerState, cpu_count: vm.cpuCount, memory_size_MiB: vm.memoryMiB };
+  return {
+    vm: vm.id,
+    name: vm.name,
+    power_state: vm.powerState,
+    cpu_count: vm.cpuCount,
+    memory_size_MiB: vm.memoryMiB,
+  };
 }
 
 function hostSummary(h: Host) {
@@ -93,7 +114,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
         }
       }
       return capped(out, LIST_CAPS.vm, 'virtual machines', 'vm');
-    },
+    }
   );
 
   app.get(
@@ -110,7 +131,12 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
           connection_states: Enum(['CONNECTED', 'DISCONNECTED', 'NOT_RESPONDING'] as const),
         }),
         response: list(
-          Type.Object({ host: Type.String(), name: Type.String(), connection_state: Type.String(), power_state: Type.Optional(Type.String()) }),
+          Type.Object({
+            host: Type.String(),
+            name: Type.String(),
+            connection_state: Type.String(),
+            power_state: Type.Optional(Type.String()),
+          })
         ),
       },
     },
@@ -126,11 +152,11 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
             inSet(q.datacenters, h.datacenter) &&
             q.standalone !== true &&
             inSet(q.clusters, h.cluster) &&
-            inSet(q.connection_states, h.connectionState),
+            inSet(q.connection_states, h.connectionState)
         )
         .map(hostSummary);
       return capped(out, LIST_CAPS.host, 'hosts', 'host');
-    },
+    }
   );
 
   app.get(
@@ -138,26 +164,44 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
     {
       schema: {
         querystring: Type.Object({ clusters: Ids, names: Ids, folders: Ids, datacenters: Ids }),
-        response: list(Type.Object({ cluster: Type.String(), name: Type.String(), ha_enabled: Type.Boolean(), drs_enabled: Type.Boolean() })),
+        response: list(
+          Type.Object({
+            cluster: Type.String(),
+            name: Type.String(),
+            ha_enabled: Type.Boolean(),
+            drs_enabled: Type.Boolean(),
+          })
+        ),
       },
     },
     async (req) => {
       const q = req.query;
       const out = [...state.inventory.clusters.values()]
-        .filter((c) => inSet(q.clusters, c.id) && inSet(q.names, c.name) && inSet(q.folders, c.folder) && inSet(q.datacenters, c.datacenter))
+        .filter(
+          (c) =>
+            inSet(q.clusters, c.id) &&
+            inSet(q.names, c.name) &&
+            inSet(q.folders, c.folder) &&
+            inSet(q.datacenters, c.datacenter)
+        )
         .map((c) => ({ cluster: c.id, name: c.name, ha_enabled: c.haEnabled, drs_enabled: c.drsEnabled }));
       return capped(out, LIST_CAPS.cluster, 'clusters', 'cluster');
-    },
+    }
   );
 
   app.get(
     '/vcenter/cluster/:cluster',
-    { schema: { params: Type.Object({ cluster: Type.String() }), response: { 200: Type.Object({ name: Type.String(), resource_pool: Type.String() }) } } },
+    {
+      schema: {
+        params: Type.Object({ cluster: Type.String() }),
+        response: { 200: Type.Object({ name: Type.String(), resource_pool: Type.String() }) },
+      },
+    },
     async (req) => {
       const c = state.inventory.clusters.get(req.params.cluster);
       if (!c) throw notFound('Cluster', 'cluster', req.params.cluster, state);
       return { name: c.name, resource_pool: c.rootPool };
-    },
+    }
   );
 
   app.get(
@@ -178,7 +222,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
             type: Type.String(),
             free_space: Type.Optional(Type.Number()),
             capacity: Type.Optional(Type.Number()),
-          }),
+          })
         ),
       },
     },
@@ -186,10 +230,23 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
       const q = req.query;
       const inv = state.inventory;
       const out = [...inv.datastores.values()]
-        .filter((d) => inSet(q.datastores, d.id) && inSet(q.names, d.name) && inSet(q.types, d.type) && inSet(q.folders, d.folder) && inSet(q.datacenters, d.datacenter))
-        .map((d) => ({ datastore: d.id, name: d.name, type: d.type, free_space: inv.datastoreFree(d), capacity: d.capacity }));
+        .filter(
+          (d) =>
+            inSet(q.datastores, d.id) &&
+            inSet(q.names, d.name) &&
+            inSet(q.types, d.type) &&
+            inSet(q.folders, d.folder) &&
+            inSet(q.datacenters, d.datacenter)
+        )
+        .map((d) => ({
+          datastore: d.id,
+          name: d.name,
+          type: d.type,
+          free_space: inv.datastoreFree(d),
+          capacity: d.capacity,
+        }));
       return capped(out, LIST_CAPS.datastore, 'datastores', 'datastore');
-    },
+    }
   );
 
   app.get(
@@ -213,8 +270,15 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
       const inv = state.inventory;
       const d = inv.datastores.get(req.params.datastore);
       if (!d) throw notFound('Datastore', 'datastore', req.params.datastore, state);
-      return { name: d.name, type: d.type, accessible: true, free_space: inv.datastoreFree(d), multiple_host_access: d.hosts.length > 1, thin_provisioning_supported: true };
-    },
+      return {
+        name: d.name,
+        type: d.type,
+        accessible: true,
+        free_space: inv.datastoreFree(d),
+        multiple_host_access: d.hosts.length > 1,
+        thin_provisioning_supported: true,
+      };
+    }
   );
 
   app.get(
@@ -234,10 +298,17 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
     async (req) => {
       const q = req.query;
       const out = [...state.inventory.networks.values()]
-        .filter((n) => inSet(q.networks, n.id) && inSet(q.names, n.name) && inSet(q.types, n.type) && inSet(q.folders, n.folder) && inSet(q.datacenters, n.datacenter))
+        .filter(
+          (n) =>
+            inSet(q.networks, n.id) &&
+            inSet(q.names, n.name) &&
+            inSet(q.types, n.type) &&
+            inSet(q.folders, n.folder) &&
+            inSet(q.datacenters, n.datacenter)
+        )
         .map((n) => ({ network: n.id, name: n.name, type: n.type }));
       return capped(out, LIST_CAPS.network, 'networks', 'network');
-    },
+    }
   );
 
   app.get(
@@ -264,18 +335,25 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
             inSet(q.names, f.name) &&
             (q.type === undefined || f.type === q.type) &&
             inSet(q.parent_folders, f.parent ?? (f.datacenter ? 'group-d1' : null)) &&
-            inSet(q.datacenters, f.datacenter),
+            inSet(q.datacenters, f.datacenter)
         )
         .map((f) => ({ folder: f.id, name: f.name, type: f.type }));
       return capped(out, LIST_CAPS.folder, 'folders', 'folder');
-    },
+    }
   );
 
   app.get(
     '/vcenter/resource-pool',
     {
       schema: {
-        querystring: Type.Object({ resource_pools: Ids, names: Ids, parent_resource_pools: Ids, datacenters: Ids, hosts: Ids, clusters: Ids }),
+        querystring: Type.Object({
+          resource_pools: Ids,
+          names: Ids,
+          parent_resource_pools: Ids,
+          datacenters: Ids,
+          hosts: Ids,
+          clusters: Ids,
+        }),
         response: list(Type.Object({ resource_pool: Type.String(), name: Type.String() })),
       },
     },
@@ -291,11 +369,11 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
             inSet(q.parent_resource_pools, p.parent) &&
             inSet(q.datacenters, p.datacenter) &&
             inSet(hostClusters, p.cluster) &&
-            inSet(q.clusters, p.cluster),
+            inSet(q.clusters, p.cluster)
         )
         .map((p) => ({ resource_pool: p.id, name: p.name }));
       return capped(out, LIST_CAPS.resourcePool, 'resource pools', 'resource_pool');
-    },
+    }
   );
 
   app.get(
@@ -310,8 +388,11 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
       const inv = state.inventory;
       const p = inv.resourcePools.get(req.params.pool);
       if (!p) throw notFound('Resource pool', 'resource_pool', req.params.pool, state);
-      return { name: p.name, resource_pools: [...inv.resourcePools.values()].filter((c) => c.parent === p.id).map((c) => c.id) };
-    },
+      return {
+        name: p.name,
+        resource_pools: [...inv.resourcePools.values()].filter((c) => c.parent === p.id).map((c) => c.id),
+      };
+    }
   );
 
   app.get(
@@ -328,7 +409,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
         .filter((d) => inSet(q.datacenters, d.id) && inSet(q.names, d.name) && inSet(q.folders, 'group-d1'))
         .map((d) => ({ datacenter: d.id, name: d.name }));
       return capped(out, LIST_CAPS.datacenter, 'datacenters', 'datacenter');
-    },
+    }
   );
 
   app.get(
@@ -337,16 +418,26 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = a
       schema: {
         params: Type.Object({ datacenter: Type.String() }),
         response: {
-          200: Type.Object({ name: Type.String(), datastore_folder: Type.String(), host_folder: Type.String(), network_folder: Type.String(), vm_folder: Type.String() }),
+          200: Type.Object({
+            name: Type.String(),
+            datastore_folder: Type.String(),
+            host_folder: Type.String(),
+            network_folder: Type.String(),
+            vm_folder: Type.String(),
+          }),
         },
       },
     },
     async (req) => {
       const d = state.inventory.datacenters.get(req.params.datacenter);
       if (!d) throw notFound('Datacenter', 'datacenter', req.params.datacenter, state);
-      return { name: d.name, datastore_folder: d.datastoreFolder, host_folder: d.hostFolder, network_folder: d.networkFolder, vm_folder: d.vmFolder };
-    },
+      return {
+        name: d.name,
+        datastore_folder: d.datastoreFolder,
+        host_folder: d.hostFolder,
+        network_folder: d.networkFolder,
+        vm_folder: d.vmFolder,
+      };
+    }
   );
 };
-
-export { notFound };

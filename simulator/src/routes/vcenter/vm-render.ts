@@ -8,25 +8,45 @@ export const MAX_CPU = 128;
 
 /** cpuInfo renders `hardware/cpu`. */
 export function cpuInfo(vm: Vm) {
-  return { count: vm.cpuCount, cores_per_socket: vm.coresPerSocket, hot_add_enabled: vm.cpuHotAdd, hot_remove_enabled: vm.cpuHotRemove };
+  return {
+    count: vm.cpuCount,
+    cores_per_socket: vm.coresPerSocket,
+    hot_add_enabled: vm.cpuHotAdd,
+    hot_remove_enabled: vm.cpuHotRemove,
+  };
 }
 
 /** memoryInfo renders `hardware/memory` (hot-add limits only when hot add is on). */
 export function memoryInfo(vm: Vm) {
   return vm.memoryHotAdd
-    ? { size_MiB: vm.memoryMiB, hot_add_enabled: true, hot_add_increment_size_MiB: 4, hot_add_limit_MiB: Math.min(MAX_MEMORY_MIB, vm.memoryMiB * 16) }
+    ? {
+        size_MiB: vm.memoryMiB,
+        hot_add_enabled: true,
+        hot_add_increment_size_MiB: 4,
+        hot_add_limit_MiB: Math.min(MAX_MEMORY_MIB, vm.memoryMiB * 16),
+      }
     : { size_MiB: vm.memoryMiB, hot_add_enabled: false };
 }
 
 /** diskInfo renders one disk of the `disks` map. */
 export function diskInfo(d: VmDisk) {
-  return { label: d.label, type: 'SCSI', scsi: { bus: 0, unit: d.scsiUnit }, backing: { type: 'VMDK_FILE', vmdk_file: d.vmdkFile }, capacity: d.capacity };
+  return {
+    label: d.label,
+    type: 'SCSI',
+    scsi: { bus: 0, unit: d.scsiUnit },
+    backing: { type: 'VMDK_FILE', vmdk_file: d.vmdkFile },
+    capacity: d.capacity,
+  };
 }
 
 /** nicInfo renders one NIC of the `nics` map; a NIC is only connected while the VM runs. */
 export function nicInfo(vm: Vm, n: VmNic, inv: Inventory) {
   const net = inv.networks.get(n.network);
-  const backing: Record<string, unknown> = { type: net?.type ?? 'STANDARD_PORTGROUP', network: n.network, network_name: net?.name ?? '' };
+  const backing: Record<string, unknown> = {
+    type: net?.type ?? 'STANDARD_PORTGROUP',
+    network: n.network,
+    network_name: net?.name ?? '',
+  };
   if (net?.type === 'DISTRIBUTED_PORTGROUP') {
     backing.distributed_switch_uuid = '50 28 b4 3e 3a 8c 6d 21-4c 5b 6e 2f 1a 9d 7c 3b';
     backing.distributed_port = String(100 + (vm.metricSeed % 400));
@@ -77,6 +97,8 @@ export function vmInfo(vm: Vm, inv: Inventory) {
     parallel_ports: {},
     serial_ports: {},
     sata_adapters: { '15000': { label: 'SATA controller 0', type: 'AHCI', bus: 0 } },
-    scsi_adapters: { '1000': { label: 'SCSI controller 0', type: 'PVSCSI', scsi: { bus: 0, unit: 7 }, sharing: 'NONE' } },
+    scsi_adapters: {
+      '1000': { label: 'SCSI controller 0', type: 'PVSCSI', scsi: { bus: 0, unit: 7 }, sharing: 'NONE' },
+    },
   };
 }

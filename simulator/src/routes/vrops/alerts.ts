@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { hashString, uuidFor } from '../../inventory/prng';
 import { SAMPLE_MS, type MetricResource } from '../../metrics/series';
 import type { SimState } from '../../state';
-import { PagingQuery, pageOf } from './paging';
+import { LinksSchema, PageInfoSchema, PagingQuery, pageOf } from './paging';
 import { ResourceQueryBody, filterResources } from './resources';
 import { allResources } from './views';
 
@@ -40,7 +40,8 @@ interface Definition {
   fires: (state: SimState, r: MetricResource, now: number) => boolean;
 }
 
-const latestValue = (state: SimState, r: MetricResource, key: string, now: number) => state.metrics.latest(r, key, now, 1)[0]?.v ?? 0;
+const latestValue = (state: SimState, r: MetricResource, key: string, now: number) =>
+  state.metrics.latest(r, key, now, 1)[0]?.v ?? 0;
 
 /** DEFINITIONS are the symptom-based alerts the simulator raises from live metrics and state. */
 const DEFINITIONS: Definition[] = [
@@ -114,6 +115,29 @@ export function activeAlerts(state: SimState, resources: MetricResource[], now =
   return out;
 }
 
+const AlertSchema = Type.Object({
+  alertId: Type.String(),
+  resourceId: Type.String(),
+  alertLevel: Type.String(),
+  type: Type.String(),
+  subType: Type.String(),
+  status: Type.String(),
+  startTimeUTC: Type.Number(),
+  cancelTimeUTC: Type.Number(),
+  updateTimeUTC: Type.Number(),
+  suspendUntilTimeUTC: Type.Number(),
+  controlState: Type.String(),
+  statKey: Type.Optional(Type.String()),
+  ownerId: Type.String(),
+  ownerName: Type.String(),
+  alertDefinitionId: Type.String(),
+  alertDefinitionName: Type.String(),
+  alertImpact: Type.String(),
+});
+const AlertsReply = {
+  200: Type.Object({ pageInfo: PageInfoSchema, links: LinksSchema, alerts: Type.Array(AlertSchema) }),
+};
+
 function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
   const p = pageOf(alerts, page, pageSize, '/suite-api/api/alerts');
   return { pageInfo: p.pageInfo, links: p.links, alerts: p.items };
@@ -123,13 +147,24 @@ function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
 export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.get(
     '/alerts',
-    { schema: { querystring: Type.Object({ resourceId: Type.Optional(Type.Array(Type.String())), id: Type.Optional(Type.Array(Type.String())), ...PagingQuery }) } },
+    {
+      schema: {
+        querystring: Type.Object({
+          resourceId: Type.Optional(Type.Array(Type.String())),
+          id: Type.Optional(Type.Array(Type.String())),
+          ...PagingQuery,
+        }),
+        response: AlertsReply,
+      },
+    },
     async (req) => {
       const q = req.query;
-      const resources = q.resourceId ? filterResources(state, { resourceId: q.resourceId }) : allResources(state.inventory);
+      const resources = q.resourceId
+        ? filterResources(state, { resourceId: q.resourceId })
+        : allResources(state.inventory);
       const alerts = activeAlerts(state, resources).filter((a) => !q.id || q.id.includes(a.alertId));
       return alertsPage(alerts, q.page, q.pageSize);
-    },
+    }
   );
 
   app.post(
@@ -145,6 +180,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
           compositeOperator: Type.Optional(StringEnum(['AND', 'OR'] as const)),
           alertId: Type.Optional(Type.Array(Type.String())),
         }),
+        response: AlertsReply,
       },
     },
     async (req) => {
@@ -152,9 +188,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
       const rq = { ...(b['resource-query'] ?? {}), ...(b.resourceId ? { resourceId: b.resourceId } : {}) };
       const resources = Object.keys(rq).length ? filterResources(state, rq) : allResources(state.inventory);
       const alerts = activeAlerts(state, resources).filter(
-        (a) => (!b.alertCriticality || b.alertCriticality.includes(a.alertLevel)) && (!b.alertId || b.alertId.includes(a.alertId)),
+        (a) =>
+          (!b.alertCriticality || b.alertCriticality.includes(a.alertLevel)) &&
+          (!b.alertId || b.alertId.includes(a.alertId))
       );
       return alertsPage(alerts, req.query.page, req.query.pageSize);
-    },
+    }
   );
 };

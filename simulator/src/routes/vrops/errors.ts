@@ -10,14 +10,18 @@ export class OpsError extends Error {
     readonly status: number,
     message: string,
     readonly apiErrorCode: number = status,
-    readonly validationFailures: OpsValidationFailure[] = [],
+    readonly validationFailures: OpsValidationFailure[] = []
   ) {
     super(message);
   }
 
   /** body is `{message, httpStatusCode, apiErrorCode, validationFailures?}`. */
   body(): Record<string, unknown> {
-    const b: Record<string, unknown> = { message: this.message, httpStatusCode: this.status, apiErrorCode: this.apiErrorCode };
+    const b: Record<string, unknown> = {
+      message: this.message,
+      httpStatusCode: this.status,
+      apiErrorCode: this.apiErrorCode,
+    };
     if (this.validationFailures.length) b.validationFailures = this.validationFailures;
     return b;
   }

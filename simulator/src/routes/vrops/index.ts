@@ -26,7 +26,12 @@ export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
   app.addHook('onRequest', async (req) => {
     if (!req.routeOptions.url || req.routeOptions.url.endsWith('/auth/token/acquire')) return;
     const t = readToken(req.headers.authorization);
-    if (!t) throw new OpsError(401, 'Authentication required: send "Authorization: vRealizeOpsToken <token>" (or OpsToken).', 1512);
+    if (!t)
+      throw new OpsError(
+        401,
+        'Authentication required: send "Authorization: vRealizeOpsToken <token>" (or OpsToken).',
+        1512
+      );
     if (!state.touchToken(t.token)) throw tokenInvalid(t.scheme);
   });
 
@@ -34,9 +39,18 @@ export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     '/auth/token/acquire',
     {
       schema: {
-        body: Type.Object({ username: Type.String(), password: Type.String(), authSource: Type.Optional(Type.String()) }),
+        body: Type.Object({
+          username: Type.String(),
+          password: Type.String(),
+          authSource: Type.Optional(Type.String()),
+        }),
         response: {
-          200: Type.Object({ token: Type.String(), validity: Type.Number(), expiresAt: Type.String(), roles: Type.Array(Type.String()) }),
+          200: Type.Object({
+            token: Type.String(),
+            validity: Type.Number(),
+            expiresAt: Type.String(),
+            roles: Type.Array(Type.String()),
+          }),
         },
       },
     },
@@ -44,10 +58,11 @@ export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
       const { username, password, authSource } = req.body;
       // Local users only: an explicit non-local source has no such user.
       const local = !authSource || /^local(users)?$/i.test(authSource) || /^vsphere\.local$/i.test(authSource);
-      if (!local || !credentialsMatch(state, username, password)) throw new OpsError(401, 'Authentication failed', 1513);
+      if (!local || !credentialsMatch(state, username, password))
+        throw new OpsError(401, 'Authentication failed', 1513);
       const { token, validity } = state.createToken(username);
       return { token, validity, expiresAt: new Date(validity).toUTCString(), roles: [] };
-    },
+    }
   );
 
   app.post('/auth/token/release', async (req, reply) => {

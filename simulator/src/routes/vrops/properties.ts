@@ -4,6 +4,11 @@ import type { SimState } from '../../state';
 import { OpsError } from './errors';
 import { propertiesOf, resolveResource } from './views';
 
+const PropertyList = Type.Object({
+  resourceId: Type.String(),
+  property: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+});
+
 function propertyList(state: SimState, r: MetricResource) {
   return {
     resourceId: state.inventory.resourceIdOf(r.moref),
@@ -13,18 +18,31 @@ function propertyList(state: SimState, r: MetricResource) {
 
 /** propertyRoutes: current property values per resource, and the latest-properties bulk query. */
 export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
-  app.get('/resources/:id/properties', { schema: { params: Type.Object({ id: Type.String() }) } }, async (req) => {
-    const r = resolveResource(state.inventory, req.params.id);
-    if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
-    return propertyList(state, r);
-  });
+  app.get(
+    '/resources/:id/properties',
+    { schema: { params: Type.Object({ id: Type.String() }), response: { 200: PropertyList } } },
+    async (req) => {
+      const r = resolveResource(state.inventory, req.params.id);
+      if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
+      return propertyList(state, r);
+    }
+  );
 
-  app.get('/resources/properties', { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1 }) }) } }, async (req) => ({
-    resourcePropertiesList: req.query.resourceId
-      .map((id) => resolveResource(state.inventory, id))
-      .filter((r): r is MetricResource => !!r)
-      .map((r) => propertyList(state, r)),
-  }));
+  app.get(
+    '/resources/properties',
+    {
+      schema: {
+        querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1 }) }),
+        response: { 200: Type.Object({ resourcePropertiesList: Type.Array(PropertyList) }) },
+      },
+    },
+    async (req) => ({
+      resourcePropertiesList: req.query.resourceId
+        .map((id) => resolveResource(state.inventory, id))
+        .filter((r): r is MetricResource => !!r)
+        .map((r) => propertyList(state, r)),
+    })
+  );
 
   app.post(
     '/resources/properties/latest/query',
@@ -62,6 +80,6 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
             };
           }),
       };
-    },
+    }
   );
 };

@@ -3,7 +3,7 @@ import type { MetricResource } from '../../metrics/series';
 import { RESOURCE_KINDS, statKeysFor, type ResourceKind } from '../../metrics/statkeys';
 import type { SimState } from '../../state';
 import { OpsError } from './errors';
-import { PagingQuery, pageOf } from './paging';
+import { PagingQuery, ResourceSchema, ResourcesPageSchema, pageOf } from './paging';
 import { PROPERTY_KEYS, allResources, identifiersOf, parentIdsOf, resolveResource, resourceJson } from './views';
 
 const Strs = Type.Optional(Type.Array(Type.String()));
@@ -35,7 +35,9 @@ function compileRegex(patterns: string[] | undefined): RegExp[] | undefined {
     // Java's String.matches semantics: the pattern must match the whole name.
     return patterns.map((p) => new RegExp(`^(?:${p})$`));
   } catch (e) {
-    throw new OpsError(400, `Invalid regex: ${(e as Error).message}`, 400, [{ failureMessage: 'not a valid regular expression', violationPath: 'regex' }]);
+    throw new OpsError(400, `Invalid regex: ${(e as Error).message}`, 400, [
+      { failureMessage: 'not a valid regular expression', violationPath: 'regex' },
+    ]);
   }
 }
 
@@ -49,7 +51,9 @@ export function filterResources(state: SimState, f: ResourceFilter): MetricResou
   // vROps honours only the first `name` value.
   const name = f.name?.[0]?.toLowerCase();
   const parents = f.parentId?.map((p) => inv.morefOfResource(p)).filter((p): p is string => !!p);
-  const base = f.resourceId ? f.resourceId.map((id) => resolveResource(inv, id)).filter((r): r is MetricResource => !!r) : allResources(inv);
+  const base = f.resourceId
+    ? f.resourceId.map((id) => resolveResource(inv, id)).filter((r): r is MetricResource => !!r)
+    : allResources(inv);
   return base.filter((r) => {
     if (kinds && !kinds.includes(r.kind.toLowerCase())) return false;
     if (name !== undefined && !r.obj.name.toLowerCase().includes(name)) return false;
@@ -82,24 +86,47 @@ function checkAdapter(ak: string): void {
 export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.get(
     '/resources',
-    { schema: { querystring: Type.Object({ name: Strs, regex: Strs, adapterKind: Strs, resourceKind: Strs, resourceId: Strs, parentId: Strs, ...PagingQuery }) } },
+    {
+      schema: {
+        querystring: Type.Object({
+          name: Strs,
+          regex: Strs,
+          adapterKind: Strs,
+          resourceKind: Strs,
+          resourceId: Strs,
+          parentId: Strs,
+          ...PagingQuery,
+        }),
+        response: { 200: ResourcesPageSchema },
+      },
+    },
     async (req) => {
       const { page, pageSize, ...f } = req.query;
       return resourcesPage(state, filterResources(state, f), page, pageSize);
-    },
+    }
   );
 
   app.post(
     '/resources/query',
-    { schema: { querystring: Type.Object(PagingQuery), body: ResourceQueryBody } },
-    async (req) => resourcesPage(state, filterResources(state, req.body ?? {}), req.query.page, req.query.pageSize),
+    {
+      schema: {
+        querystring: Type.Object(PagingQuery),
+        body: ResourceQueryBody,
+        response: { 200: ResourcesPageSchema },
+      },
+    },
+    async (req) => resourcesPage(state, filterResources(state, req.body ?? {}), req.query.page, req.query.pageSize)
   );
 
-  app.get('/resources/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (req) => {
-    const r = resolveResource(state.inventory, req.params.id);
-    if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
-    return resourceJson(state, r);
-  });
+  app.get(
+    '/resources/:id',
+    { schema: { params: Type.Object({ id: Type.String() }), response: { 200: ResourceSchema } } },
+    async (req) => {
+      const r = resolveResource(state.inventory, req.params.id);
+      if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
+      return resourceJson(state, r);
+    }
+  );
 
   app.get('/adapterkinds', async () => ({
     'adapter-kind': [
@@ -115,24 +142,38 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
     ],
   }));
 
-  app.get('/adapterkinds/:ak/resourcekinds', { schema: { params: Type.Object({ ak: Type.String() }) } }, async (req) => {
-    checkAdapter(req.params.ak);
-    return {
-      adapterKind: 'VMWARE',
-      'resource-kind': RESOURCE_KINDS.map((k) => ({
-        key: k,
-        name: k,
+  app.get(
+    '/adapterkinds/:ak/resourcekinds',
+    { schema: { params: Type.Object({ ak: Type.String() }) } },
+    async (req) => {
+      checkAdapter(req.params.ak);
+      return {
         adapterKind: 'VMWARE',
-        resourceKindType: 'GENERAL',
-        resourceIdentifierTypes: ['VMEntityName', 'VMEntityObjectID', 'VMEntityVCID'].map((n) => ({ name: n, dataType: 'STRING', isPartOfUniqueness: n !== 'VMEntityName' })),
-      })),
-      pageInfo: { totalCount: RESOURCE_KINDS.length, page: 0, pageSize: 1000 },
-    };
-  });
+        'resource-kind': RESOURCE_KINDS.map((k) => ({
+          key: k,
+          name: k,
+          adapterKind: 'VMWARE',
+          resourceKindType: 'GENERAL',
+          resourceIdentifierTypes: ['VMEntityName', 'VMEntityObjectID', 'VMEntityVCID'].map((n) => ({
+            name: n,
+            dataType: 'STRING',
+            isPartOfUniqueness: n !== 'VMEntityName',
+          })),
+        })),
+        pageInfo: { totalCount: RESOURCE_KINDS.length, page: 0, pageSize: 1000 },
+      };
+    }
+  );
 
   app.get(
     '/adapterkinds/:ak/resourcekinds/:rk/resources',
-    { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }), querystring: Type.Object({ name: Strs, ...PagingQuery }) } },
+    {
+      schema: {
+        params: Type.Object({ ak: Type.String(), rk: Type.String() }),
+        querystring: Type.Object({ name: Strs, ...PagingQuery }),
+        response: { 200: ResourcesPageSchema },
+      },
+    },
     async (req) => {
       checkAdapter(req.params.ak);
       const kind = kindOf(req.params.rk);
@@ -144,40 +185,48 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
       }
       const list = filterResources(state, { resourceKind: [kind], name: req.query.name, identifiers });
       return resourcesPage(state, list, req.query.page, req.query.pageSize);
-    },
+    }
   );
 
-  app.get('/adapterkinds/:ak/resourcekinds/:rk/statkeys', { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }) } }, async (req) => {
-    checkAdapter(req.params.ak);
-    return {
-      resourceTypeAttributes: statKeysFor(kindOf(req.params.rk)).map((k) => ({
-        key: k.key,
-        name: k.name,
-        description: k.description,
-        unit: k.unit,
-        rollupType: 'AVG',
-        defaultMonitored: true,
-        instanceType: 'Metric',
-        dataType2: 'FLOAT',
-        property: false,
-        isRate: false,
-      })),
-    };
-  });
+  app.get(
+    '/adapterkinds/:ak/resourcekinds/:rk/statkeys',
+    { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }) } },
+    async (req) => {
+      checkAdapter(req.params.ak);
+      return {
+        resourceTypeAttributes: statKeysFor(kindOf(req.params.rk)).map((k) => ({
+          key: k.key,
+          name: k.name,
+          description: k.description,
+          unit: k.unit,
+          rollupType: 'AVG',
+          defaultMonitored: true,
+          instanceType: 'Metric',
+          dataType2: 'FLOAT',
+          property: false,
+          isRate: false,
+        })),
+      };
+    }
+  );
 
-  app.get('/adapterkinds/:ak/resourcekinds/:rk/properties', { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }) } }, async (req) => {
-    checkAdapter(req.params.ak);
-    return {
-      resourceTypeAttributes: PROPERTY_KEYS[kindOf(req.params.rk)].map((key) => ({
-        key,
-        name: key.split('|').join(' | '),
-        description: key,
-        unit: '',
-        defaultMonitored: true,
-        instanceType: 'Property',
-        dataType2: 'STRING',
-        property: true,
-      })),
-    };
-  });
+  app.get(
+    '/adapterkinds/:ak/resourcekinds/:rk/properties',
+    { schema: { params: Type.Object({ ak: Type.String(), rk: Type.String() }) } },
+    async (req) => {
+      checkAdapter(req.params.ak);
+      return {
+        resourceTypeAttributes: PROPERTY_KEYS[kindOf(req.params.rk)].map((key) => ({
+          key,
+          name: key.split('|').join(' | '),
+          description: key,
+          unit: '',
+          defaultMonitored: true,
+          instanceType: 'Property',
+          dataType2: 'STRING',
+          property: true,
+        })),
+      };
+    }
+  );
 };

@@ -38,7 +38,10 @@ const StatQueryFields = {
 };
 const StatQuery = Type.Object(StatQueryFields);
 type StatQueryT = Static<typeof StatQuery>;
-const BulkStatQuery = Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }), ...StatQueryFields });
+const BulkStatQuery = Type.Object({
+  resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }),
+  ...StatQueryFields,
+});
 const LatestFields = {
   statKey: Strs,
   maxSamples: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -46,6 +49,28 @@ const LatestFields = {
   metrics: Type.Optional(Type.Boolean()),
 };
 const IdParams = Type.Object({ id: Type.String() });
+
+/** StatsOfResources is the `stats-of-resources` response (single, bulk and latest share it). */
+const StatsOfResources = Type.Object({
+  values: Type.Array(
+    Type.Object({
+      resourceId: Type.String(),
+      'stat-list': Type.Object({
+        stat: Type.Array(
+          Type.Object({
+            timestamps: Type.Array(Type.Number()),
+            statKey: Type.Object({ key: Type.String() }),
+            intervalUnit: Type.Object({ intervalType: Type.Optional(Type.String()), quantifier: Type.Integer() }),
+            rollUpType: Type.Optional(Type.String()),
+            data: Type.Array(Type.Number()),
+          })
+        ),
+      }),
+    })
+  ),
+});
+const StatsReply = { 200: StatsOfResources };
+const StatKeysReply = { 200: Type.Object({ 'stat-key': Type.Array(Type.Object({ key: Type.String() })) }) };
 
 interface StatEntry {
   timestamps: number[];
@@ -97,7 +122,14 @@ function rollUp(samples: Sample[], type: string, bucketMs: number): Sample[] {
 }
 
 /** statsOf computes one resource's `stat-list` for a stat query. */
-function statsOf(state: SimState, r: MetricResource, q: StatQueryT, begin: number, end: number, now: number): StatEntry[] {
+function statsOf(
+  state: SimState,
+  r: MetricResource,
+  q: StatQueryT,
+  begin: number,
+  end: number,
+  now: number
+): StatEntry[] {
   const bucketMs = q.intervalType ? UNIT_MS[q.intervalType] * (q.intervalQuantifier ?? 1) : 0;
   const raw = !q.intervalType || q.rollUpType === 'NONE' || bucketMs <= SAMPLE_MS;
   const rollUpType = q.rollUpType ?? 'AVG';
@@ -123,7 +155,9 @@ function window(q: StatQueryT, now: number): { begin: number; end: number } {
   const end = q.end ?? now;
   const begin = q.begin ?? end - 86_400_000;
   if (begin > end) {
-    throw new OpsError(400, 'Invalid input', 400, [{ failureMessage: 'end must not be before begin', violationPath: 'end' }]);
+    throw new OpsError(400, 'Invalid input', 400, [
+      { failureMessage: 'end must not be before begin', violationPath: 'end' },
+    ]);
   }
   return { begin, end };
 }
@@ -132,7 +166,11 @@ function guardSize(resources: number, q: StatQueryT, begin: number, end: number,
   const keys = q.statKey?.length ?? 10;
   const samples = resources * keys * Math.max(1, (Math.min(end, now) - begin) / SAMPLE_MS);
   if (samples > MAX_SAMPLES_PER_CALL) {
-    throw new OpsError(422, `The query asks for about ${Math.round(samples)} samples; narrow the time range, resources or stat keys.`, 422);
+    throw new OpsError(
+      422,
+      `The query asks for about ${Math.round(samples)} samples; narrow the time range, resources or stat keys.`,
+      422
+    );
   }
 }
 
@@ -147,7 +185,10 @@ function statsResponse(state: SimState, resources: MetricResource[], q: StatQuer
   const { begin, end } = window(q, now);
   guardSize(resources.length, q, begin, end, now);
   return {
-    values: resources.map((r) => ({ resourceId: state.inventory.resourceIdOf(r.moref), 'stat-list': { stat: statsOf(state, r, q, begin, end, now) } })),
+    values: resources.map((r) => ({
+      resourceId: state.inventory.resourceIdOf(r.moref),
+      'stat-list': { stat: statsOf(state, r, q, begin, end, now) },
+    })),
   };
 }
 
@@ -160,7 +201,12 @@ function latestResponse(state: SimState, resources: MetricResource[], statKey: s
         stat: keysFor(r, statKey)
           .map((key) => ({ key, samples: state.metrics.latest(r, key, now, maxSamples) }))
           .filter((x) => x.samples.length > 0)
-          .map((x) => ({ timestamps: x.samples.map((s) => s.t), statKey: { key: x.key }, intervalUnit: { quantifier: 1 }, data: x.samples.map((s) => s.v) })),
+          .map((x) => ({
+            timestamps: x.samples.map((s) => s.t),
+            statKey: { key: x.key },
+            intervalUnit: { quantifier: 1 },
+            data: x.samples.map((s) => s.v),
+          })),
       },
     })),
   };
@@ -173,40 +219,71 @@ function bulk(state: SimState, ids: string[]): MetricResource[] {
 
 /** statsRoutes: single and bulk stats, latest stats, and stat-key discovery. */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
-  app.get('/resources/:id/stats', { schema: { params: IdParams, querystring: StatQuery } }, async (req) =>
-    statsResponse(state, [single(state, req.params.id)], req.query),
+  app.get(
+    '/resources/:id/stats',
+    { schema: { params: IdParams, querystring: StatQuery, response: StatsReply } },
+    async (req) => statsResponse(state, [single(state, req.params.id)], req.query)
   );
-  app.post('/resources/:id/stats/query', { schema: { params: IdParams, body: StatQuery } }, async (req) =>
-    statsResponse(state, [single(state, req.params.id)], req.body ?? {}),
+  app.post(
+    '/resources/:id/stats/query',
+    { schema: { params: IdParams, body: StatQuery, response: StatsReply } },
+    async (req) => statsResponse(state, [single(state, req.params.id)], req.body ?? {})
   );
-  app.get('/resources/stats', { schema: { querystring: BulkStatQuery } }, async (req) => statsResponse(state, bulk(state, req.query.resourceId), req.query));
-  app.post('/resources/stats/query', { schema: { body: BulkStatQuery } }, async (req) => statsResponse(state, bulk(state, req.body.resourceId), req.body));
+  app.get('/resources/stats', { schema: { querystring: BulkStatQuery, response: StatsReply } }, async (req) =>
+    statsResponse(state, bulk(state, req.query.resourceId), req.query)
+  );
+  app.post('/resources/stats/query', { schema: { body: BulkStatQuery, response: StatsReply } }, async (req) =>
+    statsResponse(state, bulk(state, req.body.resourceId), req.body)
+  );
 
-  app.get('/resources/:id/stats/latest', { schema: { params: IdParams, querystring: Type.Object(LatestFields) } }, async (req) =>
-    latestResponse(state, [single(state, req.params.id)], req.query.statKey, req.query.maxSamples),
+  app.get(
+    '/resources/:id/stats/latest',
+    { schema: { params: IdParams, querystring: Type.Object(LatestFields), response: StatsReply } },
+    async (req) => latestResponse(state, [single(state, req.params.id)], req.query.statKey, req.query.maxSamples)
   );
   app.get(
     '/resources/stats/latest',
-    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }), ...LatestFields }) } },
-    async (req) => latestResponse(state, bulk(state, req.query.resourceId), req.query.statKey, req.query.maxSamples),
+    {
+      schema: {
+        querystring: Type.Object({
+          resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }),
+          ...LatestFields,
+        }),
+        response: StatsReply,
+      },
+    },
+    async (req) => latestResponse(state, bulk(state, req.query.resourceId), req.query.statKey, req.query.maxSamples)
   );
   app.post(
     '/resources/stats/latest/query',
-    { schema: { body: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }), ...LatestFields }) } },
-    async (req) => latestResponse(state, bulk(state, req.body.resourceId), req.body.statKey, req.body.maxSamples),
+    {
+      schema: {
+        body: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1, maxItems: 10000 }), ...LatestFields }),
+        response: StatsReply,
+      },
+    },
+    async (req) => latestResponse(state, bulk(state, req.body.resourceId), req.body.statKey, req.body.maxSamples)
   );
 
-  app.get('/resources/:id/statkeys', { schema: { params: IdParams } }, async (req) => ({
+  app.get('/resources/:id/statkeys', { schema: { params: IdParams, response: StatKeysReply } }, async (req) => ({
     'stat-key': statKeysFor(single(state, req.params.id).kind).map((k) => ({ key: k.key })),
   }));
   app.get(
     '/resources/statkeys',
-    { schema: { querystring: Type.Object({ resourceId: Type.Array(Type.String(), { minItems: 1 }), searchstring: Type.Optional(Type.String()) }) } },
+    {
+      schema: {
+        querystring: Type.Object({
+          resourceId: Type.Array(Type.String(), { minItems: 1 }),
+          searchstring: Type.Optional(Type.String()),
+        }),
+        response: StatKeysReply,
+      },
+    },
     async (req) => {
       const keys = new Set<string>();
       for (const r of bulk(state, req.query.resourceId)) for (const k of statKeysFor(r.kind)) keys.add(k.key);
       const s = req.query.searchstring?.toLowerCase();
       return { 'stat-key': [...keys].filter((k) => !s || k.toLowerCase().includes(s)).map((key) => ({ key })) };
-    },
+    }
   );
 };

@@ -50,7 +50,11 @@ function ident(name: string, value: string, unique = true) {
 
 /** identifiersOf returns a resource's identifiers as `name -> value`. */
 export function identifiersOf(inv: Inventory, r: MetricResource): Record<string, string> {
-  const out: Record<string, string> = { VMEntityName: r.obj.name, VMEntityObjectID: r.moref, VMEntityVCID: inv.vcenterUuid };
+  const out: Record<string, string> = {
+    VMEntityName: r.obj.name,
+    VMEntityObjectID: r.moref,
+    VMEntityVCID: inv.vcenterUuid,
+  };
   if (r.kind === 'VirtualMachine') {
     out.VMEntityInstanceUUID = r.obj.instanceUuid;
     out.VMServiceMonitoringEnabled = '';
@@ -71,17 +75,27 @@ export function resourceJson(state: SimState, r: MetricResource) {
       : r.kind === 'VirtualMachine' && r.obj.profile === 'hot' && r.obj.powerState === 'POWERED_ON'
         ? { color: 'ORANGE', value: 50 }
         : { color: 'GREEN', value: 100 };
-  const created = r.kind === 'VirtualMachine' && Number.isFinite(r.obj.createdAt) ? r.obj.createdAt : DISCOVERED_AT + (hashString(r.moref) % 86_400_000);
+  const created =
+    r.kind === 'VirtualMachine' && Number.isFinite(r.obj.createdAt)
+      ? r.obj.createdAt
+      : DISCOVERED_AT + (hashString(r.moref) % 86_400_000);
   return {
     creationTime: created,
     resourceKey: {
       name: r.obj.name,
       adapterKindKey: 'VMWARE',
       resourceKindKey: r.kind,
-      resourceIdentifiers: Object.entries(ids).map(([k, v]) => ident(k, v, k === 'VMEntityObjectID' || k === 'VMEntityVCID')),
+      resourceIdentifiers: Object.entries(ids).map(([k, v]) =>
+        ident(k, v, k === 'VMEntityObjectID' || k === 'VMEntityVCID')
+      ),
     },
     resourceStatusStates: [
-      { adapterInstanceId: adapterInstanceId(state), resourceStatus: 'DATA_RECEIVING', resourceState: 'STARTED', statusMessage: '' },
+      {
+        adapterInstanceId: adapterInstanceId(state),
+        resourceStatus: 'DATA_RECEIVING',
+        resourceState: 'STARTED',
+        statusMessage: '',
+      },
     ],
     resourceHealth: health.color,
     resourceHealthValue: health.value,
@@ -118,20 +132,55 @@ export function parentIdsOf(r: MetricResource): string[] {
 /** PROPERTY_KEYS lists the property keys per kind (for the resource-kind properties listing). */
 export const PROPERTY_KEYS: Record<ResourceKind, string[]> = {
   VirtualMachine: [
-    'summary|guest|fullName', 'config|guestFullName', 'config|hardware|numCpu', 'config|hardware|numCoresPerSocket',
-    'config|hardware|memoryKB', 'summary|runtime|powerState', 'summary|runtime|connectionState', 'summary|guest|ipAddress',
-    'summary|guest|hostName', 'summary|guest|toolsRunningStatus', 'summary|parentHost', 'summary|parentCluster',
-    'summary|parentDatacenter', 'summary|parentVcenter', 'summary|parentFolder', 'summary|MOID', 'summary|UUID',
+    'summary|guest|fullName',
+    'config|guestFullName',
+    'config|hardware|numCpu',
+    'config|hardware|numCoresPerSocket',
+    'config|hardware|memoryKB',
+    'summary|runtime|powerState',
+    'summary|runtime|connectionState',
+    'summary|guest|ipAddress',
+    'summary|guest|hostName',
+    'summary|guest|toolsRunningStatus',
+    'summary|parentHost',
+    'summary|parentCluster',
+    'summary|parentDatacenter',
+    'summary|parentVcenter',
+    'summary|parentFolder',
+    'summary|MOID',
+    'summary|UUID',
   ],
   HostSystem: [
-    'runtime|powerState', 'runtime|connectionState', 'runtime|maintenanceState', 'hardware|cpuInfo|numCpuCores',
-    'hardware|cpuInfo|hz', 'hardware|memorySize', 'hardware|vendor', 'hardware|vendorModel', 'summary|version',
-    'summary|parentCluster', 'summary|parentDatacenter', 'summary|parentVcenter', 'summary|hostuuid', 'summary|MOID',
+    'runtime|powerState',
+    'runtime|connectionState',
+    'runtime|maintenanceState',
+    'hardware|cpuInfo|numCpuCores',
+    'hardware|cpuInfo|hz',
+    'hardware|memorySize',
+    'hardware|vendor',
+    'hardware|vendorModel',
+    'summary|version',
+    'summary|parentCluster',
+    'summary|parentDatacenter',
+    'summary|parentVcenter',
+    'summary|hostuuid',
+    'summary|MOID',
   ],
   ClusterComputeResource: [
-    'configuration|drsConfig|enabled', 'configuration|dasConfig|enabled', 'summary|parentDatacenter', 'summary|parentVcenter', 'summary|MOID',
+    'configuration|drsConfig|enabled',
+    'configuration|dasConfig|enabled',
+    'summary|parentDatacenter',
+    'summary|parentVcenter',
+    'summary|MOID',
   ],
-  Datastore: ['summary|type', 'summary|capacity', 'summary|accessible', 'summary|parentDatacenter', 'summary|parentVcenter', 'summary|MOID'],
+  Datastore: [
+    'summary|type',
+    'summary|capacity',
+    'summary|accessible',
+    'summary|parentDatacenter',
+    'summary|parentVcenter',
+    'summary|MOID',
+  ],
 };
 
 const POWER_TEXT = { POWERED_ON: 'Powered On', POWERED_OFF: 'Powered Off', SUSPENDED: 'Suspended' } as const;
@@ -172,7 +221,12 @@ export function propertiesOf(state: SimState, r: MetricResource): Record<string,
       const on = h.connectionState === 'CONNECTED';
       return {
         'runtime|powerState': on ? 'Powered On' : 'Unknown',
-        'runtime|connectionState': h.connectionState === 'CONNECTED' ? 'connected' : h.connectionState === 'DISCONNECTED' ? 'disconnected' : 'notResponding',
+        'runtime|connectionState':
+          h.connectionState === 'CONNECTED'
+            ? 'connected'
+            : h.connectionState === 'DISCONNECTED'
+              ? 'disconnected'
+              : 'notResponding',
         'runtime|maintenanceState': 'notInMaintenance',
         'hardware|cpuInfo|numCpuCores': String(h.cpuCores),
         'hardware|cpuInfo|hz': String(h.cpuMhz * 1_000_000),
