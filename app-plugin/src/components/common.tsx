@@ -37,8 +37,13 @@ export function Loading({ text }: { text: string }) {
 export function ErrorState({ title, error, onRetry }: { title: string; error: ApiError; onRetry?: () => void }) {
   return (
     <div data-testid={selectors.states.error}>
-      <Alert severity="error" title={title} buttonContent={onRetry ? 'Retry' : undefined} onRemove={onRetry}>
-        {error.message}
+      <Alert severity="error" title={title}>
+        <p>{error.message}</p>
+        {onRetry && (
+          <Button size="sm" variant="secondary" icon="sync" onClick={onRetry}>
+            Retry
+          </Button>
+        )}
       </Alert>
     </div>
   );

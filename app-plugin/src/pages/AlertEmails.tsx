@@ -96,7 +96,7 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
             Your Grafana profile has no e-mail address; add one in your profile to receive alert e-mails.
           </Alert>
         ) : (
-          <p>
+          <div>
             Mails go to <strong>{email}</strong> (your Grafana e-mail){' '}
             {saved && (
               <Badge
@@ -104,7 +104,7 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
                 text={saved.confirmed ? 'confirmed' : 'waiting for confirmation'}
               />
             )}
-          </p>
+          </div>
         )}
         <Field label="Send alerts when they fire">
           <Switch
