@@ -1,12 +1,41 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
 
-// jsdom has no canvas. @grafana/ui's Combobox measures option text with a 2D context to size its
-// menu; give it a context whose measureText returns a plausible width.
-HTMLCanvasElement.prototype.getContext = () => ({
-  measureText: (text) => ({ width: String(text).length * 7 }),
-  font: '',
-});
+// jsdom has no canvas. @grafana/ui measures text with a 2D context (Combobox menus) and draws
+// graphs on one (TimeSeries/uPlot). This context accepts every drawing call and draws nothing;
+// measureText returns a plausible width. What the charts show is asserted through their data and
+// labels, never through pixels.
+HTMLCanvasElement.prototype.getContext = function () {
+  const state = { canvas: this };
+  return new Proxy(state, {
+    get(target, prop) {
+      if (prop in target) {
+        return target[prop];
+      }
+      if (prop === 'measureText') {
+        return (text) => ({ width: String(text).length * 7, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
+      }
+      if (prop === 'getImageData' || prop === 'createImageData') {
+        return () => ({ data: new Uint8ClampedArray(4) });
+      }
+      if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') {
+        return () => ({ addColorStop() {} });
+      }
+      return () => {};
+    },
+    set(target, prop, value) {
+      target[prop] = value;
+      return true;
+    },
+  });
+};
+global.Path2D =
+  global.Path2D ??
+  class Path2D {
+    constructor() {
+      return new Proxy(this, { get: (t, p) => (p in t ? t[p] : () => {}) });
+    }
+  };
 
 // jsdom has no IntersectionObserver (Combobox's scroll indicators use it); the
 // menus only need them to exist, not to report anything.

@@ -55,7 +55,10 @@ describe('VM detail', () => {
     expect(within(info).getByText(/VM Network — connected/)).toBeInTheDocument();
     expect(await screen.findByTestId(selectors.vmDetail.average('cpu'))).toHaveTextContent('20.0 %');
     expect(screen.getByTestId(selectors.vmDetail.average('mem'))).toHaveTextContent('60.0 %');
-    expect(screen.getAllByRole('img', { name: /3 hourly points/ })).toHaveLength(2);
+    const charts = screen.getAllByRole('img', { name: /3 hourly points/ });
+    expect(charts).toHaveLength(2);
+    // Drawn by Grafana's time-series graph (uPlot on a canvas), like a panel.
+    await waitFor(() => charts.forEach((c) => expect(c.querySelector('canvas')).not.toBeNull()));
     const q = b.sent.find((r) => r.path === '/api/ds/query')!.data as { queries: Array<Record<string, unknown>> };
     expect(q.queries[0]).toMatchObject({
       queryType: 'metrics',
