@@ -92,7 +92,7 @@ export function TimeChart({ series, title, max }: { series: Series; title: strin
         height={200}
         timeRange={range}
         timeZone="browser"
-        legend={{ showLegend: false, displayMode: LegendDisplayMode.Hidden, placement: 'bottom', calcs: [] }}
+        legend={{ showLegend: false, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}
       />
     </div>
   );
