@@ -32,6 +32,36 @@ describe('Overview', () => {
           hostCount: 4,
         },
       ]),
+      'POST /api/ds/query': {
+        results: {
+          A: {
+            frames: [
+              {
+                schema: {
+                  fields: ['alertId', 'resource', 'resourceName', 'level', 'status', 'alert', 'impact', 'start'].map(
+                    (name) => ({
+                      name,
+                      type: name === 'start' ? 'time' : 'string',
+                    })
+                  ),
+                },
+                data: {
+                  values: [
+                    ['a1'],
+                    ['vm-42'],
+                    ['web-42'],
+                    ['CRITICAL'],
+                    ['ACTIVE'],
+                    ['CPU demand is high'],
+                    ['HEALTH'],
+                    [Date.UTC(2026, 10, 26, 9)],
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
       [`GET ${RES}/inventory/vms`]: (r) => {
         const totals: Record<string, number> = { POWERED_ON: 9000, POWERED_OFF: 950, SUSPENDED: 50 };
         return one([], totals[r.query.get('powerState') ?? ''] ?? -1);
@@ -54,6 +84,15 @@ describe('Overview', () => {
     const ds = within(o).getByRole('table', { name: 'Datastores' });
     expect(within(ds).getByText('2.0 TiB')).toBeInTheDocument();
     expect(within(ds).getByText('512 GiB')).toBeInTheDocument();
+    const alerts = await within(o).findByRole('table', { name: 'Active vROps alerts' });
+    expect(within(alerts).getByText('CRITICAL')).toBeInTheDocument();
+    expect(within(alerts).getByText('CPU demand is high')).toBeInTheDocument();
+    expect(within(alerts).getByText('web-42').closest('a')).toHaveAttribute(
+      'href',
+      '/a/privatecloud-vsphere-app/vms/vm-42'
+    );
+    const q = b.sent.find((r) => r.path === '/api/ds/query')!.data as { queries: Array<Record<string, unknown>> };
+    expect(q.queries[0]).toMatchObject({ queryType: 'alerts', minLevel: 'WARNING' });
     // Counts come from one-row pages, not from listing every VM.
     expect(b.sent.filter((r) => r.path.endsWith('/inventory/vms')).every((r) => r.query.get('pageSize') === '1')).toBe(
       true
@@ -75,7 +114,10 @@ describe('Overview', () => {
       'vCenter refused the data source credentials'
     );
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByTestId(selectors.overview.container)).toBeInTheDocument();
+    const o = await screen.findByTestId(selectors.overview.container);
     expect(calls).toBe(2);
+    // No fake for the alerts query: its failure shows in its own section, the inventory stays.
+    expect(await within(o).findByText('Could not load the vROps alerts')).toBeInTheDocument();
+    expect(within(o).getByRole('table', { name: 'Clusters' })).toBeInTheDocument();
   });
 });
