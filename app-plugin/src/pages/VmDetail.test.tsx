@@ -202,9 +202,11 @@ describe('VM detail', () => {
     await userEvent.click(within(modal).getByRole('button', { name: 'Power off web-42' }));
     await userEvent.click(screen.getByRole('button', { name: 'Power off' }));
     const confirm = await screen.findByTestId(selectors.deleteVm.confirm);
+    expect(screen.getByTestId(selectors.deleteVm.submit)).toBeDisabled();
     await userEvent.type(confirm, 'web-4');
-    await userEvent.click(screen.getByTestId(selectors.deleteVm.submit));
-    expect(screen.getByText('Type the VM name exactly: web-42')).toBeInTheDocument();
+    expect(screen.getByText('Does not match: type web-42 exactly.')).toBeInTheDocument();
+    expect(screen.getByTestId(selectors.deleteVm.submit)).toBeDisabled();
+    await userEvent.type(confirm, '{Enter}');
     expect(b.sent.some((r) => r.method === 'DELETE')).toBe(false);
     await userEvent.type(confirm, '2');
     await userEvent.click(screen.getByTestId(selectors.deleteVm.submit));
