@@ -17,7 +17,7 @@ describe('plugin.json', () => {
   it('depends on Grafana >=12.3.0 and on the vSphere data source', () => {
     expect(plugin.dependencies.grafanaDependency).toBe('>=12.3.0');
     expect(plugin.dependencies.plugins).toEqual([
-      { id: 'privatecloud-vsphere-datasource', type: 'datasource', name: 'PrivateCloud vSphere' },
+      { id: 'privatecloud-vsphere-datasource', type: 'datasource', name: 'vSphere (PrivateCloud)' },
     ]);
   });
 

@@ -80,7 +80,7 @@ describe('App configuration', () => {
     useBackend({ 'GET /api/datasources': [datasources[2]] });
     render(<AppConfig {...props({})} />);
     expect(await screen.findByTestId(selectors.states.empty)).toHaveTextContent(
-      'No PrivateCloud vSphere data source exists yet'
+      'No vSphere (PrivateCloud) data source exists yet'
     );
   });
 });

@@ -68,7 +68,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         ) : list.loading && !list.value ? (
           <Loading text="Loading data sources…" />
         ) : known.length === 0 && missing.length === 0 ? (
-          <Empty message="No PrivateCloud vSphere data source exists yet">
+          <Empty message="No vSphere (PrivateCloud) data source exists yet">
             <LinkButton href={`/connections/datasources/new`} icon="plus">
               Add a data source
             </LinkButton>
