@@ -122,6 +122,25 @@ describe('VM detail', () => {
     await waitFor(() => expect(reads).toBe(2));
   });
 
+  it('powers on a powered-off VM at once (nothing is interrupted, so no confirmation)', async () => {
+    let state: 'POWERED_ON' | 'POWERED_OFF' = 'POWERED_OFF';
+    const b = useBackend(
+      routes({
+        [`GET ${RES}/vms/vm-42`]: () => vmDetail({ powerState: state }),
+        [`POST ${RES}/vms/vm-42/power`]: () => ((state = 'POWERED_ON'), { powerState: state }),
+      })
+    );
+    open();
+    await waitFor(() => expect(screen.getByTestId(selectors.power.action('start'))).toBeEnabled());
+    // Only the actions that make sense for a powered-off VM are offered.
+    expect(screen.queryByTestId(selectors.power.action('reset'))).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId(selectors.power.action('start')));
+    await waitFor(() => expect(screen.getByTestId(selectors.power.action('reset'))).toBeInTheDocument());
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(b.sent.find((r) => r.path.endsWith('/power'))!.data).toEqual({ action: 'start' });
+    expect(runtimeState.events).toEqual([{ type: 'alert-success', payload: ['web-42 powered on'] }]);
+  });
+
   it('edits hardware: shows hot-add rules, validates next to the field and sends only valid changes', async () => {
     let patched: unknown;
     const b = useBackend(
