@@ -61,6 +61,8 @@ describe('VM list', () => {
     );
     await userEvent.click(screen.getByTestId(selectors.vmList.sort('memoryMiB')));
     await waitFor(() => expect(b.sent.some((r) => r.query.get('order') === 'desc')).toBe(true));
+    await userEvent.click(screen.getByTestId(selectors.vmList.sort('host')));
+    await waitFor(() => expect(b.sent.at(-1)!.query.get('sort')).toBe('host'));
     await userEvent.click(screen.getByRole('button', { name: '2' }));
     await waitFor(() =>
       expect(b.sent.some((r) => r.query.get('page') === '2' && r.query.get('search') === 'web')).toBe(true)
