@@ -27,7 +27,8 @@ describe('Alert e-mails', () => {
     let body: unknown;
     useBackend({
       [`GET ${RES}/me`]: EDITOR,
-      [`GET ${RES}/me/subscriptions`]: fail(404, 'not_found', 'not registered'),
+      // Not registered yet: the backend answers the defaults the form starts from.
+      [`GET ${RES}/me/subscriptions`]: sub('editor', { confirmed: false }),
       [`PUT ${RES}/me/subscriptions`]: (r) => ((body = r.data), sub('editor', { confirmed: false })),
     });
     renderPage(<AlertEmails />);
@@ -36,7 +37,7 @@ describe('Alert e-mails', () => {
     await userEvent.click(within(c).getByRole('radio', { name: 'Critical only' }));
     await userEvent.click(within(c).getByLabelText('Send resolved notices'));
     await userEvent.type(within(c).getByLabelText('Clusters'), 'Prod, Lab ,');
-    await userEvent.click(within(c).getByRole('button', { name: 'Register' }));
+    await userEvent.click(within(c).getByRole('button', { name: 'Save and register' }));
     await waitFor(() =>
       expect(body).toEqual({
         minSeverity: 'critical',
@@ -49,7 +50,7 @@ describe('Alert e-mails', () => {
     expect(runtimeState.events).toEqual([
       { type: 'alert-success', payload: ['Saved; confirm the link sent to editor@example.com'] },
     ]);
-    expect(await within(c).findByText('waiting for confirmation')).toBeInTheDocument();
+    expect(await within(c).findByText('not confirmed: save, then open the link mailed to you')).toBeInTheDocument();
     // Only Admins get the list of everyone.
     expect(screen.queryByTestId(selectors.alerts.all)).not.toBeInTheDocument();
   });
@@ -80,7 +81,14 @@ describe('Alert e-mails', () => {
     expect(within(table).getByText('unconfirmed')).toBeInTheDocument();
     await userEvent.click(within(table).getByRole('button', { name: 'Pause bob' }));
     await waitFor(() => expect(put.login).toBe('bob'));
-    expect(put.body).toMatchObject({ firing: false });
+    expect(put.body).toEqual({
+      email: 'bob@example.com',
+      minSeverity: 'warning',
+      matchers: {},
+      firing: false,
+      resolved: true,
+      digestMinutes: 0,
+    });
   });
 
   it('shows the error when the relay is unreachable', async () => {

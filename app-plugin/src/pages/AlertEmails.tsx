@@ -101,7 +101,7 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
             {saved && (
               <Badge
                 color={saved.confirmed ? 'green' : 'orange'}
-                text={saved.confirmed ? 'confirmed' : 'waiting for confirmation'}
+                text={saved.confirmed ? 'confirmed' : 'not confirmed: save, then open the link mailed to you'}
               />
             )}
           </div>
@@ -159,7 +159,7 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
           icon={busy ? 'spinner' : undefined}
           data-testid={selectors.alerts.save}
         >
-          {saved ? 'Save' : 'Register'}
+          {saved?.confirmed ? 'Save' : 'Save and register'}
         </Button>
       </FieldSet>
     </form>
@@ -175,7 +175,16 @@ function Everyone({ client }: { client: VsphereClient }) {
   }
   const toggle = async (s: Subscription) => {
     try {
-      await client.saveSubscription(s.login, { ...s, firing: !s.firing });
+      // Only the preferences are sent; status fields such as `confirmed` belong to the relay.
+      await client.saveSubscription(s.login, {
+        email: s.email,
+        minSeverity: s.minSeverity,
+        matchers: s.matchers,
+        firing: !s.firing,
+        resolved: s.resolved,
+        digestMinutes: s.digestMinutes,
+        ...(s.quietHours ? { quietHours: s.quietHours } : {}),
+      });
       notifySuccess(`${s.login}: alert e-mails ${s.firing ? 'paused' : 'resumed'}`);
     } catch (e) {
       notifyError(`Could not change ${s.login}'s alert e-mails`, (e as Error).message);
