@@ -223,7 +223,12 @@ export interface Series {
 interface FrameJSON {
   schema?: {
     name?: string;
-    fields?: Array<{ name: string; type?: string; labels?: Record<string, string>; config?: { unit?: string; displayNameFromDS?: string } }>;
+    fields?: Array<{
+      name: string;
+      type?: string;
+      labels?: Record<string, string>;
+      config?: { unit?: string; displayNameFromDS?: string };
+    }>;
   };
   data?: { values?: unknown[][] };
 }
@@ -286,4 +291,50 @@ export async function queryMetrics(
     throw new ApiError('query_error', a.error, 0);
   }
   return framesToSeries(a?.frames ?? []);
+}
+
+/** One active vROps alert, from the data source's `alerts` query (a table frame). */
+export interface VropsAlert {
+  alertId: string;
+  resource: string;
+  resourceName: string;
+  level: string;
+  status: string;
+  alert: string;
+  impact: string;
+  start: number | string;
+}
+
+/** Runs an `alerts` query (contracts §2) through `/api/ds/query` and reads the table frame. */
+export async function queryAlerts(
+  uid: string,
+  minLevel: 'INFO' | 'WARNING' | 'IMMEDIATE' | 'CRITICAL'
+): Promise<VropsAlert[]> {
+  const res = await request<{ results?: Record<string, { error?: string; frames?: FrameJSON[] }> }>(
+    'POST',
+    '/api/ds/query',
+    {
+      from: 'now-1h',
+      to: 'now',
+      queries: [
+        { refId: 'A', datasource: { uid, type: 'privatecloud-vsphere-datasource' }, queryType: 'alerts', minLevel },
+      ],
+    }
+  );
+  const a = res.results?.A;
+  if (a?.error) {
+    throw new ApiError('query_error', a.error, 0);
+  }
+  const out: VropsAlert[] = [];
+  for (const f of a?.frames ?? []) {
+    const names = (f.schema?.fields ?? []).map((x) => x.name);
+    const cols = f.data?.values ?? [];
+    const n = cols[0]?.length ?? 0;
+    for (let i = 0; i < n; i++) {
+      const row: Record<string, unknown> = {};
+      names.forEach((name, j) => (row[name] = cols[j]?.[i]));
+      out.push(row as unknown as VropsAlert);
+    }
+  }
+  return out;
 }

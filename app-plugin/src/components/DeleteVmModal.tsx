@@ -24,17 +24,18 @@ export function DeleteVmModal({
   onPowerChanged: () => void;
 }) {
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const off = vm.powerState === 'POWERED_OFF';
 
+  const matches = typed === vm.name;
+  // Said next to the field as soon as something that is not the name is typed.
+  const mismatch = typed !== '' && !matches ? `Does not match: type ${vm.name} exactly.` : undefined;
+
   const submit = async () => {
-    if (typed !== vm.name) {
-      setError(`Type the VM name exactly: ${vm.name}`);
+    if (!matches) {
       return;
     }
-    setError(undefined);
     setBusy(true);
     try {
       await client.deleteVm(vm.id, typed);
@@ -72,10 +73,8 @@ export function DeleteVmModal({
               submit();
             }}
           >
-            <p>
-              This removes the VM and its disk files from the datastore. It cannot be undone.
-            </p>
-            <Field label={`Type ${vm.name} to confirm`} invalid={!!error} error={error}>
+            <p>This removes the VM and its disk files from the datastore. It cannot be undone.</p>
+            <Field label={`Type ${vm.name} to confirm`} invalid={!!mismatch} error={mismatch}>
               <Input
                 id="delete-vm-confirm"
                 autoComplete="off"
@@ -96,7 +95,7 @@ export function DeleteVmModal({
               <Button
                 type="submit"
                 variant="destructive"
-                disabled={busy}
+                disabled={busy || !matches}
                 icon={busy ? 'spinner' : 'trash-alt'}
                 data-testid={selectors.deleteVm.submit}
               >

@@ -1,12 +1,8 @@
-import React from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2 } from '@grafana/data';
-import { useStyles2, useTheme2 } from '@grafana/ui';
+import { applyFieldOverrides, createDataFrame, dateTime, FieldType, GrafanaTheme2, TimeRange } from '@grafana/data';
+import { LegendDisplayMode, TimeSeries, useStyles2, useTheme2 } from '@grafana/ui';
 import { Series } from '../api/client';
-
-const W = 600;
-const H = 160;
-const PAD = { l: 40, r: 8, t: 8, b: 20 };
 
 /** Mean of the non-null values, undefined when there are none. */
 export function rangeAverage(values: Array<number | null>): number | undefined {
@@ -14,54 +10,95 @@ export function rangeAverage(values: Array<number | null>): number | undefined {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
 }
 
+/** Width of an element, following resizes (the chart needs a pixel width). */
+function useWidth(fallback: number): [React.RefObject<HTMLDivElement>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    const ro = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+      if (w > 0) {
+        setWidth(w);
+      }
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
+}
+
 /**
- * A small theme-aware line chart (SVG) of one hourly series. The app draws its own rather than a
- * Grafana panel so the VM page needs no dashboard and stays testable without a browser canvas.
+ * One hourly series drawn with Grafana's own time-series graph (@grafana/ui `TimeSeries`, the
+ * uPlot canvas the time-series panel uses), so it looks and reads like a Grafana panel in light
+ * and dark themes without needing a dashboard.
  */
 export function TimeChart({ series, title, max }: { series: Series; title: string; max?: number }) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
-  const pts = series.times
-    .map((t, i) => [t, series.values[i]] as const)
-    .filter((p): p is readonly [number, number] => typeof p[1] === 'number');
-  if (pts.length === 0) {
+  const [ref, width] = useWidth(560);
+  const points = series.values.filter((v) => v !== null).length;
+  const frames = useMemo(() => {
+    const frame = createDataFrame({
+      name: title,
+      fields: [
+        { name: 'time', type: FieldType.time, values: series.times },
+        {
+          name: title,
+          type: FieldType.number,
+          values: series.values,
+          config: {
+            unit: series.unit ?? 'percent',
+            min: 0,
+            max,
+            displayName: title,
+            custom: { fillOpacity: 15, lineWidth: 1, showPoints: 'never', spanNulls: true },
+          },
+        },
+      ],
+    });
+    return applyFieldOverrides({
+      data: [frame],
+      fieldConfig: { defaults: {}, overrides: [] },
+      replaceVariables: (v: string) => v,
+      theme,
+      timeZone: 'browser',
+    });
+  }, [series, title, max, theme]);
+  const range: TimeRange = useMemo(() => {
+    const from = dateTime(series.times[0] ?? 0);
+    const to = dateTime(series.times[series.times.length - 1] ?? 0);
+    return { from, to, raw: { from, to } };
+  }, [series.times]);
+
+  if (points === 0) {
     return <p className={styles.muted}>No data in this range.</p>;
   }
-  const t0 = pts[0][0];
-  const t1 = pts[pts.length - 1][0];
-  const top = max ?? Math.max(1, ...pts.map((p) => p[1]));
-  const x = (t: number) => PAD.l + ((t - t0) / Math.max(1, t1 - t0)) * (W - PAD.l - PAD.r);
-  const y = (v: number) => PAD.t + (1 - Math.min(v, top) / top) * (H - PAD.t - PAD.b);
-  const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
-  const unit = series.unit === 'percent' ? '%' : '';
   return (
-    <svg
-      viewBox={`0 0 ${W} ${H}`}
-      className={styles.svg}
+    <div
+      ref={ref}
+      className={styles.chart}
       role="img"
-      aria-label={`${title}: ${pts.length} hourly points from ${new Date(t0).toLocaleString()} to ${new Date(t1).toLocaleString()}`}
+      aria-label={`${title}: ${points} hourly points from ${range.from.toDate().toLocaleString()} to ${range.to
+        .toDate()
+        .toLocaleString()}`}
     >
-      {[0, 0.5, 1].map((f) => (
-        <g key={f}>
-          <line x1={PAD.l} x2={W - PAD.r} y1={y(top * f)} y2={y(top * f)} stroke={theme.colors.border.weak} />
-          <text x={PAD.l - 4} y={y(top * f) + 4} textAnchor="end" fontSize={10} fill={theme.colors.text.secondary}>
-            {Math.round(top * f)}
-            {unit}
-          </text>
-        </g>
-      ))}
-      <path d={d} fill="none" stroke={theme.visualization.getColorByName('blue')} strokeWidth={1.5} />
-      <text x={PAD.l} y={H - 4} fontSize={10} fill={theme.colors.text.secondary}>
-        {new Date(t0).toLocaleString()}
-      </text>
-      <text x={W - PAD.r} y={H - 4} fontSize={10} textAnchor="end" fill={theme.colors.text.secondary}>
-        {new Date(t1).toLocaleString()}
-      </text>
-    </svg>
+      <TimeSeries
+        frames={frames}
+        width={width}
+        height={200}
+        timeRange={range}
+        timeZone="browser"
+        legend={{ showLegend: false, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}
+      />
+    </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  svg: css({ width: '100%', height: 'auto', display: 'block' }),
+  chart: css({ width: '100%', minHeight: 200 }),
   muted: css({ color: theme.colors.text.secondary }),
 });

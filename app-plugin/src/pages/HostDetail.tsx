@@ -14,10 +14,19 @@ function HostBody({ client, id }: { client: VsphereClient; id: string }) {
   const [page, setPage] = useState(1);
   const vms = useAsync(() => client.vms({ host: id, page, pageSize: 50, sort: 'name' }), [client, id, page]);
   const pages = vms.value ? Math.max(1, Math.ceil(vms.value.total / 50)) : 1;
-  const hostName = vms.value?.items[0]?.hostName ?? id;
+  // The inventory search also matches ids, which gives the host's name and state.
+  const host = useAsync(() => client.hosts({ search: id, pageSize: 20 }), [client, id]);
+  const record = host.value?.items.find((h) => h.id === id);
+  const hostName = record?.name ?? vms.value?.items[0]?.hostName ?? id;
   return (
     <div data-testid={selectors.hostDetail.container}>
       <h2>{hostName}</h2>
+      {record && (
+        <p className={styles.muted}>
+          {record.connectionState ?? 'unknown connection'} · {record.powerState ?? 'unknown power state'} · cluster{' '}
+          {record.clusterName ?? record.cluster ?? '—'} · {record.vmCount ?? 0} VMs
+        </p>
+      )}
       <UsageCharts uid={client.uid} kind="HostSystem" id={id} />
       <section className={styles.section}>
         <h3>VMs on this host</h3>

@@ -21,10 +21,13 @@ function HostTable({ client }: { client: VsphereClient }) {
   const [state, setState] = useState('');
   const [page, setPage] = useState(1);
   const term = useDebounced(search.trim(), 300);
-  // The resource API pages and searches; the connection state is filtered on the page it returns.
-  const list = useAsync(() => client.hosts({ search: term, page, pageSize: PAGE_SIZE, sort: 'name' }), [client, term, page]);
-  const items = (list.value?.items ?? []).filter((h) => !state || h.connectionState === state);
-  const pages = list.value ? Math.max(1, Math.ceil(list.value.total / PAGE_SIZE)) : 1;
+  // The resource API searches hosts but has no connection-state filter, so the page asks for
+  // every match at once (a vCenter has hundreds of hosts at most; the API allows 1,000 per page)
+  // and filters and pages them here, which keeps the filter correct across pages.
+  const list = useAsync(() => client.hosts({ search: term, page: 1, pageSize: 1000, sort: 'name' }), [client, term]);
+  const matching = (list.value?.items ?? []).filter((h) => !state || h.connectionState === state);
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const items = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   return (
     <div data-testid={selectors.hosts.container}>
       <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-end">
@@ -42,7 +45,14 @@ function HostTable({ client }: { client: VsphereClient }) {
           />
         </Field>
         <Field label="Connection state">
-          <RadioButtonGroup options={states} value={state} onChange={setState} />
+          <RadioButtonGroup
+            options={states}
+            value={state}
+            onChange={(v) => {
+              setState(v);
+              setPage(1);
+            }}
+          />
         </Field>
       </Stack>
       {list.error ? (

@@ -1,11 +1,11 @@
 import React from 'react';
 import { Link } from 'react-router-dom';
 import { Badge, useStyles2 } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { queryAlerts, VsphereClient } from '../api/client';
 import { AppPage, ErrorState, getStyles, Loading } from '../components/common';
-import { formatBytes } from '../components/format';
+import { formatBytes, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
-import { hostUrl, prefixRoute, ROUTES } from '../constants';
+import { hostUrl, prefixRoute, ROUTES, vmUrl } from '../constants';
 import { selectors } from '../selectors';
 import { PowerState } from '../types';
 
@@ -45,6 +45,7 @@ function Body({ client }: { client: VsphereClient }) {
           </section>
         ))}
       </div>
+      <Alerts uid={client.uid} />
       <section className={styles.section}>
         <h3>Clusters</h3>
         <table className={styles.table} aria-label="Clusters">
@@ -132,6 +133,68 @@ function Body({ client }: { client: VsphereClient }) {
         </table>
       </section>
     </div>
+  );
+}
+
+const levelColor: Record<string, 'red' | 'orange' | 'blue' | 'purple'> = {
+  CRITICAL: 'red',
+  IMMEDIATE: 'orange',
+  WARNING: 'orange',
+  INFO: 'blue',
+};
+
+/** Active vROps alerts (warning and above); failures here do not hide the inventory. */
+function Alerts({ uid }: { uid: string }) {
+  const styles = useStyles2(getStyles);
+  const alerts = useAsync(() => queryAlerts(uid, 'WARNING'), [uid]);
+  return (
+    <section className={styles.section} aria-label="vROps alerts">
+      <h3>vROps alerts</h3>
+      {alerts.error ? (
+        <ErrorState title="Could not load the vROps alerts" error={alerts.error} onRetry={alerts.reload} />
+      ) : !alerts.value ? (
+        <Loading text="Loading vROps alerts…" />
+      ) : alerts.value.length === 0 ? (
+        <p className={styles.muted}>No active alert at warning level or above.</p>
+      ) : (
+        <table className={styles.table} aria-label="Active vROps alerts">
+          <thead>
+            <tr>
+              <th>Level</th>
+              <th>Alert</th>
+              <th>Resource</th>
+              <th>Impact</th>
+              <th>Since</th>
+            </tr>
+          </thead>
+          <tbody>
+            {alerts.value.map((a) => (
+              <tr key={a.alertId}>
+                <td>
+                  <Badge color={levelColor[a.level] ?? 'purple'} text={a.level} />
+                </td>
+                <td>{a.alert}</td>
+                <td>
+                  {/^vm-/.test(a.resource) ? (
+                    <Link className={styles.link} to={vmUrl(a.resource)}>
+                      {a.resourceName}
+                    </Link>
+                  ) : /^host-/.test(a.resource) ? (
+                    <Link className={styles.link} to={hostUrl(a.resource)}>
+                      {a.resourceName}
+                    </Link>
+                  ) : (
+                    a.resourceName
+                  )}
+                </td>
+                <td>{a.impact}</td>
+                <td>{formatTime(typeof a.start === 'number' ? new Date(a.start).toISOString() : a.start)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

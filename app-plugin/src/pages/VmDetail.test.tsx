@@ -1,7 +1,7 @@
 import React from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ADMIN, EDITOR, fail, RES, VIEWER } from '../test/backend';
+import { ADMIN, EDITOR, fail, RES, Routes, VIEWER } from '../test/backend';
 import { limits, metricsAnswer, vmDetail } from '../test/fixtures';
 import { renderPage } from '../test/render';
 import { runtimeState, useBackend } from '../test/runtimeMock';
@@ -10,18 +10,29 @@ import VmDetailPage from './VmDetail';
 
 jest.mock('@grafana/runtime', () => require('../test/runtimeMock').runtimeModule());
 
-const open = () => renderPage(<VmDetailPage />, { path: '/a/privatecloud-vsphere-app/vms/vm-42', route: '/a/privatecloud-vsphere-app/vms/:id' });
+const open = () =>
+  renderPage(<VmDetailPage />, {
+    path: '/a/privatecloud-vsphere-app/vms/vm-42',
+    route: '/a/privatecloud-vsphere-app/vms/:id',
+  });
 
-function routes(over: Record<string, unknown> = {}) {
+function routes(over: Routes = {}): Routes {
   return {
     [`GET ${RES}/me`]: ADMIN,
     [`GET ${RES}/vms/vm-42`]: vmDetail(),
     [`GET ${RES}/vms/vm-42/history`]: [
-      { time: '2026-11-26T10:00:00Z', fromHost: 'host-1', fromHostName: 'esx-01', toHost: 'host-7', toHostName: 'esx-07.lab', kind: 'drs' },
+      {
+        time: '2026-11-26T10:00:00Z',
+        fromHost: 'host-1',
+        fromHostName: 'esx-01',
+        toHost: 'host-7',
+        toHostName: 'esx-07.lab',
+        kind: 'drs',
+      },
     ],
     'POST /api/ds/query': metricsAnswer([10, 20, 30], [50, 50, 80]),
     ...over,
-  } as Parameters<typeof useBackend>[0];
+  };
 }
 
 describe('VM detail', () => {
@@ -44,7 +55,10 @@ describe('VM detail', () => {
     expect(within(info).getByText(/VM Network — connected/)).toBeInTheDocument();
     expect(await screen.findByTestId(selectors.vmDetail.average('cpu'))).toHaveTextContent('20.0 %');
     expect(screen.getByTestId(selectors.vmDetail.average('mem'))).toHaveTextContent('60.0 %');
-    expect(screen.getAllByRole('img', { name: /3 hourly points/ })).toHaveLength(2);
+    const charts = screen.getAllByRole('img', { name: /3 hourly points/ });
+    expect(charts).toHaveLength(2);
+    // Drawn by Grafana's time-series graph (uPlot on a canvas), like a panel.
+    await waitFor(() => charts.forEach((c) => expect(c.querySelector('canvas')).not.toBeNull()));
     const q = b.sent.find((r) => r.path === '/api/ds/query')!.data as { queries: Array<Record<string, unknown>> };
     expect(q.queries[0]).toMatchObject({
       queryType: 'metrics',
@@ -83,7 +97,11 @@ describe('VM detail', () => {
     const b = useBackend(
       routes({
         [`GET ${RES}/vms/vm-42`]: () => (reads++, vmDetail()),
-        [`POST ${RES}/vms/vm-42/power`]: fail(502, 'upstream_error', 'vCenter: the operation is not allowed in the current state'),
+        [`POST ${RES}/vms/vm-42/power`]: fail(
+          502,
+          'upstream_error',
+          'vCenter: the operation is not allowed in the current state'
+        ),
       })
     );
     open();
@@ -102,6 +120,25 @@ describe('VM detail', () => {
     });
     expect(b.sent.find((r) => r.path.endsWith('/power'))!.data).toEqual({ action: 'reset' });
     await waitFor(() => expect(reads).toBe(2));
+  });
+
+  it('powers on a powered-off VM at once (nothing is interrupted, so no confirmation)', async () => {
+    let state: 'POWERED_ON' | 'POWERED_OFF' = 'POWERED_OFF';
+    const b = useBackend(
+      routes({
+        [`GET ${RES}/vms/vm-42`]: () => vmDetail({ powerState: state }),
+        [`POST ${RES}/vms/vm-42/power`]: () => ((state = 'POWERED_ON'), { powerState: state }),
+      })
+    );
+    open();
+    await waitFor(() => expect(screen.getByTestId(selectors.power.action('start'))).toBeEnabled());
+    // Only the actions that make sense for a powered-off VM are offered.
+    expect(screen.queryByTestId(selectors.power.action('reset'))).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId(selectors.power.action('start')));
+    await waitFor(() => expect(screen.getByTestId(selectors.power.action('reset'))).toBeInTheDocument());
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(b.sent.find((r) => r.path.endsWith('/power'))!.data).toEqual({ action: 'start' });
+    expect(runtimeState.events).toEqual([{ type: 'alert-success', payload: ['web-42 powered on'] }]);
   });
 
   it('edits hardware: shows hot-add rules, validates next to the field and sends only valid changes', async () => {
@@ -128,7 +165,9 @@ describe('VM detail', () => {
     await userEvent.clear(mem);
     await userEvent.type(mem, '8190');
     await userEvent.click(within(modal).getByTestId(selectors.editHardware.submit));
-    expect(within(modal).getByText('CPU hot-remove is off for this VM: power it off to remove CPUs.')).toBeInTheDocument();
+    expect(
+      within(modal).getByText('CPU hot-remove is off for this VM: power it off to remove CPUs.')
+    ).toBeInTheDocument();
     expect(within(modal).getByText('Memory must be a multiple of 4 MiB.')).toBeInTheDocument();
     await userEvent.clear(cpu);
     await userEvent.type(cpu, '200');
@@ -182,13 +221,17 @@ describe('VM detail', () => {
     await userEvent.click(within(modal).getByRole('button', { name: 'Power off web-42' }));
     await userEvent.click(screen.getByRole('button', { name: 'Power off' }));
     const confirm = await screen.findByTestId(selectors.deleteVm.confirm);
+    expect(screen.getByTestId(selectors.deleteVm.submit)).toBeDisabled();
     await userEvent.type(confirm, 'web-4');
-    await userEvent.click(screen.getByTestId(selectors.deleteVm.submit));
-    expect(screen.getByText('Type the VM name exactly: web-42')).toBeInTheDocument();
+    expect(screen.getByText('Does not match: type web-42 exactly.')).toBeInTheDocument();
+    expect(screen.getByTestId(selectors.deleteVm.submit)).toBeDisabled();
+    await userEvent.type(confirm, '{Enter}');
     expect(b.sent.some((r) => r.method === 'DELETE')).toBe(false);
     await userEvent.type(confirm, '2');
     await userEvent.click(screen.getByTestId(selectors.deleteVm.submit));
-    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/a\/privatecloud-vsphere-app\/vms$/));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(/^\/a\/privatecloud-vsphere-app\/vms$/)
+    );
     expect(deleted).toEqual({ confirmName: 'web-42' });
     expect(runtimeState.events.at(-1)).toEqual({ type: 'alert-success', payload: ['web-42 deleted'] });
   });

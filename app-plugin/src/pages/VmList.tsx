@@ -14,14 +14,15 @@ import { PowerState } from '../types';
 /** Page size of the VM table; the backend pages, so 10,000 VMs cost one page per view. */
 export const VM_PAGE_SIZE = 50;
 
-type SortKey = 'name' | 'powerState' | 'cpuCount' | 'memoryMiB' | 'hostName';
+/** Sort keys the resource API accepts for VMs. */
+type SortKey = 'name' | 'powerState' | 'cpuCount' | 'memoryMiB' | 'host';
 
 const columns: Array<{ key: SortKey; label: string }> = [
   { key: 'name', label: 'Name' },
   { key: 'powerState', label: 'Power' },
   { key: 'cpuCount', label: 'CPUs' },
   { key: 'memoryMiB', label: 'Memory' },
-  { key: 'hostName', label: 'Host' },
+  { key: 'host', label: 'Host' },
 ];
 
 const powerFilters: Array<{ label: string; value: PowerState | '' }> = [
@@ -61,7 +62,7 @@ function VmTable({ client }: { client: VsphereClient }) {
   return (
     <div data-testid={selectors.vmList.container}>
       <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-end">
-        <Field label="Search" description="Name, IP address or guest OS">
+        <Field label="Search" description="Part of the VM name or id">
           <Input
             width={40}
             prefix={<Icon name="search" />}
@@ -103,10 +104,7 @@ function VmTable({ client }: { client: VsphereClient }) {
             <thead>
               <tr>
                 {columns.map((c) => (
-                  <th
-                    key={c.key}
-                    aria-sort={sort === c.key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
-                  >
+                  <th key={c.key} aria-sort={sort === c.key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
                     <button
                       type="button"
                       className={styles.sortButton}
@@ -142,13 +140,7 @@ function VmTable({ client }: { client: VsphereClient }) {
                   <td>{vm.guestOS}</td>
                   <td>{vm.ip ?? '—'}</td>
                   <td>
-                    <PowerActions
-                      client={client}
-                      vm={vm}
-                      actions={['start', 'stop']}
-                      size="sm"
-                      onDone={list.reload}
-                    />
+                    <PowerActions client={client} vm={vm} actions={['start', 'stop']} size="sm" onDone={list.reload} />
                   </td>
                 </tr>
               ))}
