@@ -7,8 +7,12 @@
  *    in-process SMTP server and are counted there.
  */
 import { SmtpSink } from '../test/helpers/smtp';
-import { alert, baseEnv, payload, sign, startApp, tempPgDatabase, tempSqlite, waitUntil } from '../test/helpers/app';
+import { alert, baseEnv, payload, sign, tempPgDatabase, tempSqlite, waitUntil } from '../test/helpers/app';
 import { startPgCluster, stopPgCluster } from '../test/helpers/pg-cluster';
+import { spawnRelay, stopChild } from '../test/helpers/child';
+import { openDatabase } from '../src/store/db';
+import { migrateToLatest } from '../src/store/migrations';
+import { Store } from '../src/store/repo';
 
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 1000);
 const ALERTS = 10;
@@ -20,17 +24,21 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 async function runOne(name: string, dbUrl: string) {
   const smtp = new SmtpSink();
   await smtp.start();
-  const app = await startApp(baseEnv(smtp.port, dbUrl, { RELAY_DEFAULT_DIGEST_MINUTES: '10', RELAY_RATE_LIMIT_PER_MINUTE: '1000000', RELAY_WORKER_POLL_MS: '200' }), { listen: true });
-  const addr = app.server.address() as { port: number };
-  const url = `http://127.0.0.1:${addr.port}/webhook/grafana`;
+  // The relay runs as its own process (the built dist/server.js), as in production; this process
+  // only sends webhooks and runs the SMTP server.
+  const handle = openDatabase(dbUrl, { poolSize: 2 });
+  await migrateToLatest(handle);
+  const store = new Store(handle);
   for (let i = 0; i < SUBSCRIBERS; i++) {
-    await app.relay.store.putUser(`user${i}`, { email: `user${i}@example.com`, confirmed: true, digestMinutes: 10 } as never, {
+    await store.putUser(`user${i}`, { email: `user${i}@example.com`, confirmed: true, digestMinutes: 10 } as never, {
       now: Date.now(),
       defaultDigestMinutes: 10,
       confirmUrl: (t) => t,
       trustConfirmed: true,
     });
   }
+  const relay = await spawnRelay(baseEnv(smtp.port, dbUrl, { RELAY_DEFAULT_DIGEST_MINUTES: '10', RELAY_RATE_LIMIT_PER_MINUTE: '1000000', RELAY_WORKER_POLL_MS: '200' }));
+  const url = `${relay.url}/webhook/grafana`;
   const bodies = Array.from({ length: NOTIFICATIONS }, (_, n) =>
     JSON.stringify(payload(Array.from({ length: ALERTS }, (_, i) => alert({ vm: `vm-${n}-${i}`, cluster: `c${n % 5}`, severity: i % 3 ? 'warning' : 'critical' })), { groupKey: `bench-${n}` })),
   );
@@ -51,8 +59,8 @@ async function runOne(name: string, dbUrl: string) {
   );
   const intakeMs = performance.now() - t0;
   lat.sort((a, b) => a - b);
-  await waitUntil(async () => (await app.relay.store.queueDepth()).notifications === 0, 600000, 'fan-out');
-  const rows = await app.relay.store.db.selectFrom('outbox').select(['login', 'kind']).where('kind', '!=', 'confirm').execute();
+  await waitUntil(async () => (await store.queueDepth()).notifications === 0, 600000, 'fan-out');
+  const rows = await store.db.selectFrom('outbox').select(['login', 'kind']).where('kind', '!=', 'confirm').execute();
   const perUser = new Map<string, { alert: number; digest: number }>();
   for (const r of rows) {
     const u = perUser.get(r.login) ?? { alert: 0, digest: 0 };
@@ -62,12 +70,12 @@ async function runOne(name: string, dbUrl: string) {
   const maxDigests = Math.max(...[...perUser.values()].map((u) => u.digest));
   const maxImmediate = Math.max(...[...perUser.values()].map((u) => u.alert));
   // Digests are due at the end of the 10-minute window: bring that time forward to send them now.
-  await app.relay.store.db.updateTable('outbox').set({ not_before: Date.now(), next_attempt_at: Date.now() }).where('kind', '=', 'digest').where('state', '=', 'pending').execute();
-  app.relay.worker!.wake();
-  await waitUntil(async () => (await app.relay.store.queueDepth()).outbox === 0, 600000, 'all mail sent');
+  await store.db.updateTable('outbox').set({ not_before: Date.now(), next_attempt_at: Date.now() }).where('kind', '=', 'digest').where('state', '=', 'pending').execute();
+  await waitUntil(async () => (await store.queueDepth()).outbox === 0, 600000, 'all mail sent');
   const mails = smtp.mails.length;
   const alertsTotal = NOTIFICATIONS * ALERTS;
-  await app.close();
+  await stopChild(relay);
+  await handle.db.destroy();
   await smtp.stop();
   return {
     name,
