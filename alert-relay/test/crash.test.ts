@@ -123,3 +123,28 @@ describe('two relay replicas on one PostgreSQL', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('finishes the in-flight send on SIGTERM before exiting', async () => {
+    const smtp = new SmtpSink();
+    await smtp.start();
+    const db = tempSqlite();
+    await seedUsers(db, ['g1']);
+    const relay = await spawnRelay(baseEnv(smtp.port, db));
+    try {
+      const held = new Promise<void>((resolve) => {
+        smtp.holdMs = 1000;
+        smtp.onHold = resolve;
+      });
+      await post(relay, payload([alert({ vm: 'term-1', severity: 'critical' })]));
+      await held;
+      const code = await stopChild(relay, 'SIGTERM');
+      expect(code).toBe(0);
+      expect(smtp.mails.map((m) => m.parsed.subject)).toEqual(['[CRITICAL] CPU 97% on vm term-1']);
+      expect(await outboxCounts(db)).toEqual({ sent: 1 });
+    } finally {
+      await stopChild(relay, 'SIGKILL');
+      await smtp.stop();
+    }
+  });
+});
