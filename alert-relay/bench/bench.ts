@@ -53,7 +53,7 @@ async function runOne(name: string, dbUrl: string) {
         const r = await fetch(url, { method: 'POST', body, headers: sign(body) });
         await r.arrayBuffer();
         lat.push(performance.now() - s);
-        if (r.status !== 202) throw new Error(`webhook answered ${r.status}`);
+        if (r.status !== 202) {throw new Error(`webhook answered ${r.status}`);}
       }
     }),
   );

@@ -111,7 +111,14 @@ describe('two relay replicas on one PostgreSQL', () => {
       // The same notifications again, a second later, at the other replica (a redelivery).
       await new Promise((r) => setTimeout(r, 1100));
       await Promise.all(bodies.map((body, i) => post(i % 2 ? b : a, body)));
-      await smtp.waitFor(100, 30000);
+      await smtp.waitFor(100, 30000).catch(async (e) => {
+        const c = new Client({ connectionString: db });
+        await c.connect();
+        const o = (await c.query(`select state, count(*)::int n from outbox group by state`)).rows;
+        const n = (await c.query(`select state, count(*)::int n from notifications group by state`)).rows;
+        await c.end();
+        throw new Error(`${(e as Error).message}; outbox ${JSON.stringify(o)}; notifications ${JSON.stringify(n)}; stderr a: ${a.stderr().slice(-1500)} b: ${b.stderr().slice(-1500)}`);
+      });
       await waitUntil(async () => (await outboxCounts(db)).sent === 100, 20000, 'all 100 recorded as sent').catch(async (e) => {
         throw new Error(`${(e as Error).message}: outbox ${JSON.stringify(await outboxCounts(db))}, mails ${smtp.mails.length}`);
       });

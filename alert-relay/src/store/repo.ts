@@ -343,7 +343,9 @@ export class Store {
       .select(['id', 'login', 'not_before'])
       .where('login', 'in', logins)
       .where('state', '=', 'pending')
-      .where('kind', 'in', ['alert', 'digest'])
+      // Only scheduled digests collect more alerts; an immediate mail another replica just
+      // created (its "now" may be a little later than ours) is left as it is.
+      .where('kind', '=', 'digest')
       .where('not_before', '>', now)
       .orderBy('not_before');
     if (this.pg) {
