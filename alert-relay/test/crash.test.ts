@@ -155,3 +155,28 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('admin CLI (dist/cli.js)', () => {
+  it('adds, lists and removes users; a new address is unconfirmed with a confirmation mail queued', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const path = await import('node:path');
+    const db = tempSqlite();
+    const env = { PATH: process.env.PATH ?? '', ...baseEnv(1, db) };
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '../dist/cli.js'), ...args], { env, encoding: 'utf8' });
+    expect(cli('users', 'add', '--login', 'alice', '--email', 'alice@example.com', '--cluster', 'c1', '--cluster', 'c2', '--quiet', '22:00-07:00', '--tz', 'Europe/Berlin').stdout).toBe(
+      'alice: confirmation e-mail queued\n',
+    );
+    expect(cli('users', 'add', '--login', 'bob', '--email', 'bob@example.com', '--confirmed', '--min-severity', 'critical').stdout).toBe('bob: confirmed\n');
+    const bad = cli('users', 'add', '--login', 'eve', '--email', 'not-an-address');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('privatecloud-relay: --email is not an e-mail address\n');
+    expect(cli('users', 'list').stdout.split('\n').filter(Boolean)).toEqual([
+      'alice\talice@example.com\tunconfirmed\tmin=warning\tdigest=0m\t{"cluster":["c1","c2"]}',
+      'bob\tbob@example.com\tconfirmed\tmin=critical\tdigest=0m\t{}',
+    ]);
+    expect(await outboxCounts(db)).toEqual({ pending: 1 });
+    expect(cli('users', 'remove', '--login', 'alice').stdout).toBe('removed alice\n');
+    expect(cli('users', 'remove', '--login', 'alice').status).toBe(1);
+    expect(cli('nope').status).toBe(2);
+  });
+});
