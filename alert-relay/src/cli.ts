@@ -83,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
         if (values.confirmed) {body.confirmed = true;}
         if (!Value.Check(SubscriptionPut, body)) {
           const e = [...Value.Errors(SubscriptionPut, body)][0];
-          throw new Error(`invalid value at ${e.path || '(body)'}: ${e.message}`);
+          const flag = e.path.replace(/^\//, '').replace(/([A-Z])/g, '-$1').toLowerCase().split('/')[0];
+          throw new Error(flag === 'email' ? '--email is not an e-mail address' : `invalid value for --${flag || 'arguments'}: ${e.message}`);
         }
         const r = await store.putUser(values.login, body as never, {
           now: Date.now(),

@@ -111,7 +111,14 @@ describe('two relay replicas on one PostgreSQL', () => {
       // The same notifications again, a second later, at the other replica (a redelivery).
       await new Promise((r) => setTimeout(r, 1100));
       await Promise.all(bodies.map((body, i) => post(i % 2 ? b : a, body)));
-      await smtp.waitFor(100, 30000);
+      await smtp.waitFor(100, 30000).catch(async (e) => {
+        const c = new Client({ connectionString: db });
+        await c.connect();
+        const o = (await c.query(`select state, count(*)::int n from outbox group by state`)).rows;
+        const n = (await c.query(`select state, count(*)::int n from notifications group by state`)).rows;
+        await c.end();
+        throw new Error(`${(e as Error).message}; outbox ${JSON.stringify(o)}; notifications ${JSON.stringify(n)}; stderr a: ${a.stderr().slice(-1500)} b: ${b.stderr().slice(-1500)}`);
+      });
       await waitUntil(async () => (await outboxCounts(db)).sent === 100, 20000, 'all 100 recorded as sent').catch(async (e) => {
         throw new Error(`${(e as Error).message}: outbox ${JSON.stringify(await outboxCounts(db))}, mails ${smtp.mails.length}`);
       });
@@ -121,5 +128,55 @@ describe('two relay replicas on one PostgreSQL', () => {
       await Promise.all([stopChild(a), stopChild(b)]);
       await smtp.stop();
     }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the in-flight send on SIGTERM before exiting', async () => {
+    const smtp = new SmtpSink();
+    await smtp.start();
+    const db = tempSqlite();
+    await seedUsers(db, ['g1']);
+    const relay = await spawnRelay(baseEnv(smtp.port, db));
+    try {
+      const held = new Promise<void>((resolve) => {
+        smtp.holdMs = 1000;
+        smtp.onHold = resolve;
+      });
+      await post(relay, payload([alert({ vm: 'term-1', severity: 'critical' })]));
+      await held;
+      const code = await stopChild(relay, 'SIGTERM');
+      expect(code).toBe(0);
+      expect(smtp.mails.map((m) => m.parsed.subject)).toEqual(['[CRITICAL] CPU 97% on vm term-1']);
+      expect(await outboxCounts(db)).toEqual({ sent: 1 });
+    } finally {
+      await stopChild(relay, 'SIGKILL');
+      await smtp.stop();
+    }
+  });
+});
+
+describe('admin CLI (dist/cli.js)', () => {
+  it('adds, lists and removes users; a new address is unconfirmed with a confirmation mail queued', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const path = await import('node:path');
+    const db = tempSqlite();
+    const env = { PATH: process.env.PATH ?? '', ...baseEnv(1, db) };
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '../dist/cli.js'), ...args], { env, encoding: 'utf8' });
+    expect(cli('users', 'add', '--login', 'alice', '--email', 'alice@example.com', '--cluster', 'c1', '--cluster', 'c2', '--quiet', '22:00-07:00', '--tz', 'Europe/Berlin').stdout).toBe(
+      'alice: confirmation e-mail queued\n',
+    );
+    expect(cli('users', 'add', '--login', 'bob', '--email', 'bob@example.com', '--confirmed', '--min-severity', 'critical').stdout).toBe('bob: confirmed\n');
+    const bad = cli('users', 'add', '--login', 'eve', '--email', 'not-an-address');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('privatecloud-relay: --email is not an e-mail address\n');
+    expect(cli('users', 'list').stdout.split('\n').filter(Boolean)).toEqual([
+      'alice\talice@example.com\tunconfirmed\tmin=warning\tdigest=0m\t{"cluster":["c1","c2"]}',
+      'bob\tbob@example.com\tconfirmed\tmin=critical\tdigest=0m\t{}',
+    ]);
+    expect(await outboxCounts(db)).toEqual({ pending: 1 });
+    expect(cli('users', 'remove', '--login', 'alice').stdout).toBe('removed alice\n');
+    expect(cli('users', 'remove', '--login', 'alice').status).toBe(1);
+    expect(cli('nope').status).toBe(2);
   });
 });

@@ -78,9 +78,16 @@ const sevColor: Record<string, string> = { critical: '#c4162a', warning: '#e0a80
 /** renderAlertMail renders text + HTML (inline CSS, no remote assets required) for one mail. */
 export function renderAlertMail(
   items: MailItem[],
-  ctx: { digest: boolean; grafanaUrl: string; unsubscribeUrl: string; recipientName?: string | null; windowText?: string },
+  ctx: { digest: boolean; grafanaUrl: string; unsubscribeUrl: string; recipientName?: string | null; windowText?: string; maxListed?: number },
 ): RenderedMail {
   const subject = subjectFor(items, ctx.digest);
+  // A storm digest lists the most severe alerts first and counts the rest, so the mail stays readable and small.
+  const maxListed = ctx.maxListed ?? 200;
+  const all = items;
+  if (items.length > maxListed) {
+    items = [...items].sort((x, y) => Number(y.stored.a.status === 'firing') - Number(x.stored.a.status === 'firing') || order[y.severity] - order[x.severity]).slice(0, maxListed);
+  }
+  const unlisted = all.length - items.length;
   const attachments: RenderedMail['attachments'] = [];
   const text: string[] = [];
   const rows: string[] = [];
@@ -149,6 +156,7 @@ export function renderAlertMail(
     `<tr><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">State</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Alert</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Values</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Time</th></tr>` +
     rows.join('') +
     `</table>` +
+    (unlisted > 0 ? `<p style="color:#a15c00">${unlisted} more alert update(s) are not listed here; see Grafana's alert list for all of them.</p>` : '') +
     (truncated > 0 ? `<p style="color:#a15c00">Grafana left out ${truncated} more alert(s) of this group; see Grafana for all.</p>` : '') +
     `<p style="margin-top:16px;font-size:12px;color:#777">You receive this because you registered for PrivateCloud Monitor alerts. <a href="${esc(ctx.unsubscribeUrl)}" style="color:#777">Unsubscribe</a></p>` +
     `</div></body></html>`;

@@ -9,6 +9,8 @@ import { isPermanent, smtpReason } from '../mail/transport';
 import { maskEmail, unsubscribeToken } from '../mail/tokens';
 import type { RelayMetrics } from '../metrics';
 
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** backoffMs is exponential backoff with "equal jitter": half fixed, half random, capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, rnd = Math.random): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -71,8 +73,10 @@ export class OutboxWorker {
 
   /** round fans out waiting notifications, then sends due mail until none is left. */
   async round(): Promise<void> {
+    // One notification per transaction keeps locks short; yielding between them lets webhook
+    // requests in (better-sqlite3 is synchronous, so without it a backlog would starve the socket).
     while (this.running && (await this.store.fanOutNext({ now: Date.now() }))) {
-      /* one notification per transaction keeps locks short */
+      await yieldToIo();
     }
     while (this.running) {
       const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
@@ -80,6 +84,7 @@ export class OutboxWorker {
         await Promise.race(this.inFlight);
         continue;
       }
+      await yieldToIo();
       const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
       if (rows.length === 0) {break;}
       for (const row of rows) {

@@ -289,21 +289,36 @@ export class Store {
 
   /**
    * fanOutNext turns the oldest unprocessed notification into outbox mail, in one transaction:
-   * a crash before commit leaves it unprocessed, so it is fanned out exactly once.
+   * a crash before commit leaves it unprocessed, so it is fanned out exactly once. The work is
+   * done in a handful of set-based statements whatever the number of subscribers, so a storm
+   * does not hold the database (and, with SQLite, the webhook) for long.
    * Answers false when nothing was waiting.
    */
   async fanOutNext(opts: { now: number }): Promise<boolean> {
+    const { now } = opts;
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('notifications').select(['id']).where('state', '=', 'new').orderBy('id').limit(1);
-      if (this.pg) {q = q.forUpdate().skipLocked();}
+      if (this.pg) {
+        q = q.forUpdate().skipLocked();
+      }
       const n = await q.executeTakeFirst();
-      if (!n) {return false;}
+      if (!n) {
+        return false;
+      }
+      const notificationId = Number(n.id);
       const events = await trx.selectFrom('alert_events').selectAll().where('notification_id', '=', n.id).execute();
+      const parsed = events.map((e) => ({ id: Number(e.id), severity: e.severity as SeverityT, a: (JSON.parse(e.alert) as StoredAlert).a }));
       const users = await trx.selectFrom('users').selectAll().where('confirmed', '=', 1).where('unsubscribed', '=', 0).execute();
+      const targets = new Map<string, number[]>();
       for (const u of users) {
         const sub = toSubscription(u);
-        const ids = events.filter((e) => matches(sub, (JSON.parse(e.alert) as StoredAlert).a, e.severity as SeverityT)).map((e) => Number(e.id));
-        if (ids.length > 0) {await this.place(trx, u.login, ids, opts.now, Number(n.id));}
+        const ids = parsed.filter((e) => matches(sub, e.a, e.severity)).map((e) => e.id);
+        if (ids.length > 0) {
+          targets.set(u.login, ids);
+        }
+      }
+      if (targets.size > 0) {
+        await this.place(trx, targets, now, notificationId);
       }
       await trx.updateTable('notifications').set({ state: 'done' }).where('id', '=', n.id).execute();
       return true;
@@ -311,30 +326,43 @@ export class Store {
   }
 
   /**
-   * place decides which mail carries these alert events for one user: an open (scheduled) digest,
+   * place decides which mail carries the alert events for each user: an open (scheduled) digest,
    * a new digest when the user had mail within their digest window or is in quiet hours, or an
    * immediate mail. This is what turns a storm into one digest per window.
    */
-  private async place(trx: Transaction<Database>, login: string, eventIds: number[], now: number, notificationId: number): Promise<void> {
-    let uq = trx.selectFrom('users').selectAll().where('login', '=', login);
-    if (this.pg) {uq = uq.forUpdate();} // serialises replicas deciding for the same user
-    const u = await uq.executeTakeFirst();
-    if (!u) {return;}
+  private async place(trx: Transaction<Database>, targets: Map<string, number[]>, now: number, notificationId: number): Promise<void> {
+    const logins = [...targets.keys()].sort();
+    // Lock the users in a fixed order: replicas deciding for the same users queue up instead of deadlocking.
+    let uq = trx.selectFrom('users').selectAll().where('login', 'in', logins).orderBy('login');
+    if (this.pg) {
+      uq = uq.forUpdate();
+    }
+    const users = await uq.execute();
     let oq = trx
       .selectFrom('outbox')
-      .select(['id'])
-      .where('login', '=', login)
+      .select(['id', 'login', 'not_before'])
+      .where('login', 'in', logins)
       .where('state', '=', 'pending')
-      .where('kind', 'in', ['alert', 'digest'])
+      // Only scheduled digests collect more alerts; an immediate mail another replica just
+      // created (its "now" may be a little later than ours) is left as it is.
+      .where('kind', '=', 'digest')
       .where('not_before', '>', now)
-      .orderBy('not_before')
-      .limit(1);
-    if (this.pg) {oq = oq.forUpdate();}
-    const open = await oq.executeTakeFirst();
-    let outboxId: number;
-    if (open) {
-      outboxId = Number(open.id);
-    } else {
+      .orderBy('not_before');
+    if (this.pg) {
+      oq = oq.forUpdate();
+    }
+    const openRows = await oq.execute();
+    const outboxOf = new Map<string, number>();
+    for (const r of openRows) {
+      if (!outboxOf.has(r.login)) {
+        outboxOf.set(r.login, Number(r.id));
+      }
+    }
+    const fresh: Array<{ idem: string; login: string; email: string; kind: string; notBefore: number }> = [];
+    for (const u of users) {
+      if (outboxOf.has(u.login)) {
+        continue;
+      }
       const quiet = quietUntil(now, u.quiet_hours ? JSON.parse(u.quiet_hours) : undefined);
       const windowMs = u.digest_minutes * 60000;
       let kind = 'alert';
@@ -346,31 +374,58 @@ export class Store {
         kind = 'digest';
         notBefore = Number(u.last_mail_at) + windowMs;
       }
-      const idem = kind === 'alert' ? `alert:${notificationId}:${login}` : `digest:${login}:${notBefore}`;
+      const idem = kind === 'alert' ? `alert:${notificationId}:${u.login}` : `digest:${u.login}:${notBefore}`;
+      fresh.push({ idem, login: u.login, email: u.email, kind, notBefore });
+    }
+    if (fresh.length > 0) {
       await trx
         .insertInto('outbox')
-        .values({
-          idem_key: idem,
-          kind,
-          login,
-          email: u.email,
-          state: 'pending',
-          created_at: now,
-          not_before: notBefore,
-          next_attempt_at: notBefore,
-          attempts: 0,
-        })
+        .values(
+          fresh.map((f) => ({
+            idem_key: f.idem,
+            kind: f.kind,
+            login: f.login,
+            email: f.email,
+            state: 'pending',
+            created_at: now,
+            not_before: f.notBefore,
+            next_attempt_at: f.notBefore,
+            attempts: 0,
+          })),
+        )
         .onConflict((oc) => oc.column('idem_key').doNothing())
         .execute();
-      const row = await trx.selectFrom('outbox').select(['id']).where('idem_key', '=', idem).executeTakeFirstOrThrow();
-      outboxId = Number(row.id);
-      await trx.updateTable('users').set({ last_mail_at: notBefore }).where('login', '=', login).execute();
+      const ids = await trx.selectFrom('outbox').select(['id', 'login']).where('idem_key', 'in', fresh.map((f) => f.idem)).execute();
+      for (const r of ids) {
+        outboxOf.set(r.login, Number(r.id));
+      }
+      // One update per distinct time (usually one: "now"), not one per user.
+      const byTime = new Map<number, string[]>();
+      for (const f of fresh) {
+        byTime.set(f.notBefore, [...(byTime.get(f.notBefore) ?? []), f.login]);
+      }
+      for (const [t, ls] of byTime) {
+        await trx.updateTable('users').set({ last_mail_at: t }).where('login', 'in', ls).execute();
+      }
     }
-    await trx
-      .insertInto('outbox_items')
-      .values(eventIds.map((id) => ({ outbox_id: outboxId, alert_event_id: id })))
-      .onConflict((oc) => oc.columns(['outbox_id', 'alert_event_id']).doNothing())
-      .execute();
+    const items: Array<{ outbox_id: number; alert_event_id: number }> = [];
+    for (const [login, eventIds] of targets) {
+      const outboxId = outboxOf.get(login);
+      if (outboxId === undefined) {
+        continue; // the user was deleted meanwhile
+      }
+      for (const id of eventIds) {
+        items.push({ outbox_id: outboxId, alert_event_id: id });
+      }
+    }
+    // Chunks keep SQLite under its bound-parameter limit.
+    for (let i = 0; i < items.length; i += 5000) {
+      await trx
+        .insertInto('outbox_items')
+        .values(items.slice(i, i + 5000))
+        .onConflict((oc) => oc.columns(['outbox_id', 'alert_event_id']).doNothing())
+        .execute();
+    }
   }
 
   // ---- outbox ----
