@@ -6,12 +6,14 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 	"github.com/privatecloud/vsphere/pkg/vrops"
 	"golang.org/x/sync/errgroup"
@@ -497,6 +499,18 @@ func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 		h := h
 		g.Go(func() error {
 			vms, err := vc.ListVMs(gctx, vcenter.ListFilter{"hosts": {h.ID}})
+			if errors.Is(err, models.ErrTooMany) {
+				// Over vCenter's 4,000 cap on one host: split further by power state.
+				vms = nil
+				for _, ps := range []string{"POWERED_ON", "POWERED_OFF", "SUSPENDED"} {
+					part, perr := vc.ListVMs(gctx, vcenter.ListFilter{"hosts": {h.ID}, "power_states": {ps}})
+					if perr != nil {
+						return perr
+					}
+					vms = append(vms, part...)
+				}
+				err = nil
+			}
 			if err != nil {
 				return err
 			}
