@@ -113,11 +113,11 @@ type Snapshot struct {
 	Folders       []*Folder
 	ResourcePools []*ResourcePool
 
-	names map[string]string // any id → name
-	vmByID       map[string]*VM
-	hostByID     map[string]*Host
-	clusterByID  map[string]*Cluster
-	vmByName     map[string][]*VM
+	names       map[string]string // any id → name
+	vmByID      map[string]*VM
+	hostByID    map[string]*Host
+	clusterByID map[string]*Cluster
+	vmByName    map[string][]*VM
 }
 
 // Name returns the display name of any object id, or the id itself when unknown.

@@ -132,4 +132,3 @@ func compileRegex(expr string) (*regexp.Regexp, error) {
 	}
 	return re, nil
 }
-

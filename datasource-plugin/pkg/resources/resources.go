@@ -470,7 +470,9 @@ var GuestOSChoices = []GuestOS{
 	{"OTHER_64", "Other (64-bit)", "OTHER"},
 }
 
-func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, GuestOSChoices) }
+func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, GuestOSChoices)
+}
 
 func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 	s, err := a.snapshot(r)

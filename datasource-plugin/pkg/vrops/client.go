@@ -321,7 +321,7 @@ func (c *Client) QueryResources(ctx context.Context, kinds []string) ([]Resource
 
 // Stat is one series of a stats answer.
 type Stat struct {
-	Timestamps []int64   `json:"timestamps"`
+	Timestamps []int64 `json:"timestamps"`
 	StatKey    struct {
 		Key string `json:"key"`
 	} `json:"statKey"`
