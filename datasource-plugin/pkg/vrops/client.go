@@ -437,3 +437,9 @@ func (c *Client) StatKeys(ctx context.Context, kind string) ([]StatKey, error) {
 	err := c.do(ctx, http.MethodGet, "/adapterkinds/VMWARE/resourcekinds/"+url.PathEscape(kind)+"/statkeys", nil, nil, &out, "stat key list")
 	return out.ResourceTypeAttributes, err
 }
+
+// Ping proves the credentials by acquiring (or reusing) the token.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := c.ensureToken(ctx, "")
+	return err
+}
