@@ -31,6 +31,8 @@ type Deps struct {
 	VCenter   inventory.DetailReader
 	Stats     Stats
 	Relay     *relay.Client
+
+	frames frameCache
 }
 
 type handlerFunc func(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error)
