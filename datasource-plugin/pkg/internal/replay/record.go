@@ -50,7 +50,9 @@ func (r *Recorder) Save(path, prefix string) error {
 		}
 	}
 	r.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return key(out[i].Method, out[i].Path, out[i].Query) < key(out[j].Method, out[j].Path, out[j].Query) })
+	sort.Slice(out, func(i, j int) bool {
+		return key(out[i].Method, out[i].Path, out[i].Query) < key(out[j].Method, out[j].Path, out[j].Query)
+	})
 	raw, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
 		return err
