@@ -54,7 +54,11 @@ func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.
 					continue
 				}
 				times = append(times, t.UTC())
-				titles = append(titles, fmt.Sprintf("%s %s: %s", ev.Action, ev.VM.Name, ev.Outcome))
+				action := ev.Action
+				if a, ok := ev.Params["action"].(string); ok && a != "" {
+					action += " " + a
+				}
+				titles = append(titles, fmt.Sprintf("%s %s: %s", action, ev.VM.Name, ev.Outcome))
 				text := fmt.Sprintf("%s by %s (%s)", ev.Action, ev.User.Login, ev.User.Role)
 				if ev.Error != "" {
 					text += ": " + ev.Error
