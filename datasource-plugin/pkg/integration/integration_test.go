@@ -225,7 +225,7 @@ func TestMetricsFor2000VMsUseBulkCalls(t *testing.T) {
 	if n := calls.Route("POST", "stats/query"); n != 2 {
 		t.Fatalf("stats calls = %d, want 2 bulk calls of 1000", n)
 	}
-	if n := calls.Route("/stats", "{"); n != 0 {
+	if n := calls.Route("resources/:", "/stats") + calls.Route("resources/{", "/stats"); n != 0 {
 		t.Fatalf("per-resource stats calls: %d", n)
 	}
 }
