@@ -337,6 +337,20 @@ func (c *Cache) HostChanges(vm string) []HostChange {
 // vropsKinds are the vROps resource kinds the map covers.
 var vropsKinds = []string{"VirtualMachine", "HostSystem", "ClusterComputeResource", "Datastore"}
 
+// minIDMapAge is how old the id map must be before a lookup miss forces a refresh, so that new
+// VMs get metrics soon without letting a stream of misses hammer vROps.
+const minIDMapAge = 30 * time.Second
+
+// RefreshIDs rebuilds the id map when it is older than minIDMapAge (after lookup misses).
+func (c *Cache) RefreshIDs(ctx context.Context) (*IDMap, error) {
+	c.mu.Lock()
+	if c.idmap != nil && c.now().Sub(c.idmap.Built) >= minIDMapAge {
+		c.idmap = nil
+	}
+	c.mu.Unlock()
+	return c.IDs(ctx)
+}
+
 // IDs returns the moref ⇄ vROps id map, cached with the same TTL and built single-flight.
 func (c *Cache) IDs(ctx context.Context) (*IDMap, error) {
 	if c.vr == nil {
