@@ -340,19 +340,32 @@ func TestVMLifecycle(t *testing.T) {
 	if err != nil || status != 200 {
 		t.Fatalf("placement: %d %s %v", status, raw, err)
 	}
+	type opt struct{ ID, Datacenter string }
 	var pl struct {
-		Folders    []struct{ ID string } `json:"folders"`
-		Clusters   []struct{ ID string } `json:"clusters"`
-		Datastores []struct{ ID string } `json:"datastores"`
-		Networks   []struct{ ID string } `json:"networks"`
+		Folders    []opt `json:"folders"`
+		Clusters   []opt `json:"clusters"`
+		Datastores []opt `json:"datastores"`
+		Networks   []opt `json:"networks"`
 	}
-	if err := json.Unmarshal(raw, &pl); err != nil || len(pl.Folders) == 0 || len(pl.Clusters) == 0 || len(pl.Datastores) == 0 {
+	if err := json.Unmarshal(raw, &pl); err != nil || len(pl.Clusters) == 0 {
 		t.Fatalf("placement options: %s", raw)
 	}
-	body := map[string]any{"name": "it-lifecycle-01", "guestOS": "UBUNTU_64", "cpuCount": 2, "memoryMiB": 2048, "diskGiB": 10,
-		"placement": map[string]any{"folder": pl.Folders[0].ID, "cluster": pl.Clusters[0].ID, "datastore": pl.Datastores[0].ID}}
-	if len(pl.Networks) > 0 {
-		body["network"] = pl.Networks[0].ID
+	dc := pl.Clusters[0].Datacenter
+	pick := func(list []opt) string {
+		for _, o := range list {
+			if o.Datacenter == dc {
+				return o.ID
+			}
+		}
+		return ""
+	}
+	placement := map[string]any{"folder": pick(pl.Folders), "cluster": pl.Clusters[0].ID, "datastore": pick(pl.Datastores)}
+	if placement["folder"] == "" || placement["datastore"] == "" {
+		t.Fatalf("no folder or datastore in datacenter %s: %s", dc, raw)
+	}
+	body := map[string]any{"name": "it-lifecycle-01", "guestOS": "UBUNTU_64", "cpuCount": 2, "memoryMiB": 2048, "diskGiB": 10, "placement": placement}
+	if n := pick(pl.Networks); n != "" {
+		body["network"] = n
 	}
 	status, raw, err = plug.Call(c, inst, adminUser, http.MethodPost, "vms", body)
 	if err != nil || status != 201 {
