@@ -30,6 +30,8 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	e := Exchange{Method: req.Method, Path: req.URL.Path, Query: Canonical(req.URL.RawQuery), Status: resp.StatusCode}
 	if len(bytes.TrimSpace(body)) > 0 && json.Valid(body) {
 		e.Body = json.RawMessage(body)
+	} else if len(body) > 0 {
+		e.Text = string(body)
 	}
 	r.mu.Lock()
 	if r.ex == nil {

@@ -22,6 +22,8 @@ type Exchange struct {
 	Query  string          `json:"query,omitempty"`
 	Status int             `json:"status"`
 	Body   json.RawMessage `json:"body,omitempty"`
+	// Text is a body that is not JSON (answered as text/plain).
+	Text string `json:"text,omitempty"`
 }
 
 // Server replays a recording and counts what was asked.
@@ -100,6 +102,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"error_type":"NOT_FOUND","messages":[{"id":"replay.unrecorded","default_message":"no recording for ` + k + `","args":[]}]}`))
+		return
+	}
+	if e.Text != "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(e.Status)
+		_, _ = w.Write([]byte(e.Text))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
