@@ -20,6 +20,12 @@ type Recorder struct {
 
 // RoundTrip forwards and records.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil {
+		reqBody, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	resp, err := r.Next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -28,6 +34,12 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	e := Exchange{Method: req.Method, Path: req.URL.Path, Query: Canonical(req.URL.RawQuery), Status: resp.StatusCode}
+	k := key(e.Method, e.Path, e.Query)
+	// Bodies of token requests carry the password: never recorded, and not needed to match.
+	if c := CanonicalJSON(reqBody); c != "" && !strings.Contains(e.Path, "token/acquire") {
+		e.Request = json.RawMessage(c)
+		k += " " + c
+	}
 	if len(bytes.TrimSpace(body)) > 0 && json.Valid(body) {
 		e.Body = json.RawMessage(body)
 	} else if len(body) > 0 {
@@ -37,7 +49,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.ex == nil {
 		r.ex = map[string]Exchange{}
 	}
-	r.ex[key(e.Method, e.Path, e.Query)] = e
+	r.ex[k] = e
 	r.mu.Unlock()
 	return resp, nil
 }

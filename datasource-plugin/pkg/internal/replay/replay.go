@@ -4,8 +4,10 @@
 package replay
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,11 +19,14 @@ import (
 
 // Exchange is one recorded request and its answer.
 type Exchange struct {
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Query  string          `json:"query,omitempty"`
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body,omitempty"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query,omitempty"`
+	// Request is the canonical JSON request body; when set, it is part of the match, so two
+	// POSTs to the same path (stats for VMs, stats for hosts) replay their own answers.
+	Request json.RawMessage `json:"request,omitempty"`
+	Status  int             `json:"status"`
+	Body    json.RawMessage `json:"body,omitempty"`
 	// Text is a body that is not JSON (answered as text/plain).
 	Text string `json:"text,omitempty"`
 }
@@ -64,6 +69,16 @@ func key(method, path, query string) string {
 	return k
 }
 
+// CanonicalJSON re-encodes a JSON body with sorted keys; non-JSON bodies give "".
+func CanonicalJSON(b []byte) string {
+	var v any
+	if len(bytes.TrimSpace(b)) == 0 || json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
 // Load reads a recording file.
 func Load(path string) ([]Exchange, error) {
 	raw, err := os.ReadFile(path)
@@ -82,7 +97,11 @@ func New(recordings ...[]Exchange) *Server {
 	s := &Server{exchanges: map[string]Exchange{}, Calls: map[string]int{}}
 	for _, rec := range recordings {
 		for _, e := range rec {
-			s.exchanges[key(e.Method, e.Path, e.Query)] = e
+			k := key(e.Method, e.Path, e.Query)
+			if len(e.Request) > 0 {
+				k += " " + CanonicalJSON(e.Request)
+			}
+			s.exchanges[k] = e
 		}
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -91,9 +110,13 @@ func New(recordings ...[]Exchange) *Server {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	k := key(r.Method, r.URL.Path, r.URL.RawQuery)
+	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	s.Calls[k]++
-	e, ok := s.exchanges[k]
+	e, ok := s.exchanges[k+" "+CanonicalJSON(body)]
+	if !ok {
+		e, ok = s.exchanges[k]
+	}
 	if !ok {
 		s.Unmatched = append(s.Unmatched, k)
 	}
