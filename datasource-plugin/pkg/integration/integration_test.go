@@ -415,3 +415,61 @@ func TestVMLifecycle(t *testing.T) {
 		}
 	}
 }
+
+func TestHostChangeAnnotationsFromDRSAndHA(t *testing.T) {
+	setup(t)
+	idMu.Lock()
+	nextID++
+	inst := harness.NewInstance(nextID, sim, relaySrv.URL, "it-relay-token", map[string]any{"cacheTtlSeconds": 1})
+	idMu.Unlock()
+	now := time.Now()
+	if _, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "hosts"}); err != nil {
+		t.Fatal(err)
+	}
+	var drs struct {
+		Events []map[string]any `json:"events"`
+	}
+	if err := sim.Control(http.MethodPost, "/__sim/scenarios/drs", map[string]any{}, &drs); err != nil {
+		t.Fatal(err)
+	}
+	var ha struct {
+		Host   string           `json:"host"`
+		Events []map[string]any `json:"events"`
+	}
+	if err := sim.Control(http.MethodPost, "/__sim/scenarios/ha-failure", map[string]any{}, &ha); err != nil {
+		t.Fatal(err)
+	}
+	if len(drs.Events) == 0 || len(ha.Events) == 0 {
+		t.Fatalf("scenarios moved nothing: drs %d, ha %d", len(drs.Events), len(ha.Events))
+	}
+	time.Sleep(1100 * time.Millisecond) // let the 1 s inventory TTL pass
+	end := time.Now().Add(time.Minute)
+	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), end, map[string]any{"queryType": "annotations", "annotationKind": "hostChanges"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := one(t, resp)
+	if r.Error != nil {
+		t.Fatal(r.Error)
+	}
+	tags, _ := r.Frames[0].FieldByName("tags")
+	haSeen := 0
+	for i := 0; i < tags.Len(); i++ {
+		if tags.At(i).(string) == "host-change,ha" {
+			haSeen++
+		}
+	}
+	// Moves are seen by comparing snapshots, so a DRS move away from the host that later fails
+	// also counts as an HA move: at least every HA restart must be there.
+	if haSeen < len(ha.Events) {
+		t.Fatalf("%d HA restarts annotated, simulator reports %d (rows %d)", haSeen, len(ha.Events), tags.Len())
+	}
+	if tags.Len() < len(ha.Events)+1 {
+		t.Fatalf("DRS moves missing: %d rows for %d HA + %d DRS events", tags.Len(), len(ha.Events), len(drs.Events))
+	}
+	vm := ha.Events[0]["vm"].(string)
+	status, raw, err := plug.Call(ctx(t), inst, viewerUser, http.MethodGet, "vms/"+vm+"/history", nil)
+	if err != nil || status != 200 || !strings.Contains(string(raw), `"kind":"ha"`) || !strings.Contains(string(raw), ha.Host) {
+		t.Fatalf("history of %s: %d %s %v", vm, status, raw, err)
+	}
+}
