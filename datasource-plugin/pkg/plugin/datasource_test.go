@@ -2,9 +2,17 @@ package plugin
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/privatecloud/vsphere/pkg/internal/replay"
@@ -103,4 +111,62 @@ func TestDisposeLogsOut(t *testing.T) {
 	if n := up.CallCount("POST /suite-api/api/auth/token/release"); n != 1 {
 		t.Fatalf("vROps token releases = %d, want 1", n)
 	}
+}
+
+func TestTLSSettings(t *testing.T) {
+	vc, _ := replay.Load("../query/testdata/vcenter.json")
+	vr, _ := replay.Load("../query/testdata/vrops.json")
+	up := replay.NewTLS(vc, vr)
+	defer up.Close()
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: up.Certificate().Raw}))
+	otherPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: otherCert(t)}))
+	tests := []struct {
+		name     string
+		json     map[string]any
+		ca       string
+		status   backend.HealthStatus
+		contains string
+	}{
+		{"verification on by default", nil, "", backend.HealthStatusError, "not trusted"},
+		{"custom CA from secure settings", nil, caPEM, backend.HealthStatusOk, "vCenter OK"},
+		{"wrong CA", nil, otherPEM, backend.HealthStatusError, "not trusted"},
+		{"explicit skip verify", map[string]any{"tlsSkipVerify": true}, "", backend.HealthStatusOk, "vROps OK"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j := map[string]any{"vcenterUrl": up.URL, "vcenterUser": "u", "vropsUrl": up.URL, "vropsUser": "u", "timeoutSeconds": 5}
+			for k, v := range tc.json {
+				j[k] = v
+			}
+			raw, _ := json.Marshal(j)
+			sec := map[string]string{"vcenterPassword": "p", "vropsPassword": "p"}
+			if tc.ca != "" {
+				sec["tlsCaCert"] = tc.ca
+			}
+			inst, _ := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{ID: int64(i), JSONData: raw, DecryptedSecureJSONData: sec})
+			res, err := inst.(backend.CheckHealthHandler).CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.status || !strings.Contains(res.Message, tc.contains) {
+				t.Fatalf("%v %s", res.Status, res.Message)
+			}
+		})
+	}
+}
+
+// otherCert is a fresh self-signed CA certificate that did not sign the upstream's certificate
+// (httptest servers all share one built-in certificate, so another server would not do).
+func otherCert(t *testing.T) []byte {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "other test CA"}, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }

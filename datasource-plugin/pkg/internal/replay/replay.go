@@ -94,6 +94,19 @@ func Load(path string) ([]Exchange, error) {
 
 // New starts a replay server for the given recordings.
 func New(recordings ...[]Exchange) *Server {
+	s := newServer(recordings)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// NewTLS starts the replay server on HTTPS with httptest's self-signed certificate.
+func NewTLS(recordings ...[]Exchange) *Server {
+	s := newServer(recordings)
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+func newServer(recordings [][]Exchange) *Server {
 	s := &Server{exchanges: map[string]Exchange{}, Calls: map[string]int{}}
 	for _, rec := range recordings {
 		for _, e := range rec {
@@ -104,7 +117,6 @@ func New(recordings ...[]Exchange) *Server {
 			s.exchanges[k] = e
 		}
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
