@@ -22,7 +22,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-const maxReadAttempts = 3
+const maxReadAttempts = 4
 
 // Client talks to one vCenter.
 type Client struct {

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-const maxAttempts = 3
+const maxAttempts = 4
 
 // APIError is the vROps `error` body plus the HTTP status.
 type APIError struct {
