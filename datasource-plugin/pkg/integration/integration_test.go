@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -225,7 +225,7 @@ func TestMetricsFor2000VMsUseBulkCalls(t *testing.T) {
 	if n := calls.Route("POST", "stats/query"); n != 2 {
 		t.Fatalf("stats calls = %d, want 2 bulk calls of 1000", n)
 	}
-	if n := calls.Route("/stats", "{"); n != 0 {
+	if n := calls.Route("resources/:", "/stats") + calls.Route("resources/{", "/stats"); n != 0 {
 		t.Fatalf("per-resource stats calls: %d", n)
 	}
 }
@@ -340,19 +340,32 @@ func TestVMLifecycle(t *testing.T) {
 	if err != nil || status != 200 {
 		t.Fatalf("placement: %d %s %v", status, raw, err)
 	}
+	type opt struct{ ID, Datacenter string }
 	var pl struct {
-		Folders    []struct{ ID string } `json:"folders"`
-		Clusters   []struct{ ID string } `json:"clusters"`
-		Datastores []struct{ ID string } `json:"datastores"`
-		Networks   []struct{ ID string } `json:"networks"`
+		Folders    []opt `json:"folders"`
+		Clusters   []opt `json:"clusters"`
+		Datastores []opt `json:"datastores"`
+		Networks   []opt `json:"networks"`
 	}
-	if err := json.Unmarshal(raw, &pl); err != nil || len(pl.Folders) == 0 || len(pl.Clusters) == 0 || len(pl.Datastores) == 0 {
+	if err := json.Unmarshal(raw, &pl); err != nil || len(pl.Clusters) == 0 {
 		t.Fatalf("placement options: %s", raw)
 	}
-	body := map[string]any{"name": "it-lifecycle-01", "guestOS": "UBUNTU_64", "cpuCount": 2, "memoryMiB": 2048, "diskGiB": 10,
-		"placement": map[string]any{"folder": pl.Folders[0].ID, "cluster": pl.Clusters[0].ID, "datastore": pl.Datastores[0].ID}}
-	if len(pl.Networks) > 0 {
-		body["network"] = pl.Networks[0].ID
+	dc := pl.Clusters[0].Datacenter
+	pick := func(list []opt) string {
+		for _, o := range list {
+			if o.Datacenter == dc {
+				return o.ID
+			}
+		}
+		return ""
+	}
+	placement := map[string]any{"folder": pick(pl.Folders), "cluster": pl.Clusters[0].ID, "datastore": pick(pl.Datastores)}
+	if placement["folder"] == "" || placement["datastore"] == "" {
+		t.Fatalf("no folder or datastore in datacenter %s: %s", dc, raw)
+	}
+	body := map[string]any{"name": "it-lifecycle-01", "guestOS": "UBUNTU_64", "cpuCount": 2, "memoryMiB": 2048, "diskGiB": 10, "placement": placement}
+	if n := pick(pl.Networks); n != "" {
+		body["network"] = n
 	}
 	status, raw, err = plug.Call(c, inst, adminUser, http.MethodPost, "vms", body)
 	if err != nil || status != 201 {
@@ -400,5 +413,63 @@ func TestVMLifecycle(t *testing.T) {
 		if audit.find(a, id, "success") == nil {
 			t.Errorf("no successful %s audit event for %s", a, id)
 		}
+	}
+}
+
+func TestHostChangeAnnotationsFromDRSAndHA(t *testing.T) {
+	setup(t)
+	idMu.Lock()
+	nextID++
+	inst := harness.NewInstance(nextID, sim, relaySrv.URL, "it-relay-token", map[string]any{"cacheTtlSeconds": 1})
+	idMu.Unlock()
+	now := time.Now()
+	if _, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "hosts"}); err != nil {
+		t.Fatal(err)
+	}
+	var drs struct {
+		Events []map[string]any `json:"events"`
+	}
+	if err := sim.Control(http.MethodPost, "/__sim/scenarios/drs", map[string]any{}, &drs); err != nil {
+		t.Fatal(err)
+	}
+	var ha struct {
+		Host   string           `json:"host"`
+		Events []map[string]any `json:"events"`
+	}
+	if err := sim.Control(http.MethodPost, "/__sim/scenarios/ha-failure", map[string]any{}, &ha); err != nil {
+		t.Fatal(err)
+	}
+	if len(drs.Events) == 0 || len(ha.Events) == 0 {
+		t.Fatalf("scenarios moved nothing: drs %d, ha %d", len(drs.Events), len(ha.Events))
+	}
+	time.Sleep(1100 * time.Millisecond) // let the 1 s inventory TTL pass
+	end := time.Now().Add(time.Minute)
+	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), end, map[string]any{"queryType": "annotations", "annotationKind": "hostChanges"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := one(t, resp)
+	if r.Error != nil {
+		t.Fatal(r.Error)
+	}
+	tags, _ := r.Frames[0].FieldByName("tags")
+	haSeen := 0
+	for i := 0; i < tags.Len(); i++ {
+		if tags.At(i).(string) == "host-change,ha" {
+			haSeen++
+		}
+	}
+	// Moves are seen by comparing snapshots, so a DRS move away from the host that later fails
+	// also counts as an HA move: at least every HA restart must be there.
+	if haSeen < len(ha.Events) {
+		t.Fatalf("%d HA restarts annotated, simulator reports %d (rows %d)", haSeen, len(ha.Events), tags.Len())
+	}
+	if tags.Len() < len(ha.Events)+1 {
+		t.Fatalf("DRS moves missing: %d rows for %d HA + %d DRS events", tags.Len(), len(ha.Events), len(drs.Events))
+	}
+	vm := ha.Events[0]["vm"].(string)
+	status, raw, err := plug.Call(ctx(t), inst, viewerUser, http.MethodGet, "vms/"+vm+"/history", nil)
+	if err != nil || status != 200 || !strings.Contains(string(raw), `"kind":"ha"`) || !strings.Contains(string(raw), ha.Host) {
+		t.Fatalf("history of %s: %d %s %v", vm, status, raw, err)
 	}
 }

@@ -32,8 +32,10 @@ type VMSummary struct {
 	Cluster     string `json:"cluster"`
 	ClusterName string `json:"clusterName"`
 	Datacenter  string `json:"datacenter"`
-	GuestOS     string `json:"guestOS"`
-	IP          string `json:"ip,omitempty"`
+	// DatacenterName is an addition to the contract's VmSummary, for display.
+	DatacenterName string `json:"datacenterName"`
+	GuestOS        string `json:"guestOS"`
+	IP             string `json:"ip,omitempty"`
 }
 
 // DiskDetail is one virtual disk.
@@ -85,7 +87,7 @@ type VMDetail struct {
 // Summary turns a cached VM into its list form.
 func (s *Snapshot) Summary(vm *VM) VMSummary {
 	return VMSummary{ID: vm.ID, Name: vm.Name, PowerState: vm.PowerState, CPUCount: vm.CPUCount, MemoryMiB: vm.MemoryMiB,
-		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter}
+		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter, DatacenterName: s.Name(vm.Datacenter)}
 }
 
 // Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and

@@ -6,12 +6,14 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 	"github.com/privatecloud/vsphere/pkg/vrops"
 	"golang.org/x/sync/errgroup"
@@ -111,11 +113,11 @@ type Snapshot struct {
 	Folders       []*Folder
 	ResourcePools []*ResourcePool
 
-	names map[string]string // any id → name
-	vmByID       map[string]*VM
-	hostByID     map[string]*Host
-	clusterByID  map[string]*Cluster
-	vmByName     map[string][]*VM
+	names       map[string]string // any id → name
+	vmByID      map[string]*VM
+	hostByID    map[string]*Host
+	clusterByID map[string]*Cluster
+	vmByName    map[string][]*VM
 }
 
 // Name returns the display name of any object id, or the id itself when unknown.
@@ -335,6 +337,20 @@ func (c *Cache) HostChanges(vm string) []HostChange {
 // vropsKinds are the vROps resource kinds the map covers.
 var vropsKinds = []string{"VirtualMachine", "HostSystem", "ClusterComputeResource", "Datastore"}
 
+// minIDMapAge is how old the id map must be before a lookup miss forces a refresh, so that new
+// VMs get metrics soon without letting a stream of misses hammer vROps.
+const minIDMapAge = 30 * time.Second
+
+// RefreshIDs rebuilds the id map when it is older than minIDMapAge (after lookup misses).
+func (c *Cache) RefreshIDs(ctx context.Context) (*IDMap, error) {
+	c.mu.Lock()
+	if c.idmap != nil && c.now().Sub(c.idmap.Built) >= minIDMapAge {
+		c.idmap = nil
+	}
+	c.mu.Unlock()
+	return c.IDs(ctx)
+}
+
 // IDs returns the moref ⇄ vROps id map, cached with the same TTL and built single-flight.
 func (c *Cache) IDs(ctx context.Context) (*IDMap, error) {
 	if c.vr == nil {
@@ -497,6 +513,18 @@ func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 		h := h
 		g.Go(func() error {
 			vms, err := vc.ListVMs(gctx, vcenter.ListFilter{"hosts": {h.ID}})
+			if errors.Is(err, models.ErrTooMany) {
+				// Over vCenter's 4,000 cap on one host: split further by power state.
+				vms = nil
+				for _, ps := range []string{"POWERED_ON", "POWERED_OFF", "SUSPENDED"} {
+					part, perr := vc.ListVMs(gctx, vcenter.ListFilter{"hosts": {h.ID}, "power_states": {ps}})
+					if perr != nil {
+						return perr
+					}
+					vms = append(vms, part...)
+				}
+				err = nil
+			}
 			if err != nil {
 				return err
 			}

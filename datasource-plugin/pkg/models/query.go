@@ -47,9 +47,13 @@ type StringList []string
 func (l *StringList) UnmarshalJSON(b []byte) error {
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
-		if one == "" {
+		switch {
+		case one == "":
 			*l = nil
-		} else {
+		case len(one) > 2 && one[0] == '{' && one[len(one)-1] == '}' && strings.Contains(one, ","):
+			// Grafana's default format for a multi-value variable interpolated into a string: {a,b}.
+			*l = StringList(strings.Split(one[1:len(one)-1], ","))
+		default:
 			*l = StringList{one}
 		}
 		return nil

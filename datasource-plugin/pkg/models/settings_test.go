@@ -106,3 +106,25 @@ func FuzzParseQuery(f *testing.F) {
 		_ = ValidEntity(q.Entity, false)
 	})
 }
+
+func TestStringList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`"a"`, []string{"a"}}, {`["a","","b"]`, []string{"a", "b"}}, {`""`, nil}, {`null`, nil}, {`"{esx-01,esx-02}"`, []string{"esx-01", "esx-02"}}, {`"{solo}"`, []string{"{solo}"}},
+	}
+	for _, tc := range tests {
+		var l StringList
+		if err := l.UnmarshalJSON([]byte(tc.in)); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		if strings.Join(l, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: got %q, want %q", tc.in, l, tc.want)
+		}
+	}
+	var l StringList
+	if err := l.UnmarshalJSON([]byte(`{"x":1}`)); err == nil {
+		t.Error("an object must be refused")
+	}
+}

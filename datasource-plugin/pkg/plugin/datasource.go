@@ -143,7 +143,12 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 		vcMsg = fmt.Sprintf("vCenter OK (%s, %s)", ver, user)
 	}
 	if d.vr != nil {
-		if v, err := d.vr.Version(ctx); err != nil {
+		v, err := d.vr.Version(ctx)
+		if errors.Is(err, models.ErrNotFound) {
+			// Older or trimmed Suite APIs lack /versions/current: the token alone proves access.
+			v, err = &vrops.Version{ReleaseName: "unknown version"}, d.vr.Ping(ctx)
+		}
+		if err != nil {
 			det.VROps = &ComponentHealth{Problem: problemOf(err), Message: err.Error()}
 			vrMsg = "vROps: " + err.Error()
 		} else {

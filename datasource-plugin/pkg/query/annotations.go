@@ -54,7 +54,11 @@ func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.
 					continue
 				}
 				times = append(times, t.UTC())
-				titles = append(titles, fmt.Sprintf("%s %s: %s", ev.Action, ev.VM.Name, ev.Outcome))
+				action := ev.Action
+				if a, ok := ev.Params["action"].(string); ok && a != "" {
+					action += " " + a
+				}
+				titles = append(titles, fmt.Sprintf("%s %s: %s", action, ev.VM.Name, ev.Outcome))
 				text := fmt.Sprintf("%s by %s (%s)", ev.Action, ev.User.Login, ev.User.Role)
 				if ev.Error != "" {
 					text += ": " + ev.Error
@@ -66,13 +70,14 @@ func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.
 			}
 		}
 	case "hostChanges":
+		// Getting the snapshot first refreshes it when stale, which is when moves are detected.
+		s, err := snapshot(ctx, d)
+		if err != nil {
+			return backend.DataResponse{}, err
+		}
 		for _, h := range d.Inventory.HostChanges("") {
 			if h.Time.Before(from) || h.Time.After(to) || (vmIDs != nil && !vmIDs[h.VM]) {
 				continue
-			}
-			s, err := snapshot(ctx, d)
-			if err != nil {
-				return backend.DataResponse{}, err
 			}
 			times = append(times, h.Time)
 			titles = append(titles, fmt.Sprintf("%s moved to %s", h.VMName, s.Name(h.ToHost)))

@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -18,13 +20,48 @@ func inventoryQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Dat
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	f, err := CompileFilter(s, q.Filter)
+	frame, err := d.frames.get(s, q.Entity, q.Filter)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	frame := InventoryFrame(s, q.Entity, f)
 	frame.RefID = q.RefID
 	return backend.DataResponse{Frames: data.Frames{frame}}, nil
+}
+
+// frameCache keeps built inventory frames for the current snapshot, so a repeated query (dashboard
+// refresh, several panels) costs no rebuild; it empties itself when the snapshot changes.
+type frameCache struct {
+	mu   sync.Mutex
+	snap *inventory.Snapshot
+	m    map[string]*data.Frame
+}
+
+const maxCachedFrames = 64
+
+func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.InventoryFilter) (*data.Frame, error) {
+	raw, _ := json.Marshal(filter)
+	key := entity + "\x00" + string(raw)
+	c.mu.Lock()
+	if c.snap != s {
+		c.snap, c.m = s, map[string]*data.Frame{}
+	}
+	fr := c.m[key]
+	c.mu.Unlock()
+	if fr == nil {
+		f, err := CompileFilter(s, filter)
+		if err != nil {
+			return nil, err
+		}
+		fr = InventoryFrame(s, entity, f)
+		c.mu.Lock()
+		if c.snap == s && len(c.m) < maxCachedFrames {
+			c.m[key] = fr
+		}
+		c.mu.Unlock()
+	}
+	// A shallow copy: fields are shared read-only, only RefID differs per query.
+	cp := *fr
+	return &cp, nil
 }
 
 func unitField(f *data.Field, unit, display string) *data.Field {

@@ -102,3 +102,20 @@ func TestMalformedJSONFailsOnlyItsQuery(t *testing.T) {
 		t.Fatalf("good query: %+v", resp.Responses["good"])
 	}
 }
+
+func TestQueryTypeOnlyInJSON(t *testing.T) {
+	f := newFixture(t)
+	resp, err := NewMux(f.deps).QueryData(t.Context(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+		{RefID: "A", JSON: []byte(`{"queryType":"inventory","entity":"clusters"}`)},
+		{RefID: "B", JSON: []byte(`{"queryType":"bogus"}`)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := resp.Responses["A"]; r.Error != nil || r.Frames[0].Rows() != 1 {
+		t.Fatalf("A: %+v", r)
+	}
+	if r := resp.Responses["B"]; r.Error == nil || !strings.Contains(r.Error.Error(), `"bogus" is unknown`) {
+		t.Fatalf("B: %+v", r)
+	}
+}

@@ -31,6 +31,8 @@ type Deps struct {
 	VCenter   inventory.DetailReader
 	Stats     Stats
 	Relay     *relay.Client
+
+	frames frameCache
 }
 
 type handlerFunc func(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error)
@@ -38,19 +40,35 @@ type handlerFunc func(ctx context.Context, d *Deps, q *models.Query, dq backend.
 // NewMux registers every query type on an SDK query-type mux.
 func NewMux(d *Deps) *datasource.QueryTypeMux {
 	mux := datasource.NewQueryTypeMux()
-	reg := func(t string, fn handlerFunc) { mux.HandleFunc(t, run(d, fn)) }
-	reg(models.QueryTypeInventory, inventoryQuery)
-	reg(models.QueryTypeVMDetail, vmDetailQuery)
-	reg(models.QueryTypeMetrics, metricsQuery)
-	reg(models.QueryTypeLatest, latestQuery)
-	reg(models.QueryTypeAlerts, alertsQuery)
-	reg(models.QueryTypeVariable, variableQuery)
-	reg(models.QueryTypeAnnotations, annotationsQuery)
+	handlers := map[string]handlerFunc{
+		models.QueryTypeInventory:   inventoryQuery,
+		models.QueryTypeVMDetail:    vmDetailQuery,
+		models.QueryTypeMetrics:     metricsQuery,
+		models.QueryTypeLatest:      latestQuery,
+		models.QueryTypeAlerts:      alertsQuery,
+		models.QueryTypeVariable:    variableQuery,
+		models.QueryTypeAnnotations: annotationsQuery,
+	}
+	for t, fn := range handlers {
+		mux.HandleFunc(t, run(d, fn))
+	}
+	// Requests whose DataQuery.QueryType is empty (older clients put it only in the JSON) are
+	// routed by the JSON's queryType; anything else is an unknown type.
 	mux.HandleFunc("", func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 		resp := backend.NewQueryDataResponse()
 		for _, q := range req.Queries {
+			qt := q.QueryType
+			if qt == "" {
+				if pq, err := models.ParseQuery(q.JSON); err == nil {
+					qt = pq.QueryType
+				}
+			}
+			if fn, ok := handlers[qt]; ok && q.QueryType == "" {
+				resp.Responses[q.RefID] = runOne(ctx, d, fn, q)
+				continue
+			}
 			resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourcePlugin,
-				fmt.Sprintf("query type %q is unknown: use inventory, vmDetail, metrics, latest, alerts, variable or annotations", q.QueryType))
+				fmt.Sprintf("query type %q is unknown: use inventory, vmDetail, metrics, latest, alerts, variable or annotations", qt))
 		}
 		return resp, nil
 	})
@@ -132,4 +150,3 @@ func compileRegex(expr string) (*regexp.Regexp, error) {
 	}
 	return re, nil
 }
-

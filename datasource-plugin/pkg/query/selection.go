@@ -138,6 +138,15 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 		return nil, nil, err
 	}
 	for _, c := range picked {
+		if ids.ToVrops[c.id] == "" {
+			// A VM created since the map was built: refresh it once (rate-limited by the cache).
+			if fresh, err := d.Inventory.RefreshIDs(ctx); err == nil {
+				ids = fresh
+			}
+			break
+		}
+	}
+	for _, c := range picked {
 		vid := ids.ToVrops[c.id]
 		if vid == "" {
 			missing = append(missing, c.name)

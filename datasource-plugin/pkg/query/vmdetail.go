@@ -63,7 +63,7 @@ func DetailFrames(details []*inventory.VMDetail) data.Frames {
 	var tools []bool
 	for _, d := range details {
 		ids, names, power = append(ids, d.ID), append(names, d.Name), append(power, d.PowerState)
-		hosts, clusters, dcs = append(hosts, d.HostName), append(clusters, d.ClusterName), append(dcs, d.Datacenter)
+		hosts, clusters, dcs = append(hosts, d.HostName), append(clusters, d.ClusterName), append(dcs, d.DatacenterName)
 		guests, ips, folders, pools = append(guests, d.GuestOS), append(ips, d.IP), append(folders, d.FolderName), append(pools, d.ResourcePool)
 		hw, fullNames = append(hw, d.HardwareVersion), append(fullNames, d.GuestFullName)
 		cpus, cores, mem = append(cpus, int64(d.CPUCount)), append(cores, int64(d.CoresPerSocket)), append(mem, d.MemoryMiB)

@@ -470,7 +470,9 @@ var GuestOSChoices = []GuestOS{
 	{"OTHER_64", "Other (64-bit)", "OTHER"},
 }
 
-func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, GuestOSChoices) }
+func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, GuestOSChoices)
+}
 
 func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 	s, err := a.snapshot(r)
@@ -478,14 +480,17 @@ func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err)
 		return
 	}
+	// datacenter is an addition to the contract's shapes: placement must stay in one datacenter.
 	type idName struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
+		ID         string `json:"id"`
+		Name       string `json:"name"`
+		Datacenter string `json:"datacenter"`
 	}
 	type withCluster struct {
-		ID      string `json:"id"`
-		Name    string `json:"name"`
-		Cluster string `json:"cluster"`
+		ID         string `json:"id"`
+		Name       string `json:"name"`
+		Cluster    string `json:"cluster"`
+		Datacenter string `json:"datacenter"`
 	}
 	type ds struct {
 		ID            string `json:"id"`
@@ -493,11 +498,13 @@ func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 		Type          string `json:"type"`
 		CapacityBytes int64  `json:"capacityBytes"`
 		FreeBytes     int64  `json:"freeBytes"`
+		Datacenter    string `json:"datacenter"`
 	}
 	type nw struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-		Type string `json:"type"`
+		ID         string `json:"id"`
+		Name       string `json:"name"`
+		Type       string `json:"type"`
+		Datacenter string `json:"datacenter"`
 	}
 	out := struct {
 		Folders       []idName      `json:"folders"`
@@ -509,23 +516,23 @@ func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 	}{[]idName{}, []idName{}, []withCluster{}, []withCluster{}, []ds{}, []nw{}}
 	for _, f := range s.Folders {
 		if f.Type == "VIRTUAL_MACHINE" {
-			out.Folders = append(out.Folders, idName{f.ID, f.Name})
+			out.Folders = append(out.Folders, idName{f.ID, f.Name, f.Datacenter})
 		}
 	}
 	for _, c := range s.Clusters {
-		out.Clusters = append(out.Clusters, idName{c.ID, c.Name})
+		out.Clusters = append(out.Clusters, idName{c.ID, c.Name, c.Datacenter})
 	}
 	for _, h := range s.Hosts {
-		out.Hosts = append(out.Hosts, withCluster{h.ID, h.Name, h.Cluster})
+		out.Hosts = append(out.Hosts, withCluster{h.ID, h.Name, h.Cluster, h.Datacenter})
 	}
 	for _, p := range s.ResourcePools {
-		out.ResourcePools = append(out.ResourcePools, withCluster{p.ID, p.Name, p.Cluster})
+		out.ResourcePools = append(out.ResourcePools, withCluster{p.ID, p.Name, p.Cluster, p.Datacenter})
 	}
 	for _, d := range s.Datastores {
-		out.Datastores = append(out.Datastores, ds{d.ID, d.Name, d.Type, d.CapacityBytes, d.FreeBytes})
+		out.Datastores = append(out.Datastores, ds{d.ID, d.Name, d.Type, d.CapacityBytes, d.FreeBytes, d.Datacenter})
 	}
 	for _, n := range s.Networks {
-		out.Networks = append(out.Networks, nw{n.ID, n.Name, n.Type})
+		out.Networks = append(out.Networks, nw{n.ID, n.Name, n.Type, n.Datacenter})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

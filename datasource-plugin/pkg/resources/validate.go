@@ -164,6 +164,9 @@ func ValidateCreate(req *CreateRequest, s *inventory.Snapshot) error {
 	if req.Network != "" && !hasNetwork(s, req.Network) {
 		return invalid("network %q does not exist", req.Network)
 	}
+	if err := sameDatacenter(req, s); err != nil {
+		return err
+	}
 	for _, vm := range s.VMs {
 		if vm.Name == req.Name {
 			return fmt.Errorf("%w: a VM named %q already exists (%s)", models.ErrConflict, req.Name, vm.ID)
@@ -206,4 +209,29 @@ func ValidatePower(a string) error {
 		return nil
 	}
 	return invalid("power action %q is unknown: use start, stop, shutdown, reboot, reset or suspend", a)
+}
+
+// sameDatacenter refuses placements that span datacenters, which vCenter rejects.
+func sameDatacenter(req *CreateRequest, s *inventory.Snapshot) error {
+	p := req.Placement
+	dcOf := map[string]string{}
+	for _, f := range s.Folders {
+		dcOf[f.ID] = f.Datacenter
+	}
+	for _, c := range s.Clusters {
+		dcOf[c.ID] = c.Datacenter
+	}
+	for _, h := range s.Hosts {
+		dcOf[h.ID] = h.Datacenter
+	}
+	for _, rp := range s.ResourcePools {
+		dcOf[rp.ID] = rp.Datacenter
+	}
+	want := dcOf[p.Folder]
+	for _, id := range []string{p.Cluster, p.Host, p.ResourcePool} {
+		if id != "" && dcOf[id] != "" && want != "" && dcOf[id] != want {
+			return invalid("folder %s is in datacenter %s but %s is in %s: choose placement in one datacenter", s.Name(p.Folder), s.Name(want), s.Name(id), s.Name(dcOf[id]))
+		}
+	}
+	return nil
 }

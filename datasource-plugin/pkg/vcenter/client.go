@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -20,7 +22,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-const maxReadAttempts = 3
+const maxReadAttempts = 4
 
 // Client talks to one vCenter.
 type Client struct {
@@ -109,8 +111,8 @@ func (c *Client) createSession(ctx context.Context) (string, error) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	switch {
 	case resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK:
-		var tok string
-		if err := json.Unmarshal(body, &tok); err != nil || tok == "" {
+		tok := parseToken(body)
+		if tok == "" {
 			return "", fmt.Errorf("%w: vCenter at %s answered the login with something that is not a session token: is this the vCenter URL (7.0 U2 or later)?", models.ErrUpstream, c.base)
 		}
 		c.Logins.Add(1)
@@ -163,6 +165,7 @@ type request struct {
 	query      url.Values
 	body       any
 	out        any
+	rawOut     *[]byte
 	op         string
 	idempotent bool
 }
@@ -237,6 +240,9 @@ func (c *Client) do(ctx context.Context, r request) error {
 				}
 			}
 			return apiErr
+		}
+		if r.rawOut != nil {
+			*r.rawOut = body
 		}
 		if r.out != nil && len(body) > 0 {
 			if err := json.Unmarshal(body, r.out); err != nil {
@@ -338,9 +344,17 @@ func (c *Client) GuestInterfaces(ctx context.Context, id string) ([]GuestInterfa
 
 // CreateVM creates a VM and returns its id. Not retried: a retry could create a second VM.
 func (c *Client) CreateVM(ctx context.Context, spec CreateSpec) (string, error) {
-	var id string
-	err := c.do(ctx, request{method: http.MethodPost, path: "/api/vcenter/vm", body: spec, out: &id, op: "create of VM " + spec.Name})
-	return id, err
+	var raw []byte
+	err := c.do(ctx, request{method: http.MethodPost, path: "/api/vcenter/vm", body: spec, rawOut: &raw, op: "create of VM " + spec.Name})
+	if err != nil {
+		return "", err
+	}
+	// vCenter answers a JSON string; accept a bare id too (see parseToken).
+	id := parseToken(raw)
+	if id == "" {
+		return "", fmt.Errorf("%w: vCenter created VM %s but answered without its id; look it up by name", models.ErrOutcomeUnknown, spec.Name)
+	}
+	return id, nil
 }
 
 // PatchCPU changes the CPU count.
@@ -389,4 +403,26 @@ func (c *Client) CheckSession(ctx context.Context) (string, error) {
 	}
 	err := c.do(ctx, request{method: http.MethodGet, path: "/api/session", out: &info, op: "session check", idempotent: true})
 	return info.User, err
+}
+
+// tokenPattern is what a session token looks like (32 hex chars on vCenter, UUIDs on simulators).
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,256}$`)
+
+// parseToken accepts the JSON string vCenter sends ("…"), the /rest wrapper {"value":"…"} and a
+// bare token, which some proxies and simulators answer as text/plain.
+func parseToken(body []byte) string {
+	var tok string
+	if json.Unmarshal(body, &tok) == nil && tokenPattern.MatchString(tok) {
+		return tok
+	}
+	var wrapped struct {
+		Value string `json:"value"`
+	}
+	if json.Unmarshal(body, &wrapped) == nil && tokenPattern.MatchString(wrapped.Value) {
+		return wrapped.Value
+	}
+	if t := strings.TrimSpace(string(body)); tokenPattern.MatchString(t) {
+		return t
+	}
+	return ""
 }

@@ -245,3 +245,17 @@ func TestCloseLogsOut(t *testing.T) {
 		t.Fatalf("%d sessions still valid after Close", n)
 	}
 }
+
+func TestParseToken(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`"0f3a9c1d2e4b5a69788776655443322a"`, "0f3a9c1d2e4b5a69788776655443322a"},
+		{`{"value":"8405571e6a7cecf4eed6027ed96760a6"}`, "8405571e6a7cecf4eed6027ed96760a6"},
+		{"8405571e6a7cecf4eed6027ed96760a6\n", "8405571e6a7cecf4eed6027ed96760a6"},
+		{`<html>login</html>`, ""}, {``, ""}, {`""`, ""},
+	}
+	for _, tc := range tests {
+		if got := parseToken([]byte(tc.in)); got != tc.want {
+			t.Errorf("parseToken(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

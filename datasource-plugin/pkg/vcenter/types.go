@@ -79,10 +79,10 @@ type VMInfo struct {
 		HotRemoveEnabled bool `json:"hot_remove_enabled"`
 	} `json:"cpu"`
 	Memory struct {
-		SizeMiB          int64 `json:"size_MiB"`
-		HotAddEnabled    bool  `json:"hot_add_enabled"`
-		HotAddIncrement  int64 `json:"hot_add_increment_size_MiB,omitempty"`
-		HotAddLimitMiB   int64 `json:"hot_add_limit_MiB,omitempty"`
+		SizeMiB         int64 `json:"size_MiB"`
+		HotAddEnabled   bool  `json:"hot_add_enabled"`
+		HotAddIncrement int64 `json:"hot_add_increment_size_MiB,omitempty"`
+		HotAddLimitMiB  int64 `json:"hot_add_limit_MiB,omitempty"`
 	} `json:"memory"`
 	Disks map[string]Disk `json:"disks"`
 	NICs  map[string]NIC  `json:"nics"`
@@ -143,13 +143,13 @@ type GuestInterface struct {
 
 // CreateSpec is the POST /api/vcenter/vm body.
 type CreateSpec struct {
-	Name      string         `json:"name"`
-	GuestOS   string         `json:"guest_OS"`
-	Placement PlacementSpec  `json:"placement"`
-	CPU       *CPUSpec       `json:"cpu,omitempty"`
-	Memory    *MemorySpec    `json:"memory,omitempty"`
-	Disks     []DiskCreate   `json:"disks,omitempty"`
-	NICs      []NICCreate    `json:"nics,omitempty"`
+	Name      string        `json:"name"`
+	GuestOS   string        `json:"guest_OS"`
+	Placement PlacementSpec `json:"placement"`
+	CPU       *CPUSpec      `json:"cpu,omitempty"`
+	Memory    *MemorySpec   `json:"memory,omitempty"`
+	Disks     []DiskCreate  `json:"disks,omitempty"`
+	NICs      []NICCreate   `json:"nics,omitempty"`
 }
 
 // PlacementSpec says where a new VM goes.

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-const maxAttempts = 3
+const maxAttempts = 4
 
 // APIError is the vROps `error` body plus the HTTP status.
 type APIError struct {
@@ -321,7 +321,7 @@ func (c *Client) QueryResources(ctx context.Context, kinds []string) ([]Resource
 
 // Stat is one series of a stats answer.
 type Stat struct {
-	Timestamps []int64   `json:"timestamps"`
+	Timestamps []int64 `json:"timestamps"`
 	StatKey    struct {
 		Key string `json:"key"`
 	} `json:"statKey"`
@@ -436,4 +436,10 @@ func (c *Client) StatKeys(ctx context.Context, kind string) ([]StatKey, error) {
 	}
 	err := c.do(ctx, http.MethodGet, "/adapterkinds/VMWARE/resourcekinds/"+url.PathEscape(kind)+"/statkeys", nil, nil, &out, "stat key list")
 	return out.ResourceTypeAttributes, err
+}
+
+// Ping proves the credentials by acquiring (or reusing) the token.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := c.ensureToken(ctx, "")
+	return err
 }

@@ -4,8 +4,10 @@
 package replay
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,11 +19,16 @@ import (
 
 // Exchange is one recorded request and its answer.
 type Exchange struct {
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Query  string          `json:"query,omitempty"`
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body,omitempty"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query,omitempty"`
+	// Request is the canonical JSON request body; when set, it is part of the match, so two
+	// POSTs to the same path (stats for VMs, stats for hosts) replay their own answers.
+	Request json.RawMessage `json:"request,omitempty"`
+	Status  int             `json:"status"`
+	Body    json.RawMessage `json:"body,omitempty"`
+	// Text is a body that is not JSON (answered as text/plain).
+	Text string `json:"text,omitempty"`
 }
 
 // Server replays a recording and counts what was asked.
@@ -62,6 +69,16 @@ func key(method, path, query string) string {
 	return k
 }
 
+// CanonicalJSON re-encodes a JSON body with sorted keys; non-JSON bodies give "".
+func CanonicalJSON(b []byte) string {
+	var v any
+	if len(bytes.TrimSpace(b)) == 0 || json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
 // Load reads a recording file.
 func Load(path string) ([]Exchange, error) {
 	raw, err := os.ReadFile(path)
@@ -77,21 +94,41 @@ func Load(path string) ([]Exchange, error) {
 
 // New starts a replay server for the given recordings.
 func New(recordings ...[]Exchange) *Server {
+	s := newServer(recordings)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// NewTLS starts the replay server on HTTPS with httptest's self-signed certificate.
+func NewTLS(recordings ...[]Exchange) *Server {
+	s := newServer(recordings)
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+func newServer(recordings [][]Exchange) *Server {
 	s := &Server{exchanges: map[string]Exchange{}, Calls: map[string]int{}}
 	for _, rec := range recordings {
 		for _, e := range rec {
-			s.exchanges[key(e.Method, e.Path, e.Query)] = e
+			k := key(e.Method, e.Path, e.Query)
+			if len(e.Request) > 0 {
+				k += " " + CanonicalJSON(e.Request)
+			}
+			s.exchanges[k] = e
 		}
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	k := key(r.Method, r.URL.Path, r.URL.RawQuery)
+	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	s.Calls[k]++
-	e, ok := s.exchanges[k]
+	e, ok := s.exchanges[k+" "+CanonicalJSON(body)]
+	if !ok {
+		e, ok = s.exchanges[k]
+	}
 	if !ok {
 		s.Unmatched = append(s.Unmatched, k)
 	}
@@ -100,6 +137,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"error_type":"NOT_FOUND","messages":[{"id":"replay.unrecorded","default_message":"no recording for ` + k + `","args":[]}]}`))
+		return
+	}
+	if e.Text != "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(e.Status)
+		_, _ = w.Write([]byte(e.Text))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
