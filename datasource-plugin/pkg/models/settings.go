@@ -1,35 +1,201 @@
+// Package models holds the data source settings, the query model shared with the frontend and the
+// typed errors used across the backend.
 package models
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-type PluginSettings struct {
-	Path    string                `json:"path"`
-	Secrets *SecretPluginSettings `json:"-"`
-}
+// Role is a Grafana organisation role as carried in backend.User.Role.
+type Role string
 
-type SecretPluginSettings struct {
-	ApiKey string `json:"apiKey"`
-}
+// Grafana organisation roles, ranked Viewer < Editor < Admin.
+const (
+	RoleViewer Role = "Viewer"
+	RoleEditor Role = "Editor"
+	RoleAdmin  Role = "Admin"
+)
 
-func LoadPluginSettings(source backend.DataSourceInstanceSettings) (*PluginSettings, error) {
-	settings := PluginSettings{}
-	err := json.Unmarshal(source.JSONData, &settings)
-	if err != nil {
-		return nil, fmt.Errorf("could not unmarshal PluginSettings json: %w", err)
+// Rank orders roles so that a check is a comparison; unknown or empty roles rank 0 (no access).
+func (r Role) Rank() int {
+	switch r {
+	case RoleViewer:
+		return 1
+	case RoleEditor:
+		return 2
+	case RoleAdmin:
+		return 3
 	}
-
-	settings.Secrets = loadSecretPluginSettings(source.DecryptedSecureJSONData)
-
-	return &settings, nil
+	return 0
 }
 
-func loadSecretPluginSettings(source map[string]string) *SecretPluginSettings {
-	return &SecretPluginSettings{
-		ApiKey: source["apiKey"],
+// ActionRoles is the minimum role per VM action (docs/contracts.md §3).
+type ActionRoles struct {
+	Create Role `json:"create,omitempty"`
+	Edit   Role `json:"edit,omitempty"`
+	Power  Role `json:"power,omitempty"`
+	Delete Role `json:"delete,omitempty"`
+}
+
+// DefaultActionRoles are the contract defaults.
+var DefaultActionRoles = ActionRoles{Create: RoleAdmin, Edit: RoleEditor, Power: RoleEditor, Delete: RoleAdmin}
+
+// Settings are the non-secret options from jsonData plus the decrypted secrets.
+type Settings struct {
+	VcenterURL      string      `json:"vcenterUrl"`
+	VcenterUser     string      `json:"vcenterUser"`
+	VropsURL        string      `json:"vropsUrl"`
+	VropsUser       string      `json:"vropsUser"`
+	VropsAuthSource string      `json:"vropsAuthSource"`
+	TLSSkipVerify   bool        `json:"tlsSkipVerify"`
+	TimeoutSeconds  int         `json:"timeoutSeconds"`
+	CacheTTLSeconds int         `json:"cacheTtlSeconds"`
+	RelayURL        string      `json:"relayUrl"`
+	Roles           ActionRoles `json:"roles"`
+
+	// Secrets is never serialised: it only lives in memory (STYLE.md rule 7).
+	Secrets Secrets `json:"-"`
+}
+
+// Secrets are the decrypted secure settings.
+type Secrets struct {
+	VcenterPassword string
+	VropsPassword   string
+	TLSCACert       string
+	RelayToken      string
+}
+
+// String hides the secrets so that a stray %v never prints them.
+func (Secrets) String() string { return "Secrets{redacted}" }
+
+// GoString hides the secrets for %#v as well.
+func (s Secrets) GoString() string { return s.String() }
+
+// Timeout is the per-call upstream timeout.
+func (s *Settings) Timeout() time.Duration { return time.Duration(s.TimeoutSeconds) * time.Second }
+
+// CacheTTL is how long an inventory snapshot is served before it is rebuilt.
+func (s *Settings) CacheTTL() time.Duration { return time.Duration(s.CacheTTLSeconds) * time.Second }
+
+// LoadSettings reads the instance settings, applies defaults and validates them.
+func LoadSettings(src backend.DataSourceInstanceSettings) (*Settings, error) {
+	s := &Settings{}
+	if len(src.JSONData) > 0 {
+		if err := json.Unmarshal(src.JSONData, s); err != nil {
+			return nil, fmt.Errorf("%w: the data source settings are not valid JSON: %v", ErrInvalidSettings, err)
+		}
+	}
+	sec := src.DecryptedSecureJSONData
+	s.Secrets = Secrets{
+		VcenterPassword: sec["vcenterPassword"],
+		VropsPassword:   sec["vropsPassword"],
+		TLSCACert:       sec["tlsCaCert"],
+		RelayToken:      sec["relayToken"],
+	}
+	s.applyDefaults()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Settings) applyDefaults() {
+	if s.TimeoutSeconds == 0 {
+		s.TimeoutSeconds = 30
+	}
+	if s.CacheTTLSeconds == 0 {
+		s.CacheTTLSeconds = 60
+	}
+	if s.Roles.Create == "" {
+		s.Roles.Create = DefaultActionRoles.Create
+	}
+	if s.Roles.Edit == "" {
+		s.Roles.Edit = DefaultActionRoles.Edit
+	}
+	if s.Roles.Power == "" {
+		s.Roles.Power = DefaultActionRoles.Power
+	}
+	if s.Roles.Delete == "" {
+		s.Roles.Delete = DefaultActionRoles.Delete
+	}
+	s.VcenterURL = strings.TrimRight(strings.TrimSpace(s.VcenterURL), "/")
+	s.VropsURL = strings.TrimRight(strings.TrimSpace(s.VropsURL), "/")
+	s.RelayURL = strings.TrimRight(strings.TrimSpace(s.RelayURL), "/")
+}
+
+// Validate reports every problem at once so that the config page can show them together.
+func (s *Settings) Validate() error {
+	var problems []string
+	checkURL := func(name, v string, required bool) {
+		if v == "" {
+			if required {
+				problems = append(problems, name+" is required")
+			}
+			return
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("%s %q must be an http(s) URL such as https://vcenter.example.com", name, v))
+		}
+	}
+	checkURL("vCenter URL", s.VcenterURL, true)
+	checkURL("vROps URL", s.VropsURL, false)
+	checkURL("relay URL", s.RelayURL, false)
+	if s.VcenterUser == "" {
+		problems = append(problems, "vCenter user is required")
+	}
+	if s.VcenterPassword() == "" {
+		problems = append(problems, "vCenter password is required")
+	}
+	if s.VropsURL != "" {
+		if s.VropsUser == "" {
+			problems = append(problems, "vROps user is required when a vROps URL is set")
+		}
+		if s.Secrets.VropsPassword == "" {
+			problems = append(problems, "vROps password is required when a vROps URL is set")
+		}
+	}
+	if s.TimeoutSeconds < 1 || s.TimeoutSeconds > 600 {
+		problems = append(problems, fmt.Sprintf("timeout must be between 1 and 600 seconds, not %d", s.TimeoutSeconds))
+	}
+	if s.CacheTTLSeconds < 1 || s.CacheTTLSeconds > 86400 {
+		problems = append(problems, fmt.Sprintf("inventory cache TTL must be between 1 and 86400 seconds, not %d", s.CacheTTLSeconds))
+	}
+	if s.RelayURL != "" && s.Secrets.RelayToken == "" {
+		problems = append(problems, "relay token is required when a relay URL is set")
+	}
+	if s.Secrets.TLSCACert != "" && !strings.Contains(s.Secrets.TLSCACert, "-----BEGIN CERTIFICATE-----") {
+		problems = append(problems, "the CA certificate must be PEM (starting with -----BEGIN CERTIFICATE-----)")
+	}
+	for action, r := range map[string]Role{"create": s.Roles.Create, "edit": s.Roles.Edit, "power": s.Roles.Power, "delete": s.Roles.Delete} {
+		if r.Rank() == 0 {
+			problems = append(problems, fmt.Sprintf("role for %s must be Viewer, Editor or Admin, not %q", action, r))
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	sortStrings(problems)
+	return fmt.Errorf("%w: %s", ErrInvalidSettings, strings.Join(problems, "; "))
+}
+
+// VcenterPassword is a helper so that Validate reads naturally.
+func (s *Settings) VcenterPassword() string { return s.Secrets.VcenterPassword }
+
+func sortStrings(a []string) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
 	}
 }
+
+// ErrInvalidSettings marks configuration problems.
+var ErrInvalidSettings = errors.New("invalid data source settings")

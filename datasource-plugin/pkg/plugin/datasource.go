@@ -1,116 +1,194 @@
+// Package plugin adapts the SDK to the backend: instance factory, QueryData, CheckHealth,
+// CallResource and Dispose — nothing else.
 package plugin
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/query"
+	"github.com/privatecloud/vsphere/pkg/relay"
+	"github.com/privatecloud/vsphere/pkg/resources"
+	"github.com/privatecloud/vsphere/pkg/vcenter"
+	"github.com/privatecloud/vsphere/pkg/vrops"
 )
 
-// Make sure Datasource implements required interfaces. This is important to do
-// since otherwise we will only get a not implemented error response from plugin in
-// runtime. In this example datasource instance implements backend.QueryDataHandler,
-// backend.CheckHealthHandler interfaces. Plugin should not implement all these
-// interfaces - only those which are required for a particular task.
 var (
 	_ backend.QueryDataHandler      = (*Datasource)(nil)
 	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ backend.CallResourceHandler   = (*Datasource)(nil)
 	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
 )
 
-// NewDatasource creates a new datasource instance.
-func NewDatasource(_ context.Context, _ backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	return &Datasource{}, nil
+// Datasource is one configured data source instance (one vCenter + its vROps).
+type Datasource struct {
+	settings *models.Settings
+	vc       *vcenter.Client
+	vr       *vrops.Client
+	relay    *relay.Client
+	mux      *datasource.QueryTypeMux
+	res      backend.CallResourceHandler
 }
 
-// Datasource is an example datasource which can respond to data queries, reports
-// its health and has streaming skills.
-type Datasource struct{}
+// NewDatasource is the instance factory. Invalid settings still yield an instance, so that
+// CheckHealth and every query can say what is wrong instead of a generic plugin failure.
+func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	settings, err := models.LoadSettings(s)
+	if err != nil {
+		return &invalidDatasource{err: err}, nil
+	}
+	vc, err := vcenter.New(settings)
+	if err != nil {
+		return &invalidDatasource{err: err}, nil
+	}
+	vr, err := vrops.New(settings)
+	if err != nil {
+		return &invalidDatasource{err: err}, nil
+	}
+	rc, err := relay.New(settings)
+	if err != nil {
+		return &invalidDatasource{err: err}, nil
+	}
+	var stats query.Stats
+	var idSource inventory.VROps
+	if vr != nil {
+		stats, idSource = vr, vr
+	}
+	cache := inventory.NewCache(vc, idSource, settings.CacheTTL())
+	deps := &query.Deps{Inventory: cache, VCenter: vc, Stats: stats, Relay: rc}
+	d := &Datasource{settings: settings, vc: vc, vr: vr, relay: rc, mux: query.NewMux(deps)}
+	d.res = httpadapter.New(resources.New(resources.Deps{Query: deps, VCenter: vc, VROps: vr, Relay: rc, Settings: settings}))
+	return d, nil
+}
 
-// Dispose here tells plugin SDK that plugin wants to clean up resources when a new instance
-// created. As soon as datasource settings change detected by SDK old datasource instance will
-// be disposed and a new one will be created using NewSampleDatasource factory function.
+// Dispose logs out of vCenter and releases the vROps token, so sessions do not leak against
+// vCenter's per-user session cap when settings change.
 func (d *Datasource) Dispose() {
-	// Clean up datasource instance resources.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.vc.Close(ctx); err != nil {
+		log.DefaultLogger.Warn("vCenter logout failed", "error", err)
+	}
+	if d.vr != nil {
+		if err := d.vr.Close(ctx); err != nil {
+			log.DefaultLogger.Warn("vROps token release failed", "error", err)
+		}
+	}
 }
 
-// QueryData handles multiple queries and returns multiple responses.
-// req contains the queries []DataQuery (where each query contains RefID as a unique identifier).
-// The QueryDataResponse contains a map of RefID to the response for each query, and each response
-// contains Frames ([]*Frame).
+// QueryData dispatches on the query type.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
-	// create response struct
-	response := backend.NewQueryDataResponse()
+	return d.mux.QueryData(ctx, req)
+}
 
-	// loop over queries and execute them individually.
+// CallResource serves the resource API.
+func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	return d.res.CallResource(ctx, req, sender)
+}
+
+// HealthDetails is the JSON detail of a health check.
+type HealthDetails struct {
+	VCenter ComponentHealth  `json:"vcenter"`
+	VROps   *ComponentHealth `json:"vrops,omitempty"`
+}
+
+// ComponentHealth is the state of one upstream.
+type ComponentHealth struct {
+	OK      bool   `json:"ok"`
+	Version string `json:"version,omitempty"`
+	Problem string `json:"problem,omitempty"`
+	Message string `json:"message"`
+}
+
+func problemOf(err error) string {
+	switch {
+	case errors.Is(err, models.ErrTLS):
+		return "tls"
+	case errors.Is(err, models.ErrBadCredentials):
+		return "credentials"
+	case errors.Is(err, models.ErrForbidden):
+		return "privileges"
+	case errors.Is(err, models.ErrUnreachable):
+		return "unreachable"
+	}
+	return "error"
+}
+
+// CheckHealth checks vCenter login and vROps token separately and says which one failed and why.
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	det := HealthDetails{}
+	var vcMsg, vrMsg string
+	if user, err := d.vc.CheckSession(ctx); err != nil {
+		det.VCenter = ComponentHealth{Problem: problemOf(err), Message: err.Error()}
+		vcMsg = "vCenter: " + err.Error()
+	} else {
+		ver := "unknown version"
+		if v, err := d.vc.Version(ctx); err == nil && v.Version != "" {
+			ver = v.Version
+			if v.Build != "" {
+				ver += " build " + v.Build
+			}
+		}
+		det.VCenter = ComponentHealth{OK: true, Version: ver, Message: fmt.Sprintf("logged in as %s", user)}
+		vcMsg = fmt.Sprintf("vCenter OK (%s, %s)", ver, user)
+	}
+	if d.vr != nil {
+		v, err := d.vr.Version(ctx)
+		if errors.Is(err, models.ErrNotFound) {
+			// Older or trimmed Suite APIs lack /versions/current: the token alone proves access.
+			v, err = &vrops.Version{ReleaseName: "unknown version"}, d.vr.Ping(ctx)
+		}
+		if err != nil {
+			det.VROps = &ComponentHealth{Problem: problemOf(err), Message: err.Error()}
+			vrMsg = "vROps: " + err.Error()
+		} else {
+			ver := v.ReleaseName
+			if ver == "" {
+				ver = fmt.Sprintf("%d.%d build %d", v.Major, v.Minor, v.BuildNumber)
+			}
+			det.VROps = &ComponentHealth{OK: true, Version: ver, Message: "token acquired"}
+			vrMsg = fmt.Sprintf("vROps OK (%s)", ver)
+		}
+	} else {
+		vrMsg = "vROps not configured (metric, latest and alert queries need it)"
+	}
+	body, _ := json.Marshal(det)
+	status := backend.HealthStatusOk
+	if !det.VCenter.OK || (det.VROps != nil && !det.VROps.OK) {
+		status = backend.HealthStatusError
+	}
+	return &backend.CheckHealthResult{Status: status, Message: vcMsg + "; " + vrMsg, JSONDetails: body}, nil
+}
+
+// invalidDatasource answers everything with the settings problem.
+type invalidDatasource struct{ err error }
+
+// QueryData fails every query with the settings problem.
+func (d *invalidDatasource) QueryData(_ context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
 	for _, q := range req.Queries {
-		res := d.query(ctx, req.PluginContext, q)
-
-		// save the response in a hashmap
-		// based on with RefID as identifier
-		response.Responses[q.RefID] = res
+		resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourcePlugin, d.err.Error())
 	}
-
-	return response, nil
+	return resp, nil
 }
 
-type queryModel struct{}
-
-func (d *Datasource) query(_ context.Context, pCtx backend.PluginContext, query backend.DataQuery) backend.DataResponse {
-	var response backend.DataResponse
-
-	// Unmarshal the JSON into our queryModel.
-	var qm queryModel
-
-	err := json.Unmarshal(query.JSON, &qm)
-	if err != nil {
-		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("json unmarshal: %v", err.Error()))
-	}
-
-	// create data frame response.
-	// For an overview on data frames and how grafana handles them:
-	// https://grafana.com/developers/plugin-tools/introduction/data-frames
-	frame := data.NewFrame("response")
-
-	// add fields.
-	frame.Fields = append(frame.Fields,
-		data.NewField("time", nil, []time.Time{query.TimeRange.From, query.TimeRange.To}),
-		data.NewField("values", nil, []int64{10, 20}),
-	)
-
-	// add the frames to the response.
-	response.Frames = append(response.Frames, frame)
-
-	return response
+// CheckHealth reports the settings problem.
+func (d *invalidDatasource) CheckHealth(context.Context, *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.err.Error()}, nil
 }
 
-// CheckHealth handles health checks sent from Grafana to the plugin.
-// The main use case for these health checks is the test button on the
-// datasource configuration page which allows users to verify that
-// a datasource is working as expected.
-func (d *Datasource) CheckHealth(_ context.Context, req *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
-	res := &backend.CheckHealthResult{}
-	config, err := models.LoadPluginSettings(*req.PluginContext.DataSourceInstanceSettings)
-
-	if err != nil {
-		res.Status = backend.HealthStatusError
-		res.Message = "Unable to load settings"
-		return res, nil
-	}
-
-	if config.Secrets.ApiKey == "" {
-		res.Status = backend.HealthStatusError
-		res.Message = "API key is missing"
-		return res, nil
-	}
-
-	return &backend.CheckHealthResult{
-		Status:  backend.HealthStatusOk,
-		Message: "Data source is working",
-	}, nil
+// CallResource answers 400 with the settings problem.
+func (d *invalidDatasource) CallResource(_ context.Context, _ *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	body, _ := json.Marshal(map[string]string{"error": "bad_request", "message": d.err.Error()})
+	return sender.Send(&backend.CallResourceResponse{Status: 400, Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body})
 }

@@ -1,0 +1,123 @@
+import React from 'react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { fail, RES, VIEWER } from '../test/backend';
+import { renderPage } from '../test/render';
+import { useBackend } from '../test/runtimeMock';
+import { selectors } from '../selectors';
+import Overview from './Overview';
+
+jest.mock('@grafana/runtime', () => require('../test/runtimeMock').runtimeModule());
+
+const one = <T,>(items: T[], total = items.length) => ({ items, total, page: 1, pageSize: 200 });
+
+describe('Overview', () => {
+  it('shows clusters, hosts, datastores and VM counts by power state', async () => {
+    const b = useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([
+        { id: 'domain-c1', name: 'Prod', haEnabled: true, drsEnabled: false, hostCount: 4, vmCount: 120 },
+      ]),
+      [`GET ${RES}/inventory/hosts`]: one([
+        { id: 'host-1', name: 'esx-01', connectionState: 'CONNECTED', powerState: 'POWERED_ON', vmCount: 30 },
+        { id: 'host-2', name: 'esx-02', connectionState: 'DISCONNECTED', vmCount: 0 },
+      ]),
+      [`GET ${RES}/inventory/datastores`]: one([
+        {
+          id: 'datastore-1',
+          name: 'ds-01',
+          type: 'VMFS',
+          capacityBytes: 2 * 1024 ** 4,
+          freeBytes: 512 * 1024 ** 3,
+          hostCount: 4,
+        },
+      ]),
+      'POST /api/ds/query': {
+        results: {
+          A: {
+            frames: [
+              {
+                schema: {
+                  fields: ['alertId', 'resource', 'resourceName', 'level', 'status', 'alert', 'impact', 'start'].map(
+                    (name) => ({
+                      name,
+                      type: name === 'start' ? 'time' : 'string',
+                    })
+                  ),
+                },
+                data: {
+                  values: [
+                    ['a1'],
+                    ['vm-42'],
+                    ['web-42'],
+                    ['CRITICAL'],
+                    ['ACTIVE'],
+                    ['CPU demand is high'],
+                    ['HEALTH'],
+                    [Date.UTC(2026, 10, 26, 9)],
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+      [`GET ${RES}/inventory/vms`]: (r) => {
+        const totals: Record<string, number> = { POWERED_ON: 9000, POWERED_OFF: 950, SUSPENDED: 50 };
+        return one([], totals[r.query.get('powerState') ?? ''] ?? -1);
+      },
+    });
+    renderPage(<Overview />);
+    const o = await screen.findByTestId(selectors.overview.container);
+    expect(within(o).getByRole('region', { name: 'Powered on VMs' })).toHaveTextContent('9,000');
+    expect(within(o).getByRole('region', { name: 'Powered off VMs' })).toHaveTextContent('950');
+    expect(within(o).getByRole('region', { name: 'Suspended VMs' })).toHaveTextContent('50');
+    const clusters = within(o).getByRole('table', { name: 'Clusters' });
+    expect(within(clusters).getByText('HA on')).toBeInTheDocument();
+    expect(within(clusters).getByText('DRS off')).toBeInTheDocument();
+    const hosts = within(o).getByRole('table', { name: 'Hosts' });
+    expect(within(hosts).getByText('esx-02').closest('a')).toHaveAttribute(
+      'href',
+      '/a/privatecloud-vsphere-app/hosts/host-2'
+    );
+    expect(within(hosts).getByText('DISCONNECTED')).toBeInTheDocument();
+    const ds = within(o).getByRole('table', { name: 'Datastores' });
+    expect(within(ds).getByText('2.0 TiB')).toBeInTheDocument();
+    expect(within(ds).getByText('512 GiB')).toBeInTheDocument();
+    const alerts = await within(o).findByRole('table', { name: 'Active vROps alerts' });
+    expect(within(alerts).getByText('CRITICAL')).toBeInTheDocument();
+    expect(within(alerts).getByText('CPU demand is high')).toBeInTheDocument();
+    expect(within(alerts).getByText('web-42').closest('a')).toHaveAttribute(
+      'href',
+      '/a/privatecloud-vsphere-app/vms/vm-42'
+    );
+    const q = b.sent.find((r) => r.path === '/api/ds/query')!.data as { queries: Array<Record<string, unknown>> };
+    expect(q.queries[0]).toMatchObject({ queryType: 'alerts', minLevel: 'WARNING' });
+    // Counts come from one-row pages, not from listing every VM.
+    expect(b.sent.filter((r) => r.path.endsWith('/inventory/vms')).every((r) => r.query.get('pageSize') === '1')).toBe(
+      true
+    );
+  });
+
+  it('shows the backend error and loads again on retry', async () => {
+    let calls = 0;
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: () =>
+        ++calls === 1 ? fail(401, 'unauthenticated', 'vCenter refused the data source credentials') : one([]),
+      [`GET ${RES}/inventory/hosts`]: one([]),
+      [`GET ${RES}/inventory/datastores`]: one([]),
+      [`GET ${RES}/inventory/vms`]: one([], 0),
+    });
+    renderPage(<Overview />);
+    expect(await screen.findByTestId(selectors.states.error)).toHaveTextContent(
+      'vCenter refused the data source credentials'
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    const o = await screen.findByTestId(selectors.overview.container);
+    expect(calls).toBe(2);
+    // No fake for the alerts query: its failure shows in its own section, the inventory stays.
+    expect(await within(o).findByText('Could not load the vROps alerts')).toBeInTheDocument();
+    expect(within(o).getByRole('table', { name: 'Clusters' })).toBeInTheDocument();
+  });
+});

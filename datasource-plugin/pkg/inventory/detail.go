@@ -1,0 +1,265 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/vcenter"
+	"golang.org/x/sync/errgroup"
+)
+
+// DetailReader is what VM detail needs from vCenter.
+type DetailReader interface {
+	GetVM(ctx context.Context, id string) (*vcenter.VMInfo, error)
+	GuestIdentity(ctx context.Context, id string) (*vcenter.GuestIdentity, error)
+	GuestFilesystems(ctx context.Context, id string) (map[string]vcenter.LocalFilesystem, error)
+	GuestInterfaces(ctx context.Context, id string) ([]vcenter.GuestInterface, error)
+	ListVMs(ctx context.Context, f vcenter.ListFilter) ([]vcenter.VMSummary, error)
+}
+
+// VMSummary is the list form of a VM (docs/contracts.md §3).
+type VMSummary struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	PowerState  string `json:"powerState"`
+	CPUCount    int    `json:"cpuCount"`
+	MemoryMiB   int64  `json:"memoryMiB"`
+	Host        string `json:"host"`
+	HostName    string `json:"hostName"`
+	Cluster     string `json:"cluster"`
+	ClusterName string `json:"clusterName"`
+	Datacenter  string `json:"datacenter"`
+	// DatacenterName is an addition to the contract's VmSummary, for display.
+	DatacenterName string `json:"datacenterName"`
+	GuestOS        string `json:"guestOS"`
+	IP             string `json:"ip,omitempty"`
+}
+
+// DiskDetail is one virtual disk.
+type DiskDetail struct {
+	Key           string `json:"key"`
+	Label         string `json:"label"`
+	VmdkFile      string `json:"vmdkFile"`
+	CapacityBytes int64  `json:"capacityBytes"`
+}
+
+// GuestFilesystem is one filesystem seen by VMware Tools.
+type GuestFilesystem struct {
+	MountPoint    string `json:"mountPoint"`
+	CapacityBytes int64  `json:"capacityBytes"`
+	FreeBytes     int64  `json:"freeBytes"`
+}
+
+// NICDetail is one network adapter.
+type NICDetail struct {
+	Key            string   `json:"key"`
+	Label          string   `json:"label"`
+	MacAddress     string   `json:"macAddress"`
+	Network        string   `json:"network"`
+	NetworkName    string   `json:"networkName"`
+	State          string   `json:"state"`
+	StartConnected bool     `json:"startConnected"`
+	IPAddresses    []string `json:"ipAddresses"`
+}
+
+// VMDetail is the full static detail of one VM.
+type VMDetail struct {
+	VMSummary
+	Folder              string            `json:"folder"`
+	FolderName          string            `json:"folderName"`
+	ResourcePool        string            `json:"resourcePool"`
+	HardwareVersion     string            `json:"hardwareVersion"`
+	ToolsRunning        bool              `json:"toolsRunning"`
+	GuestFullName       string            `json:"guestFullName,omitempty"`
+	GuestHostName       string            `json:"hostName_guest,omitempty"`
+	CPUHotAddEnabled    bool              `json:"cpuHotAddEnabled"`
+	CPUHotRemoveEnabled bool              `json:"cpuHotRemoveEnabled"`
+	MemoryHotAddEnabled bool              `json:"memoryHotAddEnabled"`
+	CoresPerSocket      int               `json:"coresPerSocket"`
+	Disks               []DiskDetail      `json:"disks"`
+	GuestFilesystems    []GuestFilesystem `json:"guestFilesystems"`
+	NICs                []NICDetail       `json:"nics"`
+}
+
+// Summary turns a cached VM into its list form.
+func (s *Snapshot) Summary(vm *VM) VMSummary {
+	return VMSummary{ID: vm.ID, Name: vm.Name, PowerState: vm.PowerState, CPUCount: vm.CPUCount, MemoryMiB: vm.MemoryMiB,
+		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter, DatacenterName: s.Name(vm.Datacenter)}
+}
+
+// Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and
+// resource pool come from filtered lists (vms=<id>&folders=<f>) because the VM info has no such
+// fields (vcenter-rest-api.md §5).
+func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
+	info, err := dr.GetVM(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &VMDetail{}
+	if vm := snap.VM(id); vm != nil {
+		d.VMSummary = snap.Summary(vm)
+	} else {
+		d.VMSummary = VMSummary{ID: id}
+	}
+	d.Name = info.Name
+	d.PowerState = info.PowerState
+	d.CPUCount = info.CPU.Count
+	d.MemoryMiB = info.Memory.SizeMiB
+	d.GuestOS = info.GuestOS
+	d.HardwareVersion = info.Hardware.Version
+	d.CPUHotAddEnabled = info.CPU.HotAddEnabled
+	d.CPUHotRemoveEnabled = info.CPU.HotRemoveEnabled
+	d.MemoryHotAddEnabled = info.Memory.HotAddEnabled
+	d.CoresPerSocket = info.CPU.CoresPerSocket
+	d.Disks = []DiskDetail{}
+	for _, k := range sortedKeys(info.Disks) {
+		disk := info.Disks[k]
+		d.Disks = append(d.Disks, DiskDetail{Key: k, Label: disk.Label, VmdkFile: disk.Backing.VmdkFile, CapacityBytes: disk.Capacity})
+	}
+	d.NICs = []NICDetail{}
+	for _, k := range sortedKeys(info.NICs) {
+		n := info.NICs[k]
+		name := n.Backing.NetworkName
+		if name == "" {
+			name = snap.Name(n.Backing.Network)
+		}
+		d.NICs = append(d.NICs, NICDetail{Key: k, Label: n.Label, MacAddress: n.MacAddress, Network: n.Backing.Network, NetworkName: name,
+			State: n.State, StartConnected: n.StartConnected, IPAddresses: []string{}})
+	}
+	d.GuestFilesystems = []GuestFilesystem{}
+
+	g, gctx := errgroup.WithContext(ctx)
+	var ident *vcenter.GuestIdentity
+	var fss map[string]vcenter.LocalFilesystem
+	var ifs []vcenter.GuestInterface
+	if info.PowerState == "POWERED_ON" {
+		// 503 "tools not running" is a normal answer here, not a failure of the detail.
+		g.Go(func() error { ident = tolerate(dr.GuestIdentity(gctx, id)); return nil })
+		g.Go(func() error { fss = tolerateMap(dr.GuestFilesystems(gctx, id)); return nil })
+		g.Go(func() error { ifs = tolerateSlice(dr.GuestInterfaces(gctx, id)); return nil })
+	}
+	var folder, pool string
+	g.Go(func() error {
+		var err error
+		folder, err = findContainer(gctx, dr, id, "folders", snap.vmFolders(d.Datacenter))
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		pool, err = findContainer(gctx, dr, id, "resource_pools", snap.poolsOf(d.Cluster))
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	d.Folder, d.FolderName = folder, snap.Name(folder)
+	if folder == "" {
+		d.FolderName = ""
+	}
+	d.ResourcePool = pool
+	if ident != nil {
+		d.ToolsRunning = true
+		d.GuestFullName = ident.FullName.DefaultMessage
+		d.GuestHostName = ident.HostName
+		d.IP = ident.IPAddress
+	}
+	for _, mp := range sortedKeys(fss) {
+		d.GuestFilesystems = append(d.GuestFilesystems, GuestFilesystem{MountPoint: mp, CapacityBytes: fss[mp].Capacity, FreeBytes: fss[mp].FreeSpace})
+	}
+	for _, gi := range ifs {
+		for i := range d.NICs {
+			if (gi.NIC != "" && gi.NIC == d.NICs[i].Key) || (gi.NIC == "" && gi.MacAddress != "" && gi.MacAddress == d.NICs[i].MacAddress) {
+				if gi.IP != nil {
+					for _, a := range gi.IP.IPAddresses {
+						d.NICs[i].IPAddresses = append(d.NICs[i].IPAddresses, a.IPAddress)
+					}
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+func tolerate(v *vcenter.GuestIdentity, err error) *vcenter.GuestIdentity {
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func tolerateMap(v map[string]vcenter.LocalFilesystem, err error) map[string]vcenter.LocalFilesystem {
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func tolerateSlice(v []vcenter.GuestInterface, err error) []vcenter.GuestInterface {
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// findContainer asks, one candidate at a time, which container holds the VM. The answer to
+// vms=<id> is at most one item, so no list can hit the cap. Candidates are few (folders of one
+// datacenter, pools of one cluster).
+func findContainer(ctx context.Context, dr DetailReader, id, filter string, candidates []string) (string, error) {
+	var found []string
+	for _, c := range candidates {
+		vms, err := dr.ListVMs(ctx, vcenter.ListFilter{"vms": {id}, filter: {c}})
+		if err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				continue
+			}
+			return "", err
+		}
+		if len(vms) > 0 {
+			found = append(found, c)
+		}
+	}
+	if len(found) == 0 {
+		return "", nil
+	}
+	// A filter may match ancestors too; the last candidate in list order is the innermost one we saw.
+	return found[len(found)-1], nil
+}
+
+func (s *Snapshot) vmFolders(dc string) []string {
+	var out []string
+	for _, f := range s.Folders {
+		if f.Type == "VIRTUAL_MACHINE" && (dc == "" || f.Datacenter == dc) {
+			out = append(out, f.ID)
+		}
+	}
+	return out
+}
+
+func (s *Snapshot) poolsOf(cluster string) []string {
+	var out []string
+	for _, p := range s.ResourcePools {
+		if cluster != "" && p.Cluster == cluster {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, ea := strconv.Atoi(keys[i])
+		b, eb := strconv.Atoi(keys[j])
+		if ea == nil && eb == nil {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}

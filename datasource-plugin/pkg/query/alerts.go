@@ -1,0 +1,108 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/vrops"
+)
+
+// alertLevels orders vROps criticalities; the contract's INFO is vROps' INFORMATION.
+var alertLevels = []string{"INFORMATION", "WARNING", "IMMEDIATE", "CRITICAL"}
+
+func levelsFrom(min string) ([]string, error) {
+	if min == "" || min == "INFO" {
+		min = "INFORMATION"
+	}
+	for i, l := range alertLevels {
+		if l == min {
+			return alertLevels[i:], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: alert level %q is unknown: use INFO, WARNING, IMMEDIATE or CRITICAL", models.ErrInvalidInput, min)
+}
+
+func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQuery) (backend.DataResponse, error) {
+	levels, err := levelsFrom(q.MinLevel)
+	if err != nil {
+		return backend.DataResponse{}, err
+	}
+	if err := q.ValidateSelection(false); err != nil {
+		return backend.DataResponse{}, err
+	}
+	if d.Stats == nil {
+		return backend.DataResponse{}, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to see alerts", models.ErrNotConfigured)
+	}
+	var resourceIDs []string
+	var missing []string
+	if q.Selection != nil && (len(q.Selection.IDs) > 0 || q.Selection.Regex != "" || q.Selection.Parent != "") {
+		kind := q.ResourceKind
+		if kind == "" {
+			kind = models.KindVM
+		}
+		targets, miss, err := Resolve(ctx, d, kind, q.Selection)
+		if err != nil {
+			return backend.DataResponse{}, err
+		}
+		missing = miss
+		if len(targets) == 0 {
+			return alertFrame(q.RefID, nil, nil, nil, missing), nil
+		}
+		for _, t := range targets {
+			resourceIDs = append(resourceIDs, t.VropsID)
+		}
+	}
+	alerts, err := d.Stats.QueryAlerts(ctx, levels, resourceIDs)
+	if err != nil {
+		return backend.DataResponse{}, err
+	}
+	ids, err := d.Inventory.IDs(ctx)
+	if err != nil {
+		return backend.DataResponse{}, err
+	}
+	s, err := snapshot(ctx, d)
+	if err != nil {
+		return backend.DataResponse{}, err
+	}
+	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartTimeUTC > alerts[j].StartTimeUTC })
+	resolve := func(vid string) (string, string) {
+		m := ids.ToMoref[vid]
+		if m == "" {
+			return "", vid
+		}
+		return m, s.Name(m)
+	}
+	return alertFrame(q.RefID, alerts, resolve, nil, missing), nil
+}
+
+func alertFrame(refID string, alerts []vrops.Alert, resolve func(string) (string, string), _ any, missing []string) backend.DataResponse {
+	var ids, res, names, levels, statuses, defs, impacts []string
+	var starts, updates []time.Time
+	for _, a := range alerts {
+		moref, name := resolve(a.ResourceID)
+		def := a.AlertDefinitionName
+		if def == "" {
+			def = a.AlertDefinitionID
+		}
+		ids, res, names = append(ids, a.AlertID), append(res, moref), append(names, name)
+		levels, statuses, defs, impacts = append(levels, a.AlertLevel), append(statuses, a.Status), append(defs, def), append(impacts, a.AlertImpact)
+		starts, updates = append(starts, time.UnixMilli(a.StartTimeUTC).UTC()), append(updates, time.UnixMilli(a.UpdateTimeUTC).UTC())
+	}
+	if starts == nil {
+		starts, updates = []time.Time{}, []time.Time{}
+	}
+	fr := data.NewFrame("alerts",
+		named(data.NewField("alertId", nil, nz(ids)), "Alert ID"), named(data.NewField("resource", nil, nz(res)), "Resource ID"),
+		named(data.NewField("resourceName", nil, nz(names)), "Resource"), named(data.NewField("level", nil, nz(levels)), "Level"),
+		named(data.NewField("status", nil, nz(statuses)), "Status"), named(data.NewField("alert", nil, nz(defs)), "Alert"),
+		named(data.NewField("impact", nil, nz(impacts)), "Impact"), named(data.NewField("start", nil, starts), "Started"),
+		named(data.NewField("updated", nil, updates), "Updated"))
+	fr.RefID = refID
+	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Notices: missingNotice(missing)}
+	return backend.DataResponse{Frames: data.Frames{fr}}
+}

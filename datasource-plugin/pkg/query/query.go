@@ -1,0 +1,152 @@
+// Package query answers the data source's queries; one file per query type, each registered on
+// the SDK's query-type mux. Every query type works without a signed-in user (alert evaluation).
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/privatecloud/vsphere/pkg/inventory"
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/relay"
+	"github.com/privatecloud/vsphere/pkg/vrops"
+)
+
+// Stats is what metric queries need from vROps.
+type Stats interface {
+	QueryStats(ctx context.Context, q vrops.StatsQuery) ([]vrops.ResourceStats, error)
+	QueryLatest(ctx context.Context, ids, keys []string) ([]vrops.ResourceStats, error)
+	QueryAlerts(ctx context.Context, levels []string, resourceIDs []string) ([]vrops.Alert, error)
+}
+
+// Deps are the clients the queries use; Stats and Relay may be nil when not configured.
+type Deps struct {
+	Inventory *inventory.Cache
+	VCenter   inventory.DetailReader
+	Stats     Stats
+	Relay     *relay.Client
+
+	frames frameCache
+}
+
+type handlerFunc func(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error)
+
+// NewMux registers every query type on an SDK query-type mux.
+func NewMux(d *Deps) *datasource.QueryTypeMux {
+	mux := datasource.NewQueryTypeMux()
+	handlers := map[string]handlerFunc{
+		models.QueryTypeInventory:   inventoryQuery,
+		models.QueryTypeVMDetail:    vmDetailQuery,
+		models.QueryTypeMetrics:     metricsQuery,
+		models.QueryTypeLatest:      latestQuery,
+		models.QueryTypeAlerts:      alertsQuery,
+		models.QueryTypeVariable:    variableQuery,
+		models.QueryTypeAnnotations: annotationsQuery,
+	}
+	for t, fn := range handlers {
+		mux.HandleFunc(t, run(d, fn))
+	}
+	// Requests whose DataQuery.QueryType is empty (older clients put it only in the JSON) are
+	// routed by the JSON's queryType; anything else is an unknown type.
+	mux.HandleFunc("", func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		resp := backend.NewQueryDataResponse()
+		for _, q := range req.Queries {
+			qt := q.QueryType
+			if qt == "" {
+				if pq, err := models.ParseQuery(q.JSON); err == nil {
+					qt = pq.QueryType
+				}
+			}
+			if fn, ok := handlers[qt]; ok && q.QueryType == "" {
+				resp.Responses[q.RefID] = runOne(ctx, d, fn, q)
+				continue
+			}
+			resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourcePlugin,
+				fmt.Sprintf("query type %q is unknown: use inventory, vmDetail, metrics, latest, alerts, variable or annotations", qt))
+		}
+		return resp, nil
+	})
+	return mux
+}
+
+// run answers each query separately so that one bad query fails only its own response, and
+// turns a panic into that query's error instead of killing the plugin process.
+func run(d *Deps, fn handlerFunc) backend.QueryDataHandlerFunc {
+	return func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		resp := backend.NewQueryDataResponse()
+		for _, dq := range req.Queries {
+			resp.Responses[dq.RefID] = runOne(ctx, d, fn, dq)
+		}
+		return resp, nil
+	}
+}
+
+func runOne(ctx context.Context, d *Deps, fn handlerFunc, dq backend.DataQuery) (res backend.DataResponse) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.DefaultLogger.FromContext(ctx).Error("query panicked", "refId", dq.RefID, "panic", r, "stack", string(debug.Stack()))
+			res = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, "internal error while answering this query")
+		}
+	}()
+	q, err := models.ParseQuery(dq.JSON)
+	if err != nil {
+		return ErrorResponse(err)
+	}
+	r, err := fn(ctx, d, q, dq)
+	if err != nil {
+		return ErrorResponse(err)
+	}
+	return r
+}
+
+// ErrorResponse maps a typed error to a status and error source.
+func ErrorResponse(err error) backend.DataResponse {
+	status, src := Classify(err)
+	return backend.ErrDataResponseWithSource(status, src, err.Error())
+}
+
+// Classify maps a typed error to a status and whether it is ours or upstream's.
+func Classify(err error) (backend.Status, backend.ErrorSource) {
+	switch {
+	case errors.Is(err, models.ErrInvalidInput):
+		return backend.StatusBadRequest, backend.ErrorSourcePlugin
+	case errors.Is(err, models.ErrNotConfigured), errors.Is(err, models.ErrInvalidSettings):
+		return backend.StatusBadRequest, backend.ErrorSourcePlugin
+	case errors.Is(err, models.ErrNotFound):
+		return backend.StatusNotFound, backend.ErrorSourceDownstream
+	case errors.Is(err, models.ErrBadCredentials):
+		return backend.StatusUnauthorized, backend.ErrorSourceDownstream
+	case errors.Is(err, models.ErrForbidden):
+		return backend.StatusForbidden, backend.ErrorSourceDownstream
+	case errors.Is(err, models.ErrUnreachable), errors.Is(err, models.ErrTLS):
+		return backend.StatusBadGateway, backend.ErrorSourceDownstream
+	case errors.Is(err, context.DeadlineExceeded):
+		return backend.StatusTimeout, backend.ErrorSourceDownstream
+	case errors.Is(err, models.ErrUpstream), errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrTooMany):
+		return backend.StatusBadGateway, backend.ErrorSourceDownstream
+	}
+	return backend.StatusInternal, backend.ErrorSourcePlugin
+}
+
+// HTTPStatus maps a typed error to an HTTP status for the resource API.
+func HTTPStatus(err error) int {
+	s, _ := Classify(err)
+	return int(s)
+}
+
+func compileRegex(expr string) (*regexp.Regexp, error) {
+	if len(expr) > 500 {
+		return nil, fmt.Errorf("%w: the name regex is longer than 500 characters", models.ErrInvalidInput)
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the name regex %q is not valid: %v", models.ErrInvalidInput, expr, err)
+	}
+	return re, nil
+}

@@ -1,0 +1,155 @@
+// Package relay is the client of the alert relay's internal API (docs/contracts.md §5): audit
+// events and alert e-mail subscriptions, authenticated with the shared bearer token.
+package relay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/upstream"
+)
+
+// AuditUser is who did something.
+type AuditUser struct {
+	Login string `json:"login"`
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+// AuditVM is the target of an action.
+type AuditVM struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AuditEvent is one mutation, allowed or refused (docs/contracts.md §3).
+type AuditEvent struct {
+	ID      string         `json:"id,omitempty"`
+	Time    string         `json:"time"`
+	User    AuditUser      `json:"user"`
+	Action  string         `json:"action"`
+	VM      AuditVM        `json:"vm"`
+	Params  map[string]any `json:"params"`
+	Outcome string         `json:"outcome"`
+	Error   string         `json:"error,omitempty"`
+}
+
+// AuditPage is a page of audit events.
+type AuditPage struct {
+	Items []AuditEvent `json:"items"`
+	Total int          `json:"total"`
+}
+
+// Client talks to the relay; nil-safe methods report ErrNotConfigured.
+type Client struct {
+	base  string
+	token string
+	hc    *http.Client
+}
+
+// New builds a client, or nil when no relay is configured.
+func New(s *models.Settings) (*Client, error) {
+	if s.RelayURL == "" {
+		return nil, nil
+	}
+	hc, err := upstream.NewHTTPClient(s)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{base: s.RelayURL, token: s.Secrets.RelayToken, hc: hc}, nil
+}
+
+// NewWithHTTPClient builds a client on a given http.Client (tests).
+func NewWithHTTPClient(base, token string, hc *http.Client) *Client {
+	return &Client{base: base, token: token, hc: hc}
+}
+
+// Status is an HTTP error from the relay.
+type Status struct {
+	Code    int
+	Message string
+}
+
+// Error says what the relay answered.
+func (e *Status) Error() string {
+	return fmt.Sprintf("the alert relay answered HTTP %d: %s", e.Code, e.Message)
+}
+
+// Unwrap maps 404 to ErrNotFound and everything else to ErrUpstream.
+func (e *Status) Unwrap() error {
+	if e.Code == http.StatusNotFound {
+		return models.ErrNotFound
+	}
+	if e.Code == http.StatusBadRequest {
+		return models.ErrInvalidInput
+	}
+	return models.ErrUpstream
+}
+
+// Do sends a call with the bearer token and decodes JSON into out.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	if c == nil {
+		return fmt.Errorf("%w: no alert relay is configured for this data source: set the relay URL and token", models.ErrNotConfigured)
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("%w: %v", models.ErrInvalidInput, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return upstream.ClassifyTransport("the alert relay", c.base, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if resp.StatusCode >= 400 {
+		var e struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(raw, &e)
+		if e.Message == "" {
+			e.Message = http.StatusText(resp.StatusCode)
+		}
+		return &Status{Code: resp.StatusCode, Message: e.Message}
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("%w: the alert relay answered with unexpected JSON: %v", models.ErrUpstream, err)
+		}
+	}
+	return nil
+}
+
+// PostAudit records an audit event.
+func (c *Client) PostAudit(ctx context.Context, ev AuditEvent) error {
+	return c.Do(ctx, http.MethodPost, "/internal/audit", nil, ev, nil)
+}
+
+// ListAudit reads audit events.
+func (c *Client) ListAudit(ctx context.Context, q url.Values) (*AuditPage, error) {
+	p := &AuditPage{}
+	err := c.Do(ctx, http.MethodGet, "/internal/audit", q, nil, p)
+	return p, err
+}

@@ -1,0 +1,107 @@
+// Package upstream holds what the vCenter, vROps and relay clients share: the HTTP client built
+// from the data source's TLS settings, transport error classification and retry back-off.
+package upstream
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
+	"github.com/privatecloud/vsphere/pkg/models"
+)
+
+// NewHTTPClient builds an SDK http client: TLS verification on, the custom CA from the secure
+// settings when given, skip-verify only when the setting says so explicitly.
+func NewHTTPClient(s *models.Settings) (*http.Client, error) {
+	opts := httpclient.Options{
+		Timeouts: &httpclient.TimeoutOptions{
+			Timeout:               s.Timeout(),
+			DialTimeout:           10 * time.Second,
+			KeepAlive:             30 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+			MaxConnsPerHost:       0,
+			MaxIdleConns:          64,
+			MaxIdleConnsPerHost:   16,
+			IdleConnTimeout:       90 * time.Second,
+		},
+	}
+	if s.TLSSkipVerify || s.Secrets.TLSCACert != "" {
+		if s.Secrets.TLSCACert != "" {
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM([]byte(s.Secrets.TLSCACert)) {
+				return nil, fmt.Errorf("%w: the CA certificate could not be parsed as PEM", models.ErrInvalidSettings)
+			}
+		}
+		opts.TLS = &httpclient.TLSOptions{CACertificate: s.Secrets.TLSCACert, InsecureSkipVerify: s.TLSSkipVerify, MinVersion: tls.VersionTLS12}
+	}
+	return httpclient.New(opts)
+}
+
+// ClassifyTransport turns a transport-level failure into a typed error with advice.
+func ClassifyTransport(product, base string, err error) error {
+	var uaErr x509.UnknownAuthorityError
+	var hnErr x509.HostnameError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	switch {
+	case errors.As(err, &uaErr), errors.As(err, &certErr):
+		return fmt.Errorf("%w: %s at %s presented a certificate that is not trusted: add its CA certificate (PEM) in the data source settings, or enable skip verification only for testing", models.ErrTLS, product, base)
+	case errors.As(err, &hnErr):
+		return fmt.Errorf("%w: the certificate of %s does not match the host name in %s: use the name the certificate was issued for", models.ErrTLS, product, base)
+	case errors.As(err, &recErr):
+		return fmt.Errorf("%w: %s at %s does not speak TLS: check http:// versus https:// in the URL", models.ErrTLS, product, base)
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Errorf("%w: %s at %s did not answer in time: check that it is up and the timeout setting", models.ErrUnreachable, product, base)
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return fmt.Errorf("%w: the host name in %s URL %s cannot be resolved: check the URL", models.ErrUnreachable, product, base)
+	}
+	if strings.Contains(err.Error(), "certificate") {
+		return fmt.Errorf("%w: %s at %s: certificate problem: %v", models.ErrTLS, product, base, err)
+	}
+	return fmt.Errorf("%w: cannot reach %s at %s: check the URL and the network (%v)", models.ErrUnreachable, product, base, rootCause(err))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// Backoff returns the pause before retry attempt n (1-based): 200 ms, 400 ms, 800 ms …
+func Backoff(n int) time.Duration { return time.Duration(100<<n) * time.Millisecond }
+
+// Sleep waits d or until ctx ends.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Retryable tells whether an HTTP status is worth retrying for an idempotent read.
+func Retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}

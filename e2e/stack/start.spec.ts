@@ -1,0 +1,215 @@
+// `npm start` end to end: it starts the simulator, the relay and the SMTP catcher (and explains how
+// to add Grafana, which is not installed here), a user registers for alert mail, a signed Grafana
+// webhook arrives, the mail is read from the catcher's API; Ctrl-C stops everything.
+import { expect, test } from '@playwright/test';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './stack-files';
+
+test.setTimeout(180_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await fn();
+    if (v !== undefined) {
+      return v;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+type Mail = { id: string; subject: string; to: string; text: string; html: string; headers: Record<string, string> };
+
+test('npm start runs the stack, delivers an alert mail to a registered user, and Ctrl-C stops it all', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'privatecloud-start-'));
+  const ports = {
+    SIM_PORT: await freePort(),
+    RELAY_PORT: await freePort(),
+    MAIL_UI_PORT: await freePort(),
+    SMTP_CATCHER_PORT: await freePort(),
+    GRAFANA_PORT: await freePort(),
+  };
+  const secret = 'test-webhook-secret-0123456789';
+  const token = 'test-internal-token-0123456789';
+  let out = '';
+  const child: ChildProcess = spawn('npm', ['start', '--', '--no-build'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      RELAY_WEBHOOK_SECRET: secret,
+      RELAY_INTERNAL_TOKEN: token,
+      PRIVATECLOUD_STATE_DIR: stateDir,
+      // No Grafana on this machine: make sure none is found through the environment either.
+      GRAFANA_HOME: '',
+      SMTP_HOST: '',
+      PATH: process.env.PATH,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so Ctrl-C can be delivered to npm and the script as a terminal does.
+    detached: true,
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+
+  try {
+    const ready = await poll('the ready line', async () => {
+      const m = /privatecloud-stack ready (\{.*\})/.exec(out);
+      if (child.exitCode !== null) {
+        throw new Error(`npm start exited early:\n${out}`);
+      }
+      return m ? JSON.parse(m[1]) : undefined;
+    }, 120_000);
+
+    // What the user is told.
+    expect(ready.grafana).toBeNull();
+    expect(out).toContain('Grafana was not started');
+    expect(out).toMatch(/apt-get install grafana/);
+    expect(out).toContain('GRAFANA_HOME');
+    expect(out).toContain(`http://127.0.0.1:${ports.MAIL_UI_PORT}`);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain(token);
+
+    // The parts answer where they say they are.
+    expect(ready.simulator).toBe(`http://127.0.0.1:${ports.SIM_PORT}`);
+    expect((await fetch(`${ready.simulator}/api/vcenter/vm`)).status, 'vCenter API needs a session').toBe(401);
+    expect((await fetch(`${ready.relay}/readyz`)).ok).toBe(true);
+    const page = await fetch(ready.mailUi);
+    expect(page.headers.get('content-type')).toContain('text/html');
+
+    // A user registers for alert mail through the relay's internal API (as the data source does).
+    const put = await fetch(`${ready.relay}/internal/users/alice`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'alice', email: 'alice@example.com', name: 'Alice', minSeverity: 'warning', matchers: {}, firing: true, resolved: true, digestMinutes: 0 }),
+    });
+    expect(put.status, await put.clone().text()).toBeLessThan(300);
+    const messages = async (): Promise<Mail[]> => {
+      const list: Array<{ id: string }> = await (await fetch(`${ready.mailUi}/api/messages`)).json();
+      return Promise.all(list.map(async (m) => (await fetch(`${ready.mailUi}/api/messages/${m.id}`)).json()));
+    };
+    // Double opt-in: the confirmation mail comes first; its link confirms the address.
+    const confirmation = await poll('the confirmation mail', async () => (await messages()).find((m) => m.to.includes('alice@example.com')));
+    const link = /(https?:\/\/\S+confirm\S*)/.exec(confirmation.text)?.[1];
+    expect(link, `a confirmation link in:\n${confirmation.text}`).toBeTruthy();
+    const confirmed = await fetch(link!.replace(/[>).,]+$/, ''));
+    expect(confirmed.status).toBeLessThan(400);
+
+    // Grafana's webhook, signed the way the provisioned contact point signs it.
+    const body = JSON.stringify({
+      receiver: 'PrivateCloud relay',
+      status: 'firing',
+      orgId: 1,
+      version: '1',
+      groupKey: '{}:{alertname="VM CPU critical", cluster="cluster-a"}',
+      truncatedAlerts: 0,
+      groupLabels: { alertname: 'VM CPU critical', cluster: 'cluster-a' },
+      commonLabels: { alertname: 'VM CPU critical', severity: 'critical', cluster: 'cluster-a' },
+      commonAnnotations: {},
+      externalURL: 'http://localhost:3000/',
+      title: '[FIRING:1] VM CPU critical',
+      state: 'alerting',
+      message: '',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'VM CPU critical', severity: 'critical', vm: 'web-042', host: 'esx-03', cluster: 'cluster-a', datacenter: 'dc-1' },
+          annotations: { summary: 'VM web-042: CPU at 97 % (critical above 95 %)', description: 'Virtual machine web-042 is very busy.' },
+          startsAt: new Date().toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: 'http://localhost:3000/alerting/grafana/privatecloud-vm-cpu-critical/view',
+          fingerprint: 'a1b2c3d4e5f60718',
+          silenceURL: 'http://localhost:3000/alerting/silence/new',
+          dashboardURL: 'http://localhost:3000/d/privatecloud-vm',
+          panelURL: 'http://localhost:3000/d/privatecloud-vm?viewPanel=2',
+          values: { B: 97.2, C: 1 },
+          valueString: "[ var='B' labels={vm=web-042} value=97.2 ]",
+        },
+      ],
+    });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex');
+    const hook = await fetch(`${ready.relay}/webhook/grafana`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': sig, 'x-grafana-alerting-signature-timestamp': ts },
+      body,
+    });
+    expect(hook.status, await hook.clone().text()).toBeLessThan(300);
+    // A forged signature is refused (so the accepted one was checked).
+    const forged = await fetch(`${ready.relay}/webhook/grafana`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': '0'.repeat(64), 'x-grafana-alerting-signature-timestamp': ts },
+      body,
+    });
+    expect(forged.status).toBe(401);
+
+    const alertMail = await poll('the alert mail', async () =>
+      (await messages()).find((m) => m.to.includes('alice@example.com') && /web-042/.test(m.subject + m.text))
+    );
+    expect(alertMail.text + alertMail.html).toContain('web-042');
+    // The page lists it too.
+    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(await (await fetch(ready.mailUi)).text()).toContain(`<a href="/messages/${alertMail.id}">${html(alertMail.subject)}</a>`);
+
+    // Ctrl-C: SIGINT to the whole process group, as a terminal sends it.
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
+    expect(code, out).toBe(0);
+    expect(out).toContain('stopped');
+    for (const [name, pid] of Object.entries<number>(ready.pids)) {
+      expect(alive(pid), `${name} (pid ${pid}) is gone`).toBe(false);
+    }
+    for (const [name, port] of Object.entries(ports)) {
+      if (name !== 'GRAFANA_PORT') {
+        expect(await portOpen(port), `${name} ${port} is closed`).toBe(false);
+      }
+    }
+  } finally {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
