@@ -8,7 +8,7 @@
 // to install and where the other parts listen. Ctrl-C or SIGTERM stops everything.
 //
 // Options: --rebuild (build every part even if built), --no-build, --no-grafana.
-// Ports (env): GRAFANA_PORT 3000, SIM_PORT 8989, RELAY_PORT 8088, MAIL_UI_PORT 8025,
+// Ports (env): GRAFANA_PORT 3000, SIM_PORT 8989, RELAY_PORT 3100, MAIL_UI_PORT 8025,
 // SMTP_CATCHER_PORT 1025. Other settings come from .env (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ const port = (name, fallback) => {
 const ports = {
   grafana: port('GRAFANA_PORT', 3000),
   simulator: port('SIM_PORT', 8989),
-  relay: port('RELAY_PORT', 8088),
+  relay: port('RELAY_PORT', 3100),
   mailUi: port('MAIL_UI_PORT', 8025),
   smtp: port('SMTP_CATCHER_PORT', 1025),
 };
@@ -190,7 +190,8 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
     DATABASE_URL: env('RELAY_DATABASE_URL_LOCAL', `sqlite://${path.join(stateDir, 'relay.db')}`),
     RELAY_WEBHOOK_SECRET: secrets.webhook,
     RELAY_INTERNAL_TOKEN: secrets.internal,
-    RELAY_PUBLIC_URL: url,
+    PUBLIC_URL: url,
+    RELAY_UNSUBSCRIBE_SECRET: secrets.unsubscribe,
     GRAFANA_URL: grafanaUrl,
     SMTP_HOST: env('SMTP_HOST', host),
     SMTP_PORT: env('SMTP_HOST') ? env('SMTP_PORT', '587') : String(smtpPort),
@@ -430,6 +431,7 @@ async function main() {
   const secrets = {
     webhook: env('RELAY_WEBHOOK_SECRET') || randomBytes(24).toString('hex'),
     internal: env('RELAY_INTERNAL_TOKEN') || randomBytes(24).toString('hex'),
+    unsubscribe: env('RELAY_UNSUBSCRIBE_SECRET') || randomBytes(24).toString('hex'),
   };
   const grafanaUrl = env('GRAFANA_ROOT_URL', `http://localhost:${ports.grafana}`);
 
