@@ -16,8 +16,17 @@ import { existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, sy
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+
+// The mail catcher's libraries come with `npm ci` (they are dependencies of the e2e workspace).
+let simpleParser;
+let SMTPServer;
+try {
+  ({ simpleParser } = await import('mailparser'));
+  ({ SMTPServer } = await import('smtp-server'));
+} catch {
+  console.error('start: smtp-server / mailparser are not installed: run `npm ci` at the repository root first');
+  process.exit(1);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
