@@ -1,0 +1,159 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Transporter } from 'nodemailer';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config';
+import type { OutboxRow, Store } from '../store/repo';
+import { renderAlertMail, renderConfirmMail } from '../mail/templates';
+import { isPermanent, smtpReason } from '../mail/transport';
+import { maskEmail, unsubscribeToken } from '../mail/tokens';
+import type { RelayMetrics } from '../metrics';
+
+/** backoffMs is exponential backoff with "equal jitter": half fixed, half random, capped. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, rnd = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + rnd() * (exp / 2));
+}
+
+/**
+ * OutboxWorker fans stored notifications out to recipients and sends due mail. Several workers
+ * (replicas) may run on one PostgreSQL: claims use leases and FOR UPDATE SKIP LOCKED, and each
+ * mail's Message-ID is derived from its idempotency key so a receiver can recognise a resend.
+ */
+export class OutboxWorker {
+  readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | null = null;
+  private kick = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly transport: Transporter,
+    private readonly cfg: Config,
+    private readonly log: FastifyBaseLogger,
+    private readonly metrics: RelayMetrics,
+  ) {}
+
+  /** start begins polling; `wake` makes the next round start at once (after a webhook). */
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** wake asks for a round now instead of at the next poll. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.loop) {
+      this.kick = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number) {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.loop = this.round()
+        .catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'outbox round failed'))
+        .finally(() => {
+          this.loop = null;
+          if (!this.running) return;
+          const again = this.kick;
+          this.kick = false;
+          this.schedule(again ? 0 : this.cfg.RELAY_WORKER_POLL_MS);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** round fans out waiting notifications, then sends due mail until none is left. */
+  async round(): Promise<void> {
+    while (this.running && (await this.store.fanOutNext({ now: Date.now() }))) {
+      /* one notification per transaction keeps locks short */
+    }
+    while (this.running) {
+      const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
+      if (free <= 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const p = this.deliver(row).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+      }
+    }
+    await Promise.all(this.inFlight);
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const id = Number(row.id);
+    const messageId = `<${crypto.createHash('sha256').update(row.idem_key).digest('hex').slice(0, 32)}@${new URL(this.cfg.PUBLIC_URL).hostname || 'privatecloud-relay'}>`;
+    const who = maskEmail(row.email);
+    try {
+      const unsubscribeUrl = `${this.cfg.PUBLIC_URL.replace(/\/$/, '')}/unsubscribe?token=${unsubscribeToken(this.cfg.RELAY_UNSUBSCRIBE_SECRET, row.login, row.email)}`;
+      let mail;
+      if (row.kind === 'confirm') {
+        const data = JSON.parse(row.data ?? '{}') as { url: string; name?: string };
+        mail = renderConfirmMail(data.url, data.name);
+      } else {
+        const items = await this.store.itemsOf(id);
+        if (items.length === 0) {
+          await this.store.markParked(id, this.id, 'nothing to report');
+          return;
+        }
+        const windowText = row.kind === 'digest' ? `${Math.max(1, Math.round((Number(row.not_before) - Number(row.created_at)) / 60000))} min` : undefined;
+        mail = renderAlertMail(items, { digest: row.kind === 'digest', grafanaUrl: this.cfg.GRAFANA_URL, unsubscribeUrl, windowText });
+      }
+      const headers: Record<string, string> = { 'X-PrivateCloud-Relay-Kind': row.kind };
+      // RFC 8058: mail clients may unsubscribe with one POST to the List-Unsubscribe URL.
+      if (row.kind !== 'confirm') headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      await this.transport.sendMail({
+        from: this.cfg.MAIL_FROM,
+        to: row.email,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: mail.attachments,
+        messageId,
+        headers,
+        // RFC 2369 List-Unsubscribe; confirmation mails need none (nothing is sent unless confirmed).
+        ...(row.kind !== 'confirm' ? { list: { unsubscribe: { url: unsubscribeUrl, comment: 'Unsubscribe' } } } : {}),
+      });
+      await this.store.markSent(id, this.id, Date.now(), messageId);
+      this.metrics.sent.inc({ kind: row.kind });
+      this.metrics.latency.observe(Math.max(0, Date.now() - Number(row.not_before)) / 1000);
+      this.log.info({ outbox: id, kind: row.kind, to: who, attempt: row.attempts }, 'mail sent');
+    } catch (err) {
+      const reason = smtpReason(err);
+      if (isPermanent(err)) {
+        await this.store.markParked(id, this.id, reason);
+        this.metrics.parked.inc();
+        this.log.warn({ outbox: id, to: who, reason }, 'mail parked: permanent SMTP failure');
+      } else if (row.attempts >= this.cfg.RELAY_MAX_ATTEMPTS) {
+        await this.store.markParked(id, this.id, `gave up after ${row.attempts} attempts: ${reason}`);
+        this.metrics.parked.inc();
+        this.log.warn({ outbox: id, to: who, reason }, 'mail parked: too many attempts');
+      } else {
+        const delay = backoffMs(row.attempts, this.cfg.RELAY_RETRY_BASE_MS, this.cfg.RELAY_RETRY_MAX_MS);
+        await this.store.markRetry(id, this.id, Date.now() + delay, reason);
+        this.metrics.retried.inc();
+        this.log.warn({ outbox: id, to: who, reason, retryInMs: delay }, 'mail failed; will retry');
+      }
+    }
+  }
+
+  /** stop ends polling, waits for in-flight sends to finish, and returns unsent claims to the queue. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.loop) await this.loop;
+    await Promise.all(this.inFlight);
+    await this.store.releaseClaims(this.id);
+  }
+}

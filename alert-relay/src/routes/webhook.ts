@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorBody, GrafanaWebhook, WebhookAck } from '../schemas/webhook';
+import { HttpError, WebhookVerifier } from '../plugins/webhook-auth';
+
+/**
+ * webhookRoutes serves POST /webhook/grafana. The JSON parser is replaced inside this plugin so
+ * that the signature is checked over the exact bytes Grafana signed, before JSON.parse runs.
+ */
+const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { cfg, store, worker, metrics } = app.relay;
+  const verifier = new WebhookVerifier(cfg);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json'], { parseAs: 'buffer', bodyLimit: cfg.RELAY_WEBHOOK_BODY_LIMIT_BYTES }, (req, body, done) => {
+    try {
+      verifier.checkSignature(req.headers, body as Buffer);
+    } catch (err) {
+      metrics.received.inc({ result: (err as HttpError).code ?? 'unauthenticated' });
+      done(err as Error, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      metrics.received.inc({ result: 'bad_json' });
+      done(new HttpError(400, 'bad_request', 'body is not valid JSON'), undefined);
+    }
+  });
+
+  app.post(
+    '/webhook/grafana',
+    {
+      bodyLimit: cfg.RELAY_WEBHOOK_BODY_LIMIT_BYTES,
+      config: { rateLimit: { max: cfg.RELAY_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } },
+      onRequest: async (req) => {
+        try {
+          verifier.checkBearer(req);
+        } catch (err) {
+          metrics.received.inc({ result: 'unauthenticated' });
+          throw err;
+        }
+      },
+      schema: {
+        summary: "Grafana webhook contact point (payload version 1)",
+        description:
+          "Stores the notification durably, then answers. Authenticated by Grafana's HMAC signature (X-Grafana-Alerting-Signature, with timestamp) and/or a bearer token.",
+        tags: ['webhook'],
+        body: GrafanaWebhook,
+        response: { 202: WebhookAck, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const r = await store.storeNotification(req.body, {
+        now: Date.now(),
+        repeatWindowMs: cfg.RELAY_REPEAT_WINDOW_MINUTES * 60000,
+        severityLabel: cfg.RELAY_SEVERITY_LABEL,
+        defaultSeverity: cfg.RELAY_DEFAULT_SEVERITY,
+      });
+      metrics.received.inc({ result: r.accepted > 0 ? 'accepted' : 'duplicate' });
+      metrics.alertsReceived.inc({ result: 'new' }, r.accepted);
+      metrics.alertsReceived.inc({ result: 'duplicate' }, r.duplicates);
+      req.log.info({ notification: r.id, status: req.body.status, alerts: req.body.alerts.length, accepted: r.accepted }, 'webhook stored');
+      if (r.accepted > 0) worker?.wake();
+      return reply.code(202).send(r);
+    },
+  );
+};
+
+export default webhookRoutes;

@@ -1,0 +1,97 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Severity orders alerts: info < warning < critical. */
+export const Severity = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]);
+/** SeverityT is the static type of Severity. */
+export type SeverityT = Static<typeof Severity>;
+
+const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+const Names = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 200 });
+
+/** Matchers narrow a subscription to some clusters, hosts, VMs or alert rules (empty = all). */
+export const Matchers = Type.Object(
+  { cluster: Type.Optional(Names), host: Type.Optional(Names), vm: Type.Optional(Names), alertname: Type.Optional(Names) },
+  { additionalProperties: false },
+);
+/** MatchersT is the static type of Matchers. */
+export type MatchersT = Static<typeof Matchers>;
+
+/** QuietHours: mails are held until `end` (in time zone `tz`) and then sent as one digest. */
+export const QuietHours = Type.Object({ start: HHMM, end: HHMM, tz: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+/** QuietHoursT is the static type of QuietHours. */
+export type QuietHoursT = Static<typeof QuietHours>;
+
+/** Subscription is the shape in docs/contracts.md §3. */
+export const Subscription = Type.Object({
+  login: Type.String(),
+  email: Type.String(),
+  name: Type.Optional(Type.String()),
+  confirmed: Type.Boolean(),
+  minSeverity: Severity,
+  matchers: Matchers,
+  firing: Type.Boolean(),
+  resolved: Type.Boolean(),
+  quietHours: Type.Optional(QuietHours),
+  digestMinutes: Type.Integer({ minimum: 0 }),
+});
+/** SubscriptionT is the static type of Subscription. */
+export type SubscriptionT = Static<typeof Subscription>;
+
+/** Email is a pragmatic address check (one @, no spaces or angle brackets, a dot in the domain). */
+export const Email = Type.String({ pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+\\.[^\\s@<>(),;:"]+$', maxLength: 254 });
+
+/** SubscriptionPut is what PUT /internal/users/{login} accepts. */
+export const SubscriptionPut = Type.Object(
+  {
+    login: Type.Optional(Type.String()),
+    email: Email,
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+    confirmed: Type.Optional(Type.Boolean({ description: 'ignored: only the confirmation link confirms an address' })),
+    minSeverity: Type.Optional(Severity),
+    matchers: Type.Optional(Matchers),
+    firing: Type.Optional(Type.Boolean()),
+    resolved: Type.Optional(Type.Boolean()),
+    quietHours: Type.Optional(Type.Union([QuietHours, Type.Null()])),
+    digestMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
+  },
+  { additionalProperties: false },
+);
+/** SubscriptionPutT is the static type of SubscriptionPut. */
+export type SubscriptionPutT = Static<typeof SubscriptionPut>;
+
+/** Login is a Grafana login in a path parameter. */
+export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 256 }) });
+
+/** AuditEventIn is an AuditEvent without `id` (POST /internal/audit). */
+export const AuditEventIn = Type.Object(
+  {
+    time: Type.String({ format: 'date-time' }),
+    user: Type.Object({ login: Type.String({ minLength: 1 }), email: Type.String(), role: Type.String() }, { additionalProperties: false }),
+    action: Type.Union([Type.Literal('create'), Type.Literal('updateHardware'), Type.Literal('power'), Type.Literal('delete')]),
+    vm: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('failed'), Type.Literal('unknown')]),
+    error: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+/** AuditEventInT is the static type of AuditEventIn. */
+export type AuditEventInT = Static<typeof AuditEventIn>;
+
+/** AuditEvent is the stored event with its id. */
+export const AuditEvent = Type.Composite([Type.Object({ id: Type.String() }), AuditEventIn]);
+/** AuditEventT is the static type of AuditEvent. */
+export type AuditEventT = Static<typeof AuditEvent>;
+
+/** AuditQuery filters GET /internal/audit. */
+export const AuditQuery = Type.Object({
+  vm: Type.Optional(Type.String({ description: 'VM id or name' })),
+  user: Type.Optional(Type.String({ description: 'Grafana login' })),
+  action: Type.Optional(Type.String()),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+});
+/** AuditQueryT is the static type of AuditQuery. */
+export type AuditQueryT = Static<typeof AuditQuery>;
