@@ -9,8 +9,6 @@ import { NEW_DS_UID } from './global-setup';
 const DS_UID = 'privatecloud-vsphere';
 const q = selectors.query;
 
-test.describe.configure({ mode: 'serial' });
-
 test('config editor: fill in, save & test shows the health result; secrets stay on the server', async ({ page, open, hostUrl, shoot }) => {
   const simUrl = need('simUrl');
   await open(`/connections/datasources/edit/${NEW_DS_UID}`);

@@ -21,7 +21,7 @@ import {
   TimeRange,
   toDataFrame,
 } from '@grafana/data';
-import { config, locationService, PluginPage } from '@grafana/runtime';
+import { config, getAppEvents, locationService, PluginPage } from '@grafana/runtime';
 import { Alert, Button, GlobalStyles, Table, TimeSeries, LegendDisplayMode } from '@grafana/ui';
 import React, { useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -353,6 +353,59 @@ function VariablesPage({ uid }: { uid: string }) {
   );
 }
 
+/** Grafana's notification area: alerts published on the app event bus (AppEvents.alert*). */
+function Notifications() {
+  const [items, setItems] = useState<Array<{ id: number; severity: 'success' | 'error' | 'warning' | 'info'; title: string; text?: string }>>([]);
+  useEffect(() => {
+    let next = 1;
+    const subs = (['success', 'error', 'warning', 'info'] as const).map((severity) =>
+      getAppEvents()
+        .getStream({ type: `alert-${severity}` } as any)
+        .subscribe((e: any) => {
+          const [title, text] = Array.isArray(e.payload) ? e.payload : [String(e.payload?.message ?? e.payload)];
+          const id = next++;
+          setItems((all) => [...all, { id, severity, title: String(title), text: text === undefined ? undefined : String(text) }]);
+          setTimeout(() => setItems((all) => all.filter((x) => x.id !== id)), severity === 'error' ? 15_000 : 8_000);
+        })
+    );
+    return () => subs.forEach((s) => s.unsubscribe());
+  }, []);
+  return (
+    <div className={css({ position: 'fixed', top: 8, right: 8, width: 420, zIndex: 2000 })} data-testid="host-notifications">
+      {items.map((n) => (
+        <Alert key={n.id} severity={n.severity} title={n.title} data-testid={`data-testid Alert ${n.severity}`} onRemove={() => setItems((all) => all.filter((x) => x.id !== n.id))}>
+          {n.text}
+        </Alert>
+      ))}
+    </div>
+  );
+}
+
+/** An app's configuration page (/plugins/<id>), as Grafana's plugin details page shows it. */
+function AppConfigPage({ id }: { id: string }) {
+  const [plugin, setPlugin] = useState<AppPlugin>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    importPlugin(id).then(setPlugin, (e) => setError(String(e)));
+  }, [id]);
+  if (error) {
+    return <Alert title={error} />;
+  }
+  if (!plugin) {
+    return <div>Loading…</div>;
+  }
+  const page = plugin.configPages?.[0];
+  if (!page) {
+    return <Page title={plugin.meta.name}>This app has no configuration page.</Page>;
+  }
+  const Body = page.body;
+  return (
+    <Page title={`${plugin.meta.name}: ${page.title}`}>
+      <Body plugin={plugin} query={{} as any} />
+    </Page>
+  );
+}
+
 /** The app plugin's root page, routed under /a/<id>/ like Grafana's AppRootPage. */
 function AppRoot({ id }: { id: string }) {
   const [plugin, setPlugin] = useState<AppPlugin>();
@@ -389,10 +442,17 @@ function HostApp() {
     page = <VariablesPage uid={m[1]} />;
   } else if ((m = path.match(/^\/a\/([^/]+)/))) {
     page = <AppRoot id={m[1]} />;
+  } else if ((m = path.match(/^\/plugins\/([^/]+)/))) {
+    page = <AppConfigPage id={m[1]} />;
   } else {
     page = <Page title="Not found">{path}</Page>;
   }
-  return page;
+  return (
+    <>
+      <Notifications />
+      {page}
+    </>
+  );
 }
 
 // SystemJS is loaded after this bundle: its AMD `define` would otherwise make UMD packages

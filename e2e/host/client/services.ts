@@ -5,6 +5,7 @@ import {
   DataSourceApi,
   DataSourceInstanceSettings,
   DataSourcePluginMeta,
+  EventBusSrv,
   ScopedVars,
   TypedVariableModel,
 } from '@grafana/data';
@@ -14,6 +15,7 @@ import {
   FetchError,
   FetchResponse,
   locationService,
+  setAppEvents,
   setBackendSrv,
   setDataSourceSrv,
   setLocationSrv,
@@ -265,6 +267,7 @@ export const templateSrv = new HostTemplateSrv();
 /** Sets every runtime service; call before any plugin code runs. */
 export function initServices(dsSettings: DataSourceInstanceSettings[], loadDs: (s: DataSourceInstanceSettings) => Promise<DataSourceApi>) {
   setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
+  setAppEvents(new EventBusSrv());
   setTemplateSrv(templateSrv);
   setDataSourceSrv(new HostDataSourceSrv(dsSettings, loadDs) as any);
   setLocationSrv(locationService as any);

@@ -1,0 +1,199 @@
+// The app plugin as Grafana shows it under /a/privatecloud-vsphere-app/: every page, and every
+// VM action through the data source's resource API to the real backend and the simulator. The
+// page structure is found by roles and visible text; effects are checked through the API.
+import type { Page } from '@playwright/test';
+import { DS_UID } from '../host/defaults';
+import { need } from './env';
+import { expect, test } from './fixtures';
+
+const APP = '/a/privatecloud-vsphere-app';
+const api = (hostUrl: string, p: string) => `${hostUrl}/api/datasources/uid/${DS_UID}/resources/${p}`;
+
+async function getJSON(page: Page, url: string) {
+  const r = await page.request.get(url);
+  expect(r.ok(), `${url} -> ${r.status()}`).toBe(true);
+  return r.json();
+}
+
+/** Opens an app page by its navigation link, as a user would. */
+async function goTo(page: Page, name: RegExp) {
+  await page.getByRole('link', { name }).first().click();
+}
+
+// The simulator starts fresh for every run, so a fixed name is unique; later tests find the VM
+// by name (a failed test restarts the worker, so nothing is kept in memory between tests).
+const createdName = 'e2e-web-01';
+
+async function createdVm(page: Page, hostUrl: string) {
+  const found = await getJSON(page, api(hostUrl, `inventory/vms?search=${createdName}`));
+  expect(found.total, `the VM ${createdName} made by the create test`).toBe(1);
+  return found.items[0];
+}
+
+test('overview shows clusters, hosts, datastores and VM counts from the backend', async ({ page, open, hostUrl, shoot }) => {
+  need('simUrl');
+  await open(`${APP}/`);
+  const clusters = await getJSON(page, api(hostUrl, 'inventory/clusters?pageSize=50'));
+  expect(clusters.total).toBeGreaterThan(0);
+  for (const c of clusters.items.slice(0, 3)) {
+    await expect(page.getByText(c.name, { exact: true }).first()).toBeVisible();
+  }
+  const datastores = await getJSON(page, api(hostUrl, 'inventory/datastores?pageSize=5'));
+  await expect(page.getByText(datastores.items[0].name, { exact: true }).first()).toBeVisible();
+  await shoot('app-overview');
+});
+
+test('hosts page lists the hosts and opens one', async ({ page, open, hostUrl, shoot }) => {
+  need('simUrl');
+  await open(`${APP}/`);
+  await goTo(page, /^hosts$/i);
+  await expect(page).toHaveURL(new RegExp(`${APP}/hosts`));
+  const hosts = await getJSON(page, api(hostUrl, 'inventory/hosts?pageSize=10&sort=name&order=asc'));
+  await expect(page.getByText(hosts.items[0].name, { exact: true }).first()).toBeVisible();
+  await shoot('app-hosts');
+});
+
+test('VM detail shows the static information and CPU/memory charts', async ({ page, open, hostUrl, shoot }) => {
+  need('simUrl');
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=asc'));
+  const vm = await getJSON(page, api(hostUrl, `vms/${vms.items[0].id}`));
+  const charts = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"metrics"'));
+  await open(`${APP}/vms/${vm.id}`);
+  await expect(page.getByText(vm.name, { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(vm.hostName, { exact: true }).first()).toBeVisible();
+  if (vm.disks.length) {
+    await expect(page.getByText(vm.disks[0].vmdkFile).first()).toBeVisible();
+  }
+  if (vm.nics.length) {
+    await expect(page.getByText(vm.nics[0].networkName).first()).toBeVisible();
+  }
+  const res = await charts;
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  const frames = Object.values<any>(body.results).flatMap((r) => r.frames);
+  expect(frames.length).toBeGreaterThan(0);
+  await expect(page.locator('canvas').first()).toBeVisible();
+  await shoot(`app-vm-detail`);
+});
+
+test('create a VM: the form sends it to vCenter and the new VM appears', async ({ page, open, hostUrl, shoot }) => {
+  need('simUrl');
+  await open(`${APP}/vms`);
+  await page.getByRole('link', { name: /create|new vm/i }).or(page.getByRole('button', { name: /create|new vm/i })).first().click();
+  await page.getByLabel(/^(vm )?name/i).first().fill(createdName);
+  const placement = await getJSON(page, api(hostUrl, 'options/placement'));
+  // Pick the first choice in every select-like field the form has not filled by itself.
+  for (const label of [/guest os/i, /folder/i, /cluster/i, /datastore/i, /network/i]) {
+    const field = page.getByLabel(label).first();
+    if ((await field.count()) && (await field.inputValue().catch(() => 'x')) === '') {
+      await field.click();
+      await page.getByRole('option').first().click();
+    }
+  }
+  expect(placement.datastores.length).toBeGreaterThan(0);
+  const created = page.waitForResponse((r) => /\/resources\/vms$/.test(r.url()) && r.request().method() === 'POST');
+  await page.getByRole('button', { name: /^create/i }).last().click();
+  const res = await created;
+  expect(res.status()).toBe(201);
+  const createdId = (await res.json()).id;
+  // It lands on the new VM's page, and the inventory has it.
+  await expect(page).toHaveURL(new RegExp(`${APP}/vms/${createdId}`));
+  await expect(page.getByText(createdName).first()).toBeVisible();
+  const found = await getJSON(page, api(hostUrl, `inventory/vms?search=${createdName}`));
+  expect(found.items.map((v: any) => v.id)).toEqual([createdId]);
+  await shoot('app-vm-created');
+});
+
+test('edit CPU and memory shows the hot-add rules before submitting', async ({ page, open, hostUrl, shoot }) => {
+  need('simUrl');
+  // A powered-on VM: what may change depends on its hot-add settings.
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=20&sort=name&order=asc'));
+  let target: any;
+  for (const v of vms.items) {
+    const limits = await getJSON(page, api(hostUrl, `vms/${v.id}/hardware/limits`));
+    if (limits.reasons?.cpu || limits.reasons?.memory) {
+      target = { vm: v, limits };
+      break;
+    }
+  }
+  expect(target, 'a powered-on VM with a hot-add restriction in the simulator').toBeTruthy();
+  await open(`${APP}/vms/${target.vm.id}`);
+  await page.getByRole('button', { name: /edit|hardware|cpu.*memory/i }).first().click();
+  const reason = target.limits.reasons.cpu ?? target.limits.reasons.memory;
+  await expect(page.getByText(reason).first()).toBeVisible();
+  await shoot('app-vm-edit', async () => {
+    await page.getByRole('button', { name: /edit|hardware|cpu.*memory/i }).first().click();
+  });
+});
+
+test('power off: confirmed, sent, and the state changes', async ({ page, open, hostUrl }) => {
+  need('simUrl');
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=desc'));
+  const vm = vms.items[0];
+  await open(`${APP}/vms/${vm.id}`);
+  await page.getByRole('button', { name: /power off|stop/i }).first().click();
+  const sent = page.waitForResponse((r) => r.url().includes(`/resources/vms/${vm.id}/power`));
+  await page.getByRole('dialog').getByRole('button', { name: /power off|stop|confirm/i }).last().click();
+  expect((await sent).status()).toBe(200);
+  await expect(page.getByText(/powered off/i).first()).toBeVisible();
+  expect((await getJSON(page, api(hostUrl, `vms/${vm.id}`))).powerState).toBe('POWERED_OFF');
+});
+
+test('delete asks for the exact VM name and removes it', async ({ page, open, hostUrl }) => {
+  need('simUrl');
+  const vm = await createdVm(page, hostUrl);
+  const createdId = vm.id;
+  if (vm.powerState !== 'POWERED_OFF') {
+    await page.request.post(api(hostUrl, `vms/${createdId}/power`), { data: { action: 'stop' } });
+  }
+  await open(`${APP}/vms/${createdId}`);
+  await page.getByRole('button', { name: /delete/i }).first().click();
+  const dialog = page.getByRole('dialog');
+  const confirm = dialog.getByRole('button', { name: /delete/i }).last();
+  await dialog.getByRole('textbox').first().fill(createdName + 'x');
+  await expect(confirm).toBeDisabled();
+  await dialog.getByRole('textbox').first().fill(createdName);
+  const sent = page.waitForResponse((r) => r.url().endsWith(`/resources/vms/${createdId}`) && r.request().method() === 'DELETE');
+  await confirm.click();
+  expect((await sent).status()).toBe(204);
+  const gone = await page.request.get(api(hostUrl, `vms/${createdId}`));
+  expect(gone.status()).toBe(404);
+});
+
+test('as a Viewer the actions are disabled and a crafted request is refused with nothing changed', async ({ page, open, hostUrl, signIn, shoot }) => {
+  need('simUrl');
+  await signIn('viewer');
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=asc'));
+  const vm = vms.items[0];
+  await open(`${APP}/vms/${vm.id}`);
+  await expect(page.getByText(vm.name, { exact: true }).first()).toBeVisible();
+  for (const name of [/power off|stop/i, /delete/i, /edit/i]) {
+    const buttons = page.getByRole('button', { name });
+    const n = await buttons.count();
+    for (let i = 0; i < n; i++) {
+      await expect(buttons.nth(i)).toBeDisabled();
+    }
+  }
+  await shoot('app-vm-detail-viewer');
+  // The backend decides, not the page: a hand-made request is refused and the VM stays on.
+  const crafted = await page.request.post(api(hostUrl, `vms/${vm.id}/power`), { data: { action: 'stop' } });
+  expect(crafted.status()).toBe(403);
+  expect(await crafted.json()).toMatchObject({ error: 'forbidden' });
+  const del = await page.request.delete(api(hostUrl, `vms/${vm.id}`), { data: { confirmName: vm.name } });
+  expect(del.status()).toBe(403);
+  const after = await getJSON(page, api(hostUrl, `vms/${vm.id}`));
+  expect(after.powerState).toBe('POWERED_ON');
+});
+
+test('the audit page shows every operation with its user and outcome', async ({ page, open, hostUrl, shoot }) => {
+  need('relayUrl');
+  const audit = await getJSON(page, api(hostUrl, 'audit?pageSize=100'));
+  const actions = audit.items.map((e: any) => `${e.user.login}:${e.action}:${e.outcome}`);
+  expect(actions).toEqual(expect.arrayContaining(['admin:create:success', 'admin:power:success', 'admin:delete:success', 'viewer:power:refused']));
+  await open(`${APP}/`);
+  await goTo(page, /audit/i);
+  await expect(page.getByText(createdName).first()).toBeVisible();
+  await expect(page.getByText('viewer').first()).toBeVisible();
+  await expect(page.getByText(/refused/i).first()).toBeVisible();
+  await shoot('app-audit');
+});
