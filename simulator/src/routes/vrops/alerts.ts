@@ -1,0 +1,160 @@
+import { StringEnum } from '../schemas';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { hashString, uuidFor } from '../../inventory/prng';
+import { SAMPLE_MS, type MetricResource } from '../../metrics/series';
+import type { SimState } from '../../state';
+import { PagingQuery, pageOf } from './paging';
+import { ResourceQueryBody, filterResources } from './resources';
+import { allResources } from './views';
+
+const LEVELS = ['CRITICAL', 'IMMEDIATE', 'WARNING', 'INFORMATION'] as const;
+
+/** Alert is the Suite API `alert` structure. */
+export interface Alert {
+  alertId: string;
+  resourceId: string;
+  alertLevel: (typeof LEVELS)[number];
+  type: string;
+  subType: string;
+  status: 'ACTIVE';
+  startTimeUTC: number;
+  cancelTimeUTC: number;
+  updateTimeUTC: number;
+  suspendUntilTimeUTC: number;
+  controlState: 'OPEN';
+  statKey?: string;
+  ownerId: string;
+  ownerName: string;
+  alertDefinitionId: string;
+  alertDefinitionName: string;
+  alertImpact: 'HEALTH' | 'RISK' | 'EFFICIENCY';
+}
+
+interface Definition {
+  id: string;
+  name: string;
+  level: Alert['alertLevel'];
+  impact: Alert['alertImpact'];
+  subType: string;
+  statKey?: string;
+  fires: (state: SimState, r: MetricResource, now: number) => boolean;
+}
+
+const latestValue = (state: SimState, r: MetricResource, key: string, now: number) => state.metrics.latest(r, key, now, 1)[0]?.v ?? 0;
+
+/** DEFINITIONS are the symptom-based alerts the simulator raises from live metrics and state. */
+const DEFINITIONS: Definition[] = [
+  {
+    id: 'AlertDefinition-VMWARE-VMCpuCritical',
+    name: 'Virtual machine CPU usage is critically high',
+    level: 'CRITICAL',
+    impact: 'HEALTH',
+    subType: 'Performance',
+    statKey: 'cpu|usage_average',
+    fires: (s, r, now) => r.kind === 'VirtualMachine' && latestValue(s, r, 'cpu|usage_average', now) > 90,
+  },
+  {
+    id: 'AlertDefinition-VMWARE-VMMemoryHigh',
+    name: 'Virtual machine memory usage is high',
+    level: 'WARNING',
+    impact: 'HEALTH',
+    subType: 'Performance',
+    statKey: 'mem|usage_average',
+    fires: (s, r, now) => r.kind === 'VirtualMachine' && latestValue(s, r, 'mem|usage_average', now) > 85,
+  },
+  {
+    id: 'AlertDefinition-VMWARE-HostDisconnected',
+    name: 'Host has lost connection to vCenter Server',
+    level: 'CRITICAL',
+    impact: 'HEALTH',
+    subType: 'Availability',
+    fires: (_s, r) => r.kind === 'HostSystem' && r.obj.connectionState !== 'CONNECTED',
+  },
+  {
+    id: 'AlertDefinition-VMWARE-DatastoreSpaceLow',
+    name: 'Datastore is running out of disk space',
+    level: 'WARNING',
+    impact: 'RISK',
+    subType: 'Capacity',
+    statKey: 'capacity|used_space_pct',
+    fires: (s, r, now) => r.kind === 'Datastore' && latestValue(s, r, 'capacity|used_space_pct', now) > 85,
+  },
+];
+
+/** activeAlerts evaluates every definition over the given resources. */
+export function activeAlerts(state: SimState, resources: MetricResource[], now = Date.now()): Alert[] {
+  const inv = state.inventory;
+  const out: Alert[] = [];
+  for (const r of resources) {
+    for (const d of DEFINITIONS) {
+      if (!d.fires(state, r, now)) continue;
+      const h = hashString(`${d.id}:${r.moref}`);
+      const updated = Math.floor(now / SAMPLE_MS) * SAMPLE_MS;
+      out.push({
+        alertId: uuidFor(inv.seed, `alert:${d.id}:${r.moref}`),
+        resourceId: inv.resourceIdOf(r.moref),
+        alertLevel: d.level,
+        type: 'Virtualization/Hypervisor',
+        subType: d.subType,
+        status: 'ACTIVE',
+        startTimeUTC: updated - (1 + (h % 72)) * SAMPLE_MS,
+        cancelTimeUTC: 0,
+        updateTimeUTC: updated,
+        suspendUntilTimeUTC: 0,
+        controlState: 'OPEN',
+        ...(d.statKey ? { statKey: d.statKey } : {}),
+        ownerId: '',
+        ownerName: '',
+        alertDefinitionId: d.id,
+        alertDefinitionName: d.name,
+        alertImpact: d.impact,
+      });
+    }
+  }
+  return out;
+}
+
+function alertsPage(alerts: Alert[], page?: number, pageSize?: number) {
+  const p = pageOf(alerts, page, pageSize, '/suite-api/api/alerts');
+  return { pageInfo: p.pageInfo, links: p.links, alerts: p.items };
+}
+
+/** alertRoutes: `GET /alerts` and `POST /alerts/query` over the live alert set. */
+export const alertRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+  app.get(
+    '/alerts',
+    { schema: { querystring: Type.Object({ resourceId: Type.Optional(Type.Array(Type.String())), id: Type.Optional(Type.Array(Type.String())), ...PagingQuery }) } },
+    async (req) => {
+      const q = req.query;
+      const resources = q.resourceId ? filterResources(state, { resourceId: q.resourceId }) : allResources(state.inventory);
+      const alerts = activeAlerts(state, resources).filter((a) => !q.id || q.id.includes(a.alertId));
+      return alertsPage(alerts, q.page, q.pageSize);
+    },
+  );
+
+  app.post(
+    '/alerts/query',
+    {
+      schema: {
+        querystring: Type.Object(PagingQuery),
+        body: Type.Object({
+          'resource-query': Type.Optional(ResourceQueryBody),
+          resourceId: Type.Optional(Type.Array(Type.String())),
+          activeOnly: Type.Optional(Type.Boolean()),
+          alertCriticality: Type.Optional(Type.Array(StringEnum(LEVELS))),
+          compositeOperator: Type.Optional(StringEnum(['AND', 'OR'] as const)),
+          alertId: Type.Optional(Type.Array(Type.String())),
+        }),
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const rq = { ...(b['resource-query'] ?? {}), ...(b.resourceId ? { resourceId: b.resourceId } : {}) };
+      const resources = Object.keys(rq).length ? filterResources(state, rq) : allResources(state.inventory);
+      const alerts = activeAlerts(state, resources).filter(
+        (a) => (!b.alertCriticality || b.alertCriticality.includes(a.alertLevel)) && (!b.alertId || b.alertId.includes(a.alertId)),
+      );
+      return alertsPage(alerts, req.query.page, req.query.pageSize);
+    },
+  );
+};
