@@ -63,16 +63,16 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
   }
   const store = new Store(handle);
   // SQLite means a single replica: claims left by a crashed previous run can be released at once.
-  if (handle.dialect === 'sqlite') await store.releaseAllClaims();
+  if (handle.dialect === 'sqlite') {await store.releaseAllClaims();}
   const transport = createTransport(cfg);
   const metrics = new RelayMetrics(store);
   const worker = opts.startWorker === false ? null : new OutboxWorker(store, transport, cfg, fastify.log, metrics);
   fastify.decorate('relay', { cfg, handle, store, transport, metrics, worker });
 
   fastify.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+    if (err instanceof HttpError) {return reply.code(err.statusCode).send({ error: err.code, message: err.message });}
     const status = err.statusCode ?? 500;
-    if (err.validation) return reply.code(400).send({ error: 'bad_request', message: err.message });
+    if (err.validation) {return reply.code(400).send({ error: 'bad_request', message: err.message });}
     if (status >= 500) {
       req.log.error({ err: { message: err.message, code: err.code } }, 'request failed');
       return reply.code(500).send({ error: 'internal', message: 'internal error' });

@@ -66,21 +66,21 @@ export async function main(argv: string[]): Promise<number> {
         }
         return 0;
       case 'users add': {
-        if (!values.login || !values.email) throw new Error('users add needs --login and --email');
+        if (!values.login || !values.email) {throw new Error('users add needs --login and --email');}
         const body: Record<string, unknown> = { email: values.email };
-        if (values.name) body.name = values.name;
-        if (values['min-severity']) body.minSeverity = values['min-severity'];
+        if (values.name) {body.name = values.name;}
+        if (values['min-severity']) {body.minSeverity = values['min-severity'];}
         const matchers: Record<string, string[]> = {};
-        for (const k of ['cluster', 'host', 'vm', 'alertname'] as const) if (values[k]) matchers[k] = values[k] as string[];
+        for (const k of ['cluster', 'host', 'vm', 'alertname'] as const) {if (values[k]) {matchers[k] = values[k] as string[];}}
         body.matchers = matchers;
-        if (values['no-resolved']) body.resolved = false;
-        if (values['no-firing']) body.firing = false;
-        if (values['digest-minutes']) body.digestMinutes = Number(values['digest-minutes']);
+        if (values['no-resolved']) {body.resolved = false;}
+        if (values['no-firing']) {body.firing = false;}
+        if (values['digest-minutes']) {body.digestMinutes = Number(values['digest-minutes']);}
         if (values.quiet) {
           const [start, end] = values.quiet.split('-');
           body.quietHours = { start, end, tz: values.tz ?? 'UTC' };
         }
-        if (values.confirmed) body.confirmed = true;
+        if (values.confirmed) {body.confirmed = true;}
         if (!Value.Check(SubscriptionPut, body)) {
           const e = [...Value.Errors(SubscriptionPut, body)][0];
           throw new Error(`invalid value at ${e.path || '(body)'}: ${e.message}`);
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'users remove':
-        if (!values.login) throw new Error('users remove needs --login');
+        if (!values.login) {throw new Error('users remove needs --login');}
         if (!(await store.deleteUser(values.login))) {
           process.stderr.write(`no user ${values.login}\n`);
           return 1;
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`removed ${values.login}\n`);
         return 0;
       case 'outbox parked':
-        for (const r of await store.listOutbox('parked')) process.stdout.write(`${r.id}\t${r.kind}\t${r.login}\tattempts=${r.attempts}\t${r.last_error ?? ''}\n`);
+        for (const r of await store.listOutbox('parked')) {process.stdout.write(`${r.id}\t${r.kind}\t${r.login}\tattempts=${r.attempts}\t${r.last_error ?? ''}\n`);}
         return 0;
       case 'outbox retry':
         if (!values.id || !(await store.retryParked(Number(values.id), Date.now()))) {

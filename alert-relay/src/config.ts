@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(ConfigSchema.properties)) {
     const v = env[key];
-    if (v === undefined || v === '') continue;
+    if (v === undefined || v === '') {continue;}
     const prop = (ConfigSchema.properties as Record<string, { type?: string }>)[key];
     if (prop.type === 'boolean') {
       const b = booleans.get(v.toLowerCase());

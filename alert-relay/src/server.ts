@@ -35,8 +35,8 @@ async function main() {
   const server = buildServer(config);
   await server.register(app, { config });
   closeWithGrace({ delay: 30000 }, async ({ signal, err }) => {
-    if (err) server.log.error({ err: { message: err.message } }, 'closing after error');
-    else server.log.info({ signal }, 'closing: finishing in-flight sends');
+    if (err) {server.log.error({ err: { message: err.message } }, 'closing after error');}
+    else {server.log.info({ signal }, 'closing: finishing in-flight sends');}
     await server.close();
   });
   const address = await server.listen({ host: config.HOST, port: config.PORT });

@@ -42,7 +42,7 @@ describe.each([
     await addUser(app, 'ops1');
     await addUser(app, 'ops2');
     await smtp.stop();
-    for (let i = 0; i < 3; i++) await hook(app, payload([alert({ vm: `down-${i}`, severity: 'critical' })]));
+    for (let i = 0; i < 3; i++) {await hook(app, payload([alert({ vm: `down-${i}`, severity: 'critical' })]));}
     await waitUntil(async () => (await outboxStates(app)).filter((r) => r.attempts >= 2 && r.state === 'pending').length === 6, 20000, 'retries while down');
     const rows = await outboxStates(app);
     expect(rows.every((r) => r.last_error && /ECONNREFUSED|ESOCKET|ECONNECTION|connect/i.test(r.last_error))).toBe(true);
@@ -84,7 +84,7 @@ describe.each([
 
   it('turns an alert storm into one immediate mail plus one digest per subscriber per window', async () => {
     const users = ['s1', 's2', 's3'];
-    for (const u of users) await addUser(app, u, { digestMinutes: 1 });
+    for (const u of users) {await addUser(app, u, { digestMinutes: 1 });}
     // 40 notifications x 5 alerts arrive within a few seconds.
     for (let n = 0; n < 40; n++) {
       await hook(app, payload(Array.from({ length: 5 }, (_, i) => alert({ vm: `storm-${n}-${i}`, cluster: 'c1', severity: i === 0 ? 'critical' : 'warning' })), { groupKey: `storm-${n}` }));

@@ -2,11 +2,12 @@ import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppConfigProps } from './components/AppConfig/AppConfig';
+import { AppSettings } from './types';
 
 const LazyApp = lazy(() => import('./components/App/App'));
 const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
 
-const App = (props: AppRootProps) => (
+const App = (props: AppRootProps<AppSettings>) => (
   <Suspense fallback={<LoadingPlaceholder text="" />}>
     <LazyApp {...props} />
   </Suspense>
@@ -18,7 +19,8 @@ const AppConfig = (props: AppConfigProps) => (
   </Suspense>
 );
 
-export const plugin = new AppPlugin<{}>().setRootPage(App).addConfigPage({
+/** The app plugin: pages under /a/privatecloud-vsphere-app and the configuration page. */
+export const plugin = new AppPlugin<AppSettings>().setRootPage(App).addConfigPage({
   title: 'Configuration',
   icon: 'cog',
   body: AppConfig,

@@ -1,8 +1,23 @@
 // Bundles the host page (client/main.tsx) with esbuild: Grafana's shared modules at the versions
 // the plugins build against (this workspace's @grafana/* 13.1.1, React 18), SystemJS and the
 // host's runtime services, in one script.
-import { build } from 'esbuild';
+import { build, Plugin } from 'esbuild';
 import path from 'node:path';
+
+/**
+ * Resolves @grafana/* to their CommonJS builds. Their ESM builds are `.mjs` files, for which
+ * esbuild applies Node's interop (a CommonJS dependency's default import is its whole
+ * module.exports), which breaks e.g. @grafana/ui's default import of react-custom-scrollbars-2;
+ * Grafana's own webpack build applies the __esModule interop that the CommonJS builds carry.
+ */
+const grafanaCjs: Plugin = {
+  name: 'grafana-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^@grafana\/(data|ui|runtime|schema|i18n|e2e-selectors)(\/unstable)?$/ }, (args) => ({
+      path: require.resolve(args.path, { paths: [args.resolveDir || __dirname] }),
+    }));
+  },
+};
 
 /** Where the bundle goes: host.js and host.css. */
 export const hostBundleDir = path.join(__dirname, 'dist');
@@ -19,12 +34,13 @@ export function buildHostBundle(): Promise<string> {
       format: 'iife',
       platform: 'browser',
       target: 'es2020',
-      minify: true,
+      minify: !process.env.E2E_HOST_DEBUG,
       jsx: 'automatic',
       sourcemap: false,
-      define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+      define: { 'process.env.NODE_ENV': process.env.E2E_HOST_DEBUG ? '"development"' : '"production"', global: 'window' },
       loader: { '.svg': 'text', '.png': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.css': 'css' },
       logLevel: 'error',
+      plugins: [grafanaCjs],
     }).then(() => hostBundleDir);
   }
   return cached;

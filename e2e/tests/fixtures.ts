@@ -47,7 +47,8 @@ export const test = base.extend<Fixtures>({
       }
     });
     page.on('requestfailed', (r) => {
-      if (new URL(r.url()).pathname.startsWith('/public/')) {
+      // ERR_ABORTED: the page dropped the request itself (unmounted image, navigation).
+      if (new URL(r.url()).pathname.startsWith('/public/') && r.failure()?.errorText !== 'net::ERR_ABORTED') {
         problems.push(`failed to load ${r.url()} (${r.failure()?.errorText})`);
       }
     });

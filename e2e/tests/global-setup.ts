@@ -22,6 +22,11 @@ export default async function globalSetup(_config: FullConfig) {
     }
   };
   await attempt('simUrl', async () => {
+    // E2E_SIM_URL: use an already running simulator (e.g. while developing the tests).
+    if (process.env.E2E_SIM_URL) {
+      env.simUrl = process.env.E2E_SIM_URL.replace(/\/$/, '');
+      return;
+    }
     const sim = await startSimulator();
     env.simUrl = sim.url;
     stops.push(sim.stop);

@@ -6,7 +6,7 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-  attachments: { filename: string; content: Buffer; cid: string; contentType: string }[];
+  attachments: Array<{ filename: string; content: Buffer; cid: string; contentType: string }>;
 }
 
 /** MailItem is one alert event to report. */
@@ -20,7 +20,7 @@ const esc = (s: string) =>
 
 /** safeLink accepts only http(s) links; relative Grafana links are made absolute with the Grafana base URL. */
 function safeLink(u: string | undefined, grafanaUrl: string): string | undefined {
-  if (!u) return undefined;
+  if (!u) {return undefined;}
   try {
     const url = new URL(u, grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
@@ -33,8 +33,8 @@ const fmtNum = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(Math.
 
 /** valueText prints the alert's values compactly: "97%" style when there is one, "B=97, C=1" otherwise. */
 function valueText(a: StoredAlert['a']): string {
-  const v = Object.entries(a.values ?? {}).filter(([, x]) => typeof x === 'number') as [string, number][];
-  if (v.length === 0) return '';
+  const v = Object.entries(a.values ?? {}).filter(([, x]) => typeof x === 'number') as Array<[string, number]>;
+  if (v.length === 0) {return '';}
   return v.map(([k, x]) => `${k}=${fmtNum(x)}`).join(', ');
 }
 
@@ -86,7 +86,7 @@ export function renderAlertMail(
   const rows: string[] = [];
   const truncated = Math.max(0, ...items.map((i) => i.stored.g.truncatedAlerts ?? 0));
   text.push(subject, '');
-  if (ctx.digest) text.push(`Alert changes collected${ctx.windowText ? ` over ${ctx.windowText}` : ''} so you get one mail instead of many.`, '');
+  if (ctx.digest) {text.push(`Alert changes collected${ctx.windowText ? ` over ${ctx.windowText}` : ''} so you get one mail instead of many.`, '');}
   items.forEach((it, idx) => {
     const a = it.stored.a;
     const state = a.status === 'resolved' ? 'RESOLVED' : it.severity.toUpperCase();
@@ -103,10 +103,10 @@ export function renderAlertMail(
     const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `resolved ${a.endsAt}` : `since ${a.startsAt}`;
     text.push(`${state}: ${describe(a)}`);
     const vt = valueText(a);
-    if (vt) text.push(`  values: ${vt}`);
+    if (vt) {text.push(`  values: ${vt}`);}
     text.push(`  ${since}`, `  labels: ${labels}`);
-    if (a.annotations?.description) text.push(`  ${a.annotations.description}`);
-    for (const [k, v] of Object.entries(links)) if (v) text.push(`  ${k}: ${v}`);
+    if (a.annotations?.description) {text.push(`  ${a.annotations.description}`);}
+    for (const [k, v] of Object.entries(links)) {if (v) {text.push(`  ${k}: ${v}`);}}
     text.push('');
     let img = '';
     if (a.embeddedImage) {
@@ -137,7 +137,7 @@ export function renderAlertMail(
         `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-size:12px;color:#444">${esc(since)}</td></tr>`,
     );
   });
-  if (truncated > 0) text.push(`Grafana left out ${truncated} more alert(s) of this group (maxAlerts); see Grafana for all.`, '');
+  if (truncated > 0) {text.push(`Grafana left out ${truncated} more alert(s) of this group (maxAlerts); see Grafana for all.`, '');}
   text.push('--', `Stop these e-mails: ${ctx.unsubscribeUrl}`);
   const html =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(subject)}</title></head>` +

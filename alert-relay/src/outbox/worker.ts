@@ -44,7 +44,7 @@ export class OutboxWorker {
 
   /** wake asks for a round now instead of at the next poll. */
   wake(): void {
-    if (!this.running) return;
+    if (!this.running) {return;}
     if (this.loop) {
       this.kick = true;
       return;
@@ -53,14 +53,14 @@ export class OutboxWorker {
   }
 
   private schedule(ms: number) {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {clearTimeout(this.timer);}
     this.timer = setTimeout(() => {
       this.timer = null;
       this.loop = this.round()
         .catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'outbox round failed'))
         .finally(() => {
           this.loop = null;
-          if (!this.running) return;
+          if (!this.running) {return;}
           const again = this.kick;
           this.kick = false;
           this.schedule(again ? 0 : this.cfg.RELAY_WORKER_POLL_MS);
@@ -81,7 +81,7 @@ export class OutboxWorker {
         continue;
       }
       const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
-      if (rows.length === 0) break;
+      if (rows.length === 0) {break;}
       for (const row of rows) {
         const p = this.deliver(row).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
@@ -111,7 +111,7 @@ export class OutboxWorker {
       }
       const headers: Record<string, string> = { 'X-PrivateCloud-Relay-Kind': row.kind };
       // RFC 8058: mail clients may unsubscribe with one POST to the List-Unsubscribe URL.
-      if (row.kind !== 'confirm') headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      if (row.kind !== 'confirm') {headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';}
       await this.transport.sendMail({
         from: this.cfg.MAIL_FROM,
         to: row.email,
@@ -150,9 +150,9 @@ export class OutboxWorker {
   /** stop ends polling, waits for in-flight sends to finish, and returns unsent claims to the queue. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {clearTimeout(this.timer);}
     this.timer = null;
-    if (this.loop) await this.loop;
+    if (this.loop) {await this.loop;}
     await Promise.all(this.inFlight);
     await this.store.releaseClaims(this.id);
   }

@@ -22,7 +22,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } } },
     async (req, reply) => {
       const s = await store.getUser(req.params.login);
-      if (!s) return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
+      if (!s) {return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });}
       return s;
     },
   );
@@ -35,7 +35,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.code(400).send({ error: 'bad_request', message: 'login in the body differs from the path' });
       }
       const r = await store.putUser(req.params.login, req.body, { now: Date.now(), defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES, confirmUrl });
-      if (r.confirmationQueued) worker?.wake();
+      if (r.confirmationQueued) {worker?.wake();}
       return r.subscription;
     },
   );
@@ -44,7 +44,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/internal/users/:login',
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 204: Type.Null(), 404: ErrorBody } } },
     async (req, reply) => {
-      if (!(await store.deleteUser(req.params.login))) return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
+      if (!(await store.deleteUser(req.params.login))) {return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });}
       return reply.code(204).send(null);
     },
   );

@@ -60,7 +60,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       metrics.alertsReceived.inc({ result: 'new' }, r.accepted);
       metrics.alertsReceived.inc({ result: 'duplicate' }, r.duplicates);
       req.log.info({ notification: r.id, status: req.body.status, alerts: req.body.alerts.length, accepted: r.accepted }, 'webhook stored');
-      if (r.accepted > 0) worker?.wake();
+      if (r.accepted > 0) {worker?.wake();}
       return reply.code(202).send(r);
     },
   );

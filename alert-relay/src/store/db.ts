@@ -116,7 +116,7 @@ export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynch
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:/, '');
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });}
   const sqlite = new SQLite(file);
   // WAL + synchronous=FULL: every committed transaction is on disk before the webhook is answered.
   sqlite.pragma('journal_mode = WAL');

@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, DbHandle, OutboxTable, UsersTable } from './db';
-import type { AuditEventInT, AuditEventT, AuditQueryT, SubscriptionPutT, SubscriptionT } from '../schemas/internal';
+import type { AuditEventInT, AuditEventT, AuditQueryT, SeverityT, SubscriptionPutT, SubscriptionT } from '../schemas/internal';
 import type { GrafanaAlertT, GrafanaWebhookT } from '../schemas/webhook';
 import { matches, quietUntil, severityOf } from '../outbox/routing';
-import type { SeverityT } from '../schemas/internal';
-import type { Selectable } from 'kysely';
 
 /** StoredAlert is what an alert event row keeps: the alert plus the group context needed to render it. */
 export interface StoredAlert {
@@ -39,8 +37,8 @@ export function toSubscription(u: UserRow): SubscriptionT {
     resolved: Boolean(u.resolved) && !u.unsubscribed,
     digestMinutes: u.digest_minutes,
   };
-  if (u.name) s.name = u.name;
-  if (u.quiet_hours) s.quietHours = JSON.parse(u.quiet_hours);
+  if (u.name) {s.name = u.name;}
+  if (u.quiet_hours) {s.quietHours = JSON.parse(u.quiet_hours);}
   return s;
 }
 
@@ -89,13 +87,13 @@ export class Store {
   ): Promise<{ subscription: SubscriptionT; confirmationQueued: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('users').selectAll().where('login', '=', login);
-      if (this.pg) q = q.forUpdate();
+      if (this.pg) {q = q.forUpdate();}
       const old = await q.executeTakeFirst();
       const emailChanged = !old || old.email.toLowerCase() !== body.email.toLowerCase();
       let confirmed = old ? Boolean(old.confirmed) && !emailChanged : false;
-      if (opts.trustConfirmed && body.confirmed) confirmed = true;
+      if (opts.trustConfirmed && body.confirmed) {confirmed = true;}
       let token: string | null = null;
-      if (!confirmed && (emailChanged || !old?.confirm_token_hash)) token = crypto.randomBytes(32).toString('base64url');
+      if (!confirmed && (emailChanged || !old?.confirm_token_hash)) {token = crypto.randomBytes(32).toString('base64url');}
       const row: UsersTable = {
         login,
         email: body.email,
@@ -115,8 +113,8 @@ export class Store {
         created_at: old?.created_at ?? opts.now,
         updated_at: opts.now,
       };
-      if (old) await trx.updateTable('users').set(row).where('login', '=', login).execute();
-      else await trx.insertInto('users').values(row).execute();
+      if (old) {await trx.updateTable('users').set(row).where('login', '=', login).execute();}
+      else {await trx.insertInto('users').values(row).execute();}
       if (token) {
         await trx
           .insertInto('outbox')
@@ -150,7 +148,7 @@ export class Store {
   /** confirmByToken confirms the address the token was sent to; answers the login or undefined. */
   async confirmByToken(token: string, now: number): Promise<string | undefined> {
     const row = await this.db.selectFrom('users').select(['login']).where('confirm_token_hash', '=', sha256(token)).executeTakeFirst();
-    if (!row) return undefined;
+    if (!row) {return undefined;}
     await this.db.updateTable('users').set({ confirmed: 1, confirm_token_hash: null, updated_at: now }).where('login', '=', row.login).execute();
     return row.login;
   }
@@ -196,11 +194,11 @@ export class Store {
   /** queryAudit answers one page of audit events, newest first. */
   async queryAudit(q: AuditQueryT): Promise<{ items: AuditEventT[]; total: number }> {
     let base = this.db.selectFrom('audit_events');
-    if (q.vm) base = base.where((eb) => eb.or([eb('vm_id', '=', q.vm!), eb('vm_name', '=', q.vm!)]));
-    if (q.user) base = base.where('user_login', '=', q.user);
-    if (q.action) base = base.where('action', '=', q.action);
-    if (q.from) base = base.where('time_ms', '>=', Date.parse(q.from));
-    if (q.to) base = base.where('time_ms', '<=', Date.parse(q.to));
+    if (q.vm) {base = base.where((eb) => eb.or([eb('vm_id', '=', q.vm!), eb('vm_name', '=', q.vm!)]));}
+    if (q.user) {base = base.where('user_login', '=', q.user);}
+    if (q.action) {base = base.where('action', '=', q.action);}
+    if (q.from) {base = base.where('time_ms', '>=', Date.parse(q.from));}
+    if (q.to) {base = base.where('time_ms', '<=', Date.parse(q.to));}
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base
       .selectAll()
@@ -219,7 +217,7 @@ export class Store {
         params: JSON.parse(r.params),
         outcome: r.outcome as AuditEventT['outcome'],
       };
-      if (r.error) e.error = r.error;
+      if (r.error) {e.error = r.error;}
       return e;
     });
     return { items, total: Number(total.n) };
@@ -241,7 +239,7 @@ export class Store {
     const g = { groupKey: p.groupKey, truncatedAlerts: p.truncatedAlerts ?? 0, externalURL: p.externalURL, title: p.title };
     // Grafana may list the same alert twice only by mistake; keep the first.
     const seen = new Set<string>();
-    const events = [] as { key: string; a: GrafanaAlertT }[];
+    const events = [] as Array<{ key: string; a: GrafanaAlertT }>;
     for (const a of p.alerts) {
       const key = eventKey(p.groupKey, a);
       if (!seen.has(key)) {
@@ -297,15 +295,15 @@ export class Store {
   async fanOutNext(opts: { now: number }): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('notifications').select(['id']).where('state', '=', 'new').orderBy('id').limit(1);
-      if (this.pg) q = q.forUpdate().skipLocked();
+      if (this.pg) {q = q.forUpdate().skipLocked();}
       const n = await q.executeTakeFirst();
-      if (!n) return false;
+      if (!n) {return false;}
       const events = await trx.selectFrom('alert_events').selectAll().where('notification_id', '=', n.id).execute();
       const users = await trx.selectFrom('users').selectAll().where('confirmed', '=', 1).where('unsubscribed', '=', 0).execute();
       for (const u of users) {
         const sub = toSubscription(u);
         const ids = events.filter((e) => matches(sub, (JSON.parse(e.alert) as StoredAlert).a, e.severity as SeverityT)).map((e) => Number(e.id));
-        if (ids.length > 0) await this.place(trx, u.login, ids, opts.now, Number(n.id));
+        if (ids.length > 0) {await this.place(trx, u.login, ids, opts.now, Number(n.id));}
       }
       await trx.updateTable('notifications').set({ state: 'done' }).where('id', '=', n.id).execute();
       return true;
@@ -319,9 +317,9 @@ export class Store {
    */
   private async place(trx: Transaction<Database>, login: string, eventIds: number[], now: number, notificationId: number): Promise<void> {
     let uq = trx.selectFrom('users').selectAll().where('login', '=', login);
-    if (this.pg) uq = uq.forUpdate(); // serialises replicas deciding for the same user
+    if (this.pg) {uq = uq.forUpdate();} // serialises replicas deciding for the same user
     const u = await uq.executeTakeFirst();
-    if (!u) return;
+    if (!u) {return;}
     let oq = trx
       .selectFrom('outbox')
       .select(['id'])
@@ -331,7 +329,7 @@ export class Store {
       .where('not_before', '>', now)
       .orderBy('not_before')
       .limit(1);
-    if (this.pg) oq = oq.forUpdate();
+    if (this.pg) {oq = oq.forUpdate();}
     const open = await oq.executeTakeFirst();
     let outboxId: number;
     if (open) {
@@ -390,7 +388,7 @@ export class Store {
       )
       .orderBy('next_attempt_at')
       .limit(limit);
-    if (this.pg) due = due.forUpdate().skipLocked();
+    if (this.pg) {due = due.forUpdate().skipLocked();}
     return this.db
       .updateTable('outbox')
       .set((eb) => ({ state: 'sending', claimed_by: workerId, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
@@ -400,7 +398,7 @@ export class Store {
   }
 
   /** itemsOf answers the alert events a mail reports, oldest first. */
-  async itemsOf(outboxId: number): Promise<{ severity: SeverityT; stored: StoredAlert }[]> {
+  async itemsOf(outboxId: number): Promise<Array<{ severity: SeverityT; stored: StoredAlert }>> {
     const rows = await this.db
       .selectFrom('outbox_items')
       .innerJoin('alert_events', 'alert_events.id', 'outbox_items.alert_event_id')
@@ -434,7 +432,7 @@ export class Store {
   /** markParked stops retrying a mail and keeps the reason for operators. */
   async markParked(id: number, workerId: string | null, reason: string): Promise<void> {
     let q = this.db.updateTable('outbox').set({ state: 'parked', lease_until: null, last_error: reason.slice(0, 1000) }).where('id', '=', id);
-    if (workerId) q = q.where('claimed_by', '=', workerId);
+    if (workerId) {q = q.where('claimed_by', '=', workerId);}
     await q.execute();
   }
 

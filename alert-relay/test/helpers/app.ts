@@ -45,7 +45,7 @@ export function tempSqlite(): string {
 /** tempPgDatabase creates an empty database in the run's PostgreSQL and answers its URL. */
 export async function tempPgDatabase(): Promise<string> {
   const base = process.env.RELAY_TEST_PG_URL;
-  if (!base) throw new Error('RELAY_TEST_PG_URL is not set: the Jest globalSetup did not start PostgreSQL');
+  if (!base) {throw new Error('RELAY_TEST_PG_URL is not set: the Jest globalSetup did not start PostgreSQL');}
   const name = `relay_${crypto.randomBytes(6).toString('hex')}`;
   const c = new Client({ connectionString: base });
   await c.connect();
@@ -59,8 +59,8 @@ export async function startApp(env: Record<string, string>, opts: { startWorker?
   const config: Config = loadConfig(env);
   const server = buildServer(config);
   await server.register(app, { config, startWorker: opts.startWorker });
-  if (opts.listen) await server.listen({ host: '127.0.0.1', port: 0 });
-  else await server.ready();
+  if (opts.listen) {await server.listen({ host: '127.0.0.1', port: 0 });}
+  else {await server.ready();}
   return server;
 }
 
@@ -100,14 +100,14 @@ export function alert(labels: Record<string, string>, opts: { status?: 'firing' 
     orgId: 1,
     ruleUID: 'abc123',
   };
-  if (opts.image === 'url') a.imageURL = 'http://grafana.test:3000/public/img/attachments/panel.png';
+  if (opts.image === 'url') {a.imageURL = 'http://grafana.test:3000/public/img/attachments/panel.png';}
   // A 1x1 PNG, base64, as Grafana embeds it when no image store is configured.
-  if (opts.image === 'embedded') a.embeddedImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  if (opts.image === 'embedded') {a.embeddedImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';}
   return a;
 }
 
 /** payload wraps alerts in Grafana's webhook body (version "1"). */
-export function payload(alerts: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+export function payload(alerts: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   const firing = alerts.some((a) => a.status === 'firing');
   return {
     receiver: 'privatecloud-relay',
@@ -132,7 +132,7 @@ export function payload(alerts: Record<string, unknown>[], extra: Record<string,
 export async function waitUntil(fn: () => Promise<boolean> | boolean, timeoutMs = 20000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await fn()) return;
+    if (await fn()) {return;}
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);

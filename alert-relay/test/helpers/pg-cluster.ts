@@ -14,7 +14,7 @@ export interface PgCluster {
 
 /** findPgBin picks PG_BIN, else the newest /usr/lib/postgresql/<v>/bin holding initdb (Debian's layout). */
 export function findPgBin(): string {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
+  if (process.env.PG_BIN) {return process.env.PG_BIN;}
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
@@ -40,7 +40,7 @@ function run(c: PgCluster, cmd: string, args: string[]) {
   const file = path.join(c.bin, cmd);
   // PostgreSQL refuses to run as root: drop to the `postgres` OS user that the Debian package creates.
   const r = c.asPostgres ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' }) : spawnSync(file, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
+  if (r.status !== 0) {throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);}
 }
 
 /** startPgCluster runs initdb in a temp dir and starts the server on a free port (fsync stays on). */

@@ -22,7 +22,8 @@ export class SmtpSink {
   onHold: (() => void) | null = null;
   port = 0;
   private server: SMTPServer | null = null;
-  private waiters: { n: number; resolve: () => void }[] = [];
+  private closed = new Set<string>();
+  private waiters: Array<{ n: number; resolve: () => void }> = [];
 
   async start(port = this.port): Promise<void> {
     this.server = new SMTPServer({
@@ -30,9 +31,12 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       closeTimeout: 200,
       logger: false,
+      onClose: (session) => {
+        this.closed.add(session.id);
+      },
       onRcptTo: (addr, _s, cb) => {
-        if (this.mode === 'reject') return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-        if (this.mode === 'tempfail') return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+        if (this.mode === 'reject') {return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));}
+        if (this.mode === 'tempfail') {return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));}
         cb();
       },
       onData: (stream, session, cb) => {
@@ -41,9 +45,8 @@ export class SmtpSink {
         stream.on('end', () => {
           const finish = async () => {
             // The client went away before our 250: like a real MTA, the message is not accepted.
-            const sock = (session as unknown as { _socket?: { destroyed: boolean } })._socket;
             const parsed = await simpleParser(Buffer.concat(chunks), { keepCidLinks: true });
-            if (sock?.destroyed) return cb(new Error('client gone'));
+            if (this.closed.has(session.id)) {return cb(new Error('client gone'));}
             this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), parsed });
             cb();
             this.notify();
@@ -51,7 +54,7 @@ export class SmtpSink {
           if (this.holdMs > 0) {
             this.onHold?.();
             setTimeout(() => void finish(), this.holdMs);
-          } else void finish();
+          } else {void finish();}
         });
       },
     });
@@ -65,7 +68,7 @@ export class SmtpSink {
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (s) await new Promise<void>((r) => s.close(() => r()));
+    if (s) {await new Promise<void>((r) => s.close(() => r()));}
   }
 
   private notify() {
@@ -80,7 +83,7 @@ export class SmtpSink {
 
   /** waitFor resolves once at least n mails have arrived, or rejects after timeoutMs. */
   waitFor(n: number, timeoutMs = 20000): Promise<void> {
-    if (this.mails.length >= n) return Promise.resolve();
+    if (this.mails.length >= n) {return Promise.resolve();}
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`expected ${n} mails, got ${this.mails.length}`)), timeoutMs);
       this.waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });

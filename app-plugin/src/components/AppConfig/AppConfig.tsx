@@ -1,144 +1,122 @@
-import React, { ChangeEvent, useState } from 'react';
-import { lastValueFrom } from 'rxjs';
-import { css } from '@emotion/css';
-import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
-import { testIds } from '../testIds';
+import React, { useState } from 'react';
+import { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data';
+import { Alert, Button, Checkbox, FieldSet, LinkButton, Stack, useStyles2 } from '@grafana/ui';
+import { listDataSources, request } from '../../api/client';
+import { DATASOURCE_TYPE } from '../../constants';
+import { selectors } from '../../selectors';
+import { AppSettings } from '../../types';
+import { Empty, ErrorState, getStyles, Loading } from '../common';
+import { useAsync } from '../hooks';
+import { notifyError, notifySuccess } from '../notify';
 
-type AppPluginSettings = {
-  apiUrl?: string;
-};
+/** Props Grafana passes to the app's configuration page. */
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-type State = {
-  // The URL to reach our custom API.
-  apiUrl: string;
-  // Tells us if the API key secret is set.
-  isApiKeySet: boolean;
-  // A secret key for our custom API.
-  apiKey: string;
-};
+/** Saves the app's settings; Grafana keeps them in the plugin settings of the org. */
+export async function saveSettings(pluginId: string, data: Partial<PluginMeta<AppSettings>>): Promise<void> {
+  await request('POST', `/api/plugins/${pluginId}/settings`, data);
+}
 
-export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppPluginSettings>> {}
-
+/**
+ * Configuration: which data sources (one per vCenter) the app manages. Saving also enables the
+ * app; the page then reloads because Grafana caches the plugin's settings in the browser.
+ */
 const AppConfig = ({ plugin }: AppConfigProps) => {
-  const s = useStyles2(getStyles);
-  const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
-  const [state, setState] = useState<State>({
-    apiUrl: jsonData?.apiUrl || '',
-    apiKey: '',
-    isApiKeySet: Boolean(secureJsonFields?.apiKey),
-  });
+  const styles = useStyles2(getStyles);
+  const { enabled, pinned, jsonData, id } = plugin.meta;
+  const [chosen, setChosen] = useState<string[]>(jsonData?.datasources ?? []);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const list = useAsync(() => listDataSources(DATASOURCE_TYPE), []);
 
-  const isSubmitDisabled = Boolean(!state.apiUrl || (!state.isApiKeySet && !state.apiKey));
+  const toggle = (uid: string) =>
+    setChosen((c) => (c.includes(uid) ? c.filter((u) => u !== uid) : [...c, uid]));
 
-  const onResetApiKey = () =>
-    setState({
-      ...state,
-      apiKey: '',
-      isApiKeySet: false,
-    });
-
-  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      [event.target.name]: event.target.value.trim(),
-    });
-  };
-
-  const onSubmit = () => {
-    if (isSubmitDisabled) {
+  const save = async (enable: boolean) => {
+    if (enable && chosen.length === 0) {
+      setError('Choose at least one vCenter data source.');
       return;
     }
-
-    updatePluginAndReload(plugin.meta.id, {
-      enabled,
-      pinned,
-      jsonData: {
-        apiUrl: state.apiUrl,
-      },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiKeySet
-        ? undefined
-        : {
-            apiKey: state.apiKey,
-          },
-    });
+    setError(undefined);
+    setSaving(true);
+    try {
+      await saveSettings(id, { enabled: enable, pinned: enable ? true : pinned, jsonData: { ...jsonData, datasources: chosen } });
+      notifySuccess('App settings saved');
+      window.location.reload();
+    } catch (e) {
+      notifyError('Could not save the app settings', (e as Error).message);
+    } finally {
+      setSaving(false);
+    }
   };
 
+  // Uids saved earlier whose data source is gone are still listed so they can be removed.
+  const known = list.value ?? [];
+  const missing = chosen.filter((u) => !known.some((d) => d.uid === u));
+
   return (
-    <form onSubmit={onSubmit}>
-      <FieldSet label="API Settings">
-        <Field label="API Key" description="A secret key for authenticating to our custom API">
-          <SecretInput
-            width={60}
-            id="config-api-key"
-            data-testid={testIds.appConfig.apiKey}
-            name="apiKey"
-            value={state.apiKey}
-            isConfigured={state.isApiKeySet}
-            placeholder={'Your secret API key'}
-            onChange={onChange}
-            onReset={onResetApiKey}
-          />
-        </Field>
-
-        <Field label="API Url" description="" className={s.marginTop}>
-          <Input
-            width={60}
-            name="apiUrl"
-            id="config-api-url"
-            data-testid={testIds.appConfig.apiUrl}
-            value={state.apiUrl}
-            placeholder={`E.g.: http://mywebsite.com/api/v1`}
-            onChange={onChange}
-          />
-        </Field>
-
-        <div className={s.marginTop}>
+    <div data-testid={selectors.config.container}>
+      <FieldSet label="vCenter data sources">
+        <p className={styles.muted}>
+          The app works on the vCenters behind these data sources. With several, every page shows a vCenter picker.
+        </p>
+        {list.error ? (
+          <ErrorState title="Could not list the data sources" error={list.error} onRetry={list.reload} />
+        ) : list.loading && !list.value ? (
+          <Loading text="Loading data sources…" />
+        ) : known.length === 0 && missing.length === 0 ? (
+          <Empty message="No PrivateCloud vSphere data source exists yet">
+            <LinkButton href={`/connections/datasources/new`} icon="plus">
+              Add a data source
+            </LinkButton>
+          </Empty>
+        ) : (
+          <Stack direction="column" gap={1}>
+            {known.map((d) => (
+              <Checkbox
+                key={d.uid}
+                label={d.name}
+                description={`uid ${d.uid}`}
+                value={chosen.includes(d.uid)}
+                onChange={() => toggle(d.uid)}
+                data-testid={selectors.config.datasourceCheckbox(d.uid)}
+              />
+            ))}
+            {missing.map((u) => (
+              <Checkbox
+                key={u}
+                label={`${u} (not found)`}
+                description="This data source no longer exists or you cannot see it"
+                value
+                onChange={() => toggle(u)}
+                data-testid={selectors.config.datasourceCheckbox(u)}
+              />
+            ))}
+          </Stack>
+        )}
+        {error && (
+          <Alert severity="error" title="Nothing saved">
+            {error}
+          </Alert>
+        )}
+        <Stack direction="row" gap={1}>
           <Button
-            type="submit"
-            data-testid={testIds.appConfig.submit}
-            disabled={isSubmitDisabled}
+            onClick={() => save(true)}
+            disabled={saving}
+            icon={saving ? 'spinner' : undefined}
+            data-testid={selectors.config.save}
           >
-            Save API settings
+            {enabled ? 'Save' : 'Enable and save'}
           </Button>
-        </div>
+          {enabled && (
+            <Button variant="destructive" fill="outline" onClick={() => save(false)} disabled={saving}>
+              Disable app
+            </Button>
+          )}
+        </Stack>
       </FieldSet>
-      </form>
+    </div>
   );
 };
 
 export default AppConfig;
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
-  marginTop: css`
-    margin-top: ${theme.spacing(3)};
-  `,
-});
-
-const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<AppPluginSettings>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    window.location.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
-};
-
-const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
-  const response = await getBackendSrv().fetch({
-    url: `/api/plugins/${pluginId}/settings`,
-    method: 'POST',
-    data,
-  });
-
-  return lastValueFrom(response);
-};

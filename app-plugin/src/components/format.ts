@@ -1,0 +1,37 @@
+import { PowerState } from '../types';
+
+/** Bytes as a short human-readable size in binary units. */
+export function formatBytes(bytes?: number): string {
+  if (bytes === undefined || bytes === null || !isFinite(bytes)) {
+    return '—';
+  }
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** MiB as a human-readable size. */
+export function formatMiB(mib?: number): string {
+  return mib === undefined ? '—' : formatBytes(mib * 1024 * 1024);
+}
+
+/** A timestamp as local date and time. */
+export function formatTime(iso?: string): string {
+  if (!iso) {
+    return '—';
+  }
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** Words for a power state. */
+export const powerStateText: Record<PowerState, string> = {
+  POWERED_ON: 'Powered on',
+  POWERED_OFF: 'Powered off',
+  SUSPENDED: 'Suspended',
+};

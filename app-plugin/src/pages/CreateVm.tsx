@@ -1,0 +1,303 @@
+import React, { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { Alert, Button, Combobox, ComboboxOption, Field, FieldSet, Input, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { VsphereClient } from '../api/client';
+import { usePermission } from '../components/AppContext';
+import { AppPage, ErrorState, Loading } from '../components/common';
+import { formatBytes } from '../components/format';
+import { useAsync } from '../components/hooks';
+import { notifyError, notifySuccess } from '../components/notify';
+import { vmUrl } from '../constants';
+import { selectors } from '../selectors';
+import { GuestOsOption, PlacementOptions, VmCreateRequest } from '../types';
+
+/** Longest VM name vCenter accepts. */
+export const MAX_NAME_LENGTH = 80;
+
+/** Checks a VM name against vCenter's rules; returns the problem or undefined. */
+export function validateVmName(name: string): string | undefined {
+  if (name.trim() === '') {
+    return 'Enter a name for the VM.';
+  }
+  if (name !== name.trim()) {
+    return 'The name must not start or end with spaces.';
+  }
+  if ([...name].length > MAX_NAME_LENGTH) {
+    return `The name has ${[...name].length} characters; vCenter allows at most ${MAX_NAME_LENGTH}.`;
+  }
+  const bad = /[/\\%\u0000-\u001f\u007f]/.exec(name);
+  if (bad) {
+    return `The name must not contain ${bad[0] === '%' || bad[0] === '/' || bad[0] === '\\' ? `"${bad[0]}"` : 'control characters'} (vCenter escapes / \\ and % in names).`;
+  }
+  return undefined;
+}
+
+/** The create form's values as typed. */
+export interface CreateForm {
+  name: string;
+  guestOS: string;
+  cpu: string;
+  coresPerSocket: string;
+  memoryMiB: string;
+  diskGiB: string;
+  network: string;
+  folder: string;
+  compute: string; // "cluster:<id>" | "host:<id>" | "pool:<id>"
+  datastore: string;
+}
+
+/** Field errors of the create form. */
+export type CreateErrors = Partial<Record<keyof CreateForm, string>>;
+
+const whole = (s: string) => /^\d+$/.test(s.trim());
+
+/** Validates the whole form; the request is built only when there are no errors. */
+export function validateCreate(
+  f: CreateForm,
+  placement: PlacementOptions
+): { errors: CreateErrors; body?: VmCreateRequest } {
+  const e: CreateErrors = {};
+  const nameErr = validateVmName(f.name);
+  if (nameErr) {
+    e.name = nameErr;
+  }
+  if (!f.guestOS) {
+    e.guestOS = 'Choose the guest operating system.';
+  }
+  const cpu = Number(f.cpu);
+  if (!whole(f.cpu) || cpu < 1 || cpu > 128) {
+    e.cpu = 'Choose 1 to 128 CPUs.';
+  }
+  const cps = f.coresPerSocket.trim() === '' ? 0 : Number(f.coresPerSocket);
+  if (f.coresPerSocket.trim() !== '' && (!whole(f.coresPerSocket) || cps < 1)) {
+    e.coresPerSocket = 'Enter a whole number of cores per socket, or leave it empty.';
+  } else if (!e.cpu && cps > 0 && cpu % cps !== 0) {
+    e.coresPerSocket = `Cores per socket must divide the CPU count (${cpu}).`;
+  }
+  const mem = Number(f.memoryMiB);
+  if (!whole(f.memoryMiB) || mem < 4 || mem > 6128640) {
+    e.memoryMiB = 'Choose 4 to 6,128,640 MiB.';
+  } else if (mem % 4 !== 0) {
+    e.memoryMiB = 'Memory must be a multiple of 4 MiB.';
+  }
+  const disk = f.diskGiB.trim() === '' ? 0 : Number(f.diskGiB);
+  if (f.diskGiB.trim() !== '' && (!whole(f.diskGiB) || disk < 1 || disk > 62 * 1024)) {
+    e.diskGiB = 'Choose 1 to 63,488 GiB, or leave it empty for no disk.';
+  }
+  if (!f.folder) {
+    e.folder = 'Choose the VM folder.';
+  }
+  if (!f.compute) {
+    e.compute = 'Choose a cluster, host or resource pool.';
+  }
+  const ds = placement.datastores.find((d) => d.id === f.datastore);
+  if (!ds) {
+    e.datastore = 'Choose a datastore.';
+  } else if (disk > 0 && disk * 1024 ** 3 > ds.freeBytes) {
+    e.datastore = `${ds.name} has ${formatBytes(ds.freeBytes)} free, less than the ${disk} GiB disk.`;
+  }
+  if (Object.keys(e).length) {
+    return { errors: e };
+  }
+  const [kind, id] = f.compute.split(/:(.*)/s);
+  const body: VmCreateRequest = {
+    name: f.name,
+    guestOS: f.guestOS,
+    cpuCount: cpu,
+    memoryMiB: mem,
+    placement: { folder: f.folder, datastore: f.datastore },
+  };
+  if (cps > 0) {
+    body.coresPerSocket = cps;
+  }
+  if (disk > 0) {
+    body.diskGiB = disk;
+  }
+  if (f.network) {
+    body.network = f.network;
+  }
+  if (kind === 'cluster') {
+    body.placement.cluster = id;
+  } else if (kind === 'host') {
+    body.placement.host = id;
+  } else {
+    body.placement.resourcePool = id;
+  }
+  return { errors: {}, body };
+}
+
+function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: GuestOsOption[]; placement: PlacementOptions }) {
+  const navigate = useNavigate();
+  const [f, setF] = useState<CreateForm>({
+    name: '',
+    guestOS: '',
+    cpu: '2',
+    coresPerSocket: '',
+    memoryMiB: '4096',
+    diskGiB: '40',
+    network: placement.networks[0]?.id ?? '',
+    folder: placement.folders[0]?.id ?? '',
+    compute: placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '',
+    datastore: '',
+  });
+  const [errors, setErrors] = useState<CreateErrors>({});
+  const [formError, setFormError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof CreateForm) => (v: string) => setF((old) => ({ ...old, [k]: v }));
+
+  const osOptions = useMemo<Array<ComboboxOption<string>>>(
+    () => guestOs.map((o) => ({ label: o.name, value: o.id, description: o.family })),
+    [guestOs]
+  );
+  const computeOptions: Array<ComboboxOption<string>> = [
+    ...placement.clusters.map((c) => ({ label: `Cluster ${c.name}`, value: `cluster:${c.id}` })),
+    ...placement.hosts.map((h) => ({ label: `Host ${h.name}`, value: `host:${h.id}` })),
+    ...placement.resourcePools.map((p) => ({ label: `Resource pool ${p.name}`, value: `pool:${p.id}` })),
+  ];
+  const dsOptions = placement.datastores.map((d) => ({
+    label: `${d.name} — ${formatBytes(d.freeBytes)} free of ${formatBytes(d.capacityBytes)}`,
+    value: d.id,
+    description: d.type,
+  }));
+
+  const submit = async () => {
+    const v = validateCreate(f, placement);
+    setErrors(v.errors);
+    setFormError(undefined);
+    if (!v.body) {
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await client.createVm(v.body);
+      notifySuccess(`${res.name} created`);
+      navigate(vmUrl(res.id));
+    } catch (e) {
+      setFormError((e as Error).message);
+      notifyError(`Could not create ${f.name}`, (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (k: keyof CreateForm) => ({ invalid: !!errors[k], error: errors[k] });
+  return (
+    <form
+      data-testid={selectors.createVm.form}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <FieldSet label="Virtual machine">
+        <Field label="Name" description="Up to 80 characters, no / \ or %" {...field('name')}>
+          <Input id="create-name" width={50} value={f.name} onChange={(e) => set('name')(e.currentTarget.value)} data-testid={selectors.createVm.name} />
+        </Field>
+        <Field label="Guest OS" description="Type to search" {...field('guestOS')}>
+          <div data-testid={selectors.createVm.guestOs}>
+            <Combobox
+              id="create-guest-os"
+              aria-label="Guest OS"
+              width={50}
+              options={osOptions}
+              value={f.guestOS || null}
+              placeholder="Search guest OS"
+              onChange={(o) => set('guestOS')(o?.value ?? '')}
+            />
+          </div>
+        </Field>
+      </FieldSet>
+      <FieldSet label="Hardware">
+        <Stack direction="row" gap={2} wrap="wrap">
+          <Field label="CPUs" description="1–128" {...field('cpu')}>
+            <Input id="create-cpu" type="number" width={16} value={f.cpu} onChange={(e) => set('cpu')(e.currentTarget.value)} data-testid={selectors.createVm.cpu} />
+          </Field>
+          <Field label="Cores per socket" description="Optional; divides CPUs" {...field('coresPerSocket')}>
+            <Input id="create-cps" type="number" width={16} value={f.coresPerSocket} onChange={(e) => set('coresPerSocket')(e.currentTarget.value)} data-testid={selectors.createVm.coresPerSocket} />
+          </Field>
+          <Field label="Memory (MiB)" description="Multiple of 4" {...field('memoryMiB')}>
+            <Input id="create-mem" type="number" width={16} value={f.memoryMiB} onChange={(e) => set('memoryMiB')(e.currentTarget.value)} data-testid={selectors.createVm.memory} />
+          </Field>
+          <Field label="Disk (GiB)" description="Empty = no disk" {...field('diskGiB')}>
+            <Input id="create-disk" type="number" width={16} value={f.diskGiB} onChange={(e) => set('diskGiB')(e.currentTarget.value)} data-testid={selectors.createVm.disk} />
+          </Field>
+        </Stack>
+        <Field label="Network" {...field('network')}>
+          <div data-testid={selectors.createVm.network}>
+            <Combobox
+              aria-label="Network"
+              width={50}
+              isClearable
+              options={placement.networks.map((n) => ({ label: n.name, value: n.id, description: n.type }))}
+              value={f.network || null}
+              placeholder="No network"
+              onChange={(o) => set('network')(o?.value ?? '')}
+            />
+          </div>
+        </Field>
+      </FieldSet>
+      <FieldSet label="Placement">
+        <Field label="Folder" {...field('folder')}>
+          <div data-testid={selectors.createVm.folder}>
+            <Combobox aria-label="Folder" width={50} options={placement.folders.map((x) => ({ label: x.name, value: x.id }))} value={f.folder || null} onChange={(o) => set('folder')(o?.value ?? '')} />
+          </div>
+        </Field>
+        <Field label="Cluster, host or resource pool" {...field('compute')}>
+          <div data-testid={selectors.createVm.compute}>
+            <Combobox aria-label="Compute resource" width={50} options={computeOptions} value={f.compute || null} onChange={(o) => set('compute')(o?.value ?? '')} />
+          </div>
+        </Field>
+        <Field label="Datastore" description="Free space shown" {...field('datastore')}>
+          <div data-testid={selectors.createVm.datastore}>
+            <Combobox aria-label="Datastore" width={70} options={dsOptions} value={f.datastore || null} placeholder="Choose a datastore" onChange={(o) => set('datastore')(o?.value ?? '')} />
+          </div>
+        </Field>
+      </FieldSet>
+      {Object.keys(errors).length > 0 && (
+        <Alert severity="error" title="Check the form">
+          {Object.keys(errors).length} field(s) need attention; nothing was sent.
+        </Alert>
+      )}
+      {formError && (
+        <Alert severity="error" title="vCenter did not create the VM">
+          {formError}
+        </Alert>
+      )}
+      {busy && (
+        <div data-testid={selectors.createVm.progress} aria-live="polite">
+          <LoadingPlaceholder text="vCenter is creating the VM…" />
+        </div>
+      )}
+      <Button type="submit" disabled={busy} icon={busy ? 'spinner' : 'plus'} data-testid={selectors.createVm.submit}>
+        {busy ? 'Creating…' : 'Create VM'}
+      </Button>
+    </form>
+  );
+}
+
+function CreateBody({ client }: { client: VsphereClient }) {
+  const perm = usePermission('create');
+  const options = useAsync(() => Promise.all([client.guestOs(), client.placement()]), [client]);
+  if (!perm.allowed) {
+    return perm.reason?.startsWith('Checking') ? (
+      <Loading text="Checking your permissions…" />
+    ) : (
+      <Alert severity="info" title="You cannot create VMs">
+        {perm.reason}
+      </Alert>
+    );
+  }
+  if (options.error) {
+    return <ErrorState title="Could not load the choices for a new VM" error={options.error} onRetry={options.reload} />;
+  }
+  if (!options.value) {
+    return <Loading text="Loading guest OS and placement choices…" />;
+  }
+  return <Form client={client} guestOs={options.value[0]} placement={options.value[1]} />;
+}
+
+/** Create VM form. */
+export default function CreateVm() {
+  return <AppPage subTitle="A new VM on the chosen vCenter">{(client) => <CreateBody client={client} />}</AppPage>;
+}

@@ -1,0 +1,92 @@
+import React, { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { Field, Icon, Input, Pagination, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { VsphereClient } from '../api/client';
+import { AppPage, Empty, ErrorState, getStyles, Loading } from '../components/common';
+import { useAsync, useDebounced } from '../components/hooks';
+import { hostUrl } from '../constants';
+import { selectors } from '../selectors';
+
+const PAGE_SIZE = 50;
+const states = [
+  { label: 'All', value: '' },
+  { label: 'Connected', value: 'CONNECTED' },
+  { label: 'Disconnected', value: 'DISCONNECTED' },
+  { label: 'Not responding', value: 'NOT_RESPONDING' },
+];
+
+function HostTable({ client }: { client: VsphereClient }) {
+  const styles = useStyles2(getStyles);
+  const [search, setSearch] = useState('');
+  const [state, setState] = useState('');
+  const [page, setPage] = useState(1);
+  const term = useDebounced(search.trim(), 300);
+  // The resource API pages and searches; the connection state is filtered on the page it returns.
+  const list = useAsync(() => client.hosts({ search: term, page, pageSize: PAGE_SIZE, sort: 'name' }), [client, term, page]);
+  const items = (list.value?.items ?? []).filter((h) => !state || h.connectionState === state);
+  const pages = list.value ? Math.max(1, Math.ceil(list.value.total / PAGE_SIZE)) : 1;
+  return (
+    <div data-testid={selectors.hosts.container}>
+      <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-end">
+        <Field label="Search">
+          <Input
+            width={40}
+            prefix={<Icon name="search" />}
+            aria-label="Search hosts"
+            data-testid={selectors.hosts.search}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              setPage(1);
+            }}
+          />
+        </Field>
+        <Field label="Connection state">
+          <RadioButtonGroup options={states} value={state} onChange={setState} />
+        </Field>
+      </Stack>
+      {list.error ? (
+        <ErrorState title="Could not load the hosts" error={list.error} onRetry={list.reload} />
+      ) : !list.value ? (
+        <Loading text="Loading hosts…" />
+      ) : items.length === 0 ? (
+        <Empty message={term || state ? 'No host matches these filters' : 'This vCenter has no hosts'} />
+      ) : (
+        <>
+          <table className={styles.table} aria-label="Hosts">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Connection</th>
+                <th>Power</th>
+                <th>Cluster</th>
+                <th>VMs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((h) => (
+                <tr key={h.id} data-testid={selectors.hosts.row(h.id)}>
+                  <td>
+                    <Link className={styles.link} to={hostUrl(h.id)}>
+                      {h.name}
+                    </Link>
+                  </td>
+                  <td>{h.connectionState ?? '—'}</td>
+                  <td>{h.powerState ?? '—'}</td>
+                  <td>{h.clusterName ?? h.cluster ?? '—'}</td>
+                  <td>{h.vmCount ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {pages > 1 && <Pagination currentPage={page} numberOfPages={pages} onNavigate={setPage} />}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Hosts: searchable table with a connection-state filter. */
+export default function Hosts() {
+  return <AppPage>{(client) => <HostTable client={client} />}</AppPage>;
+}

@@ -1,0 +1,141 @@
+import React from 'react';
+import { Link } from 'react-router-dom';
+import { Badge, useStyles2 } from '@grafana/ui';
+import { VsphereClient } from '../api/client';
+import { AppPage, ErrorState, getStyles, Loading } from '../components/common';
+import { formatBytes } from '../components/format';
+import { useAsync } from '../components/hooks';
+import { hostUrl, prefixRoute, ROUTES } from '../constants';
+import { selectors } from '../selectors';
+import { PowerState } from '../types';
+
+const POWER: PowerState[] = ['POWERED_ON', 'POWERED_OFF', 'SUSPENDED'];
+
+async function loadOverview(client: VsphereClient) {
+  const [clusters, hosts, datastores, ...counts] = await Promise.all([
+    client.clusters({ pageSize: 200, sort: 'name' }),
+    client.hosts({ pageSize: 200, sort: 'name' }),
+    client.datastores({ pageSize: 200, sort: 'name' }),
+    // One-row pages: only the totals are needed, so 10,000 VMs cost three tiny answers.
+    ...POWER.map((p) => client.vms({ powerState: p, pageSize: 1 })),
+  ]);
+  return { clusters, hosts, datastores, counts: counts.map((c) => c.total) };
+}
+
+function Body({ client }: { client: VsphereClient }) {
+  const styles = useStyles2(getStyles);
+  const data = useAsync(() => loadOverview(client), [client]);
+  if (data.error) {
+    return <ErrorState title="Could not load the vCenter overview" error={data.error} onRetry={data.reload} />;
+  }
+  if (!data.value) {
+    return <Loading text="Loading the vCenter overview…" />;
+  }
+  const { clusters, hosts, datastores, counts } = data.value;
+  const labels = ['Powered on', 'Powered off', 'Suspended'];
+  return (
+    <div data-testid={selectors.overview.container} className={styles.page}>
+      <div className={styles.grid}>
+        {counts.map((n, i) => (
+          <section key={labels[i]} className={styles.section} aria-label={`${labels[i]} VMs`}>
+            <div className={styles.muted}>{labels[i]} VMs</div>
+            <Link className={styles.stat} to={`${prefixRoute(ROUTES.Vms)}`}>
+              {n.toLocaleString('en-US')}
+            </Link>
+          </section>
+        ))}
+      </div>
+      <section className={styles.section}>
+        <h3>Clusters</h3>
+        <table className={styles.table} aria-label="Clusters">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>HA</th>
+              <th>DRS</th>
+              <th>Hosts</th>
+              <th>VMs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clusters.items.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>
+                  <Badge color={c.haEnabled ? 'green' : 'orange'} text={c.haEnabled ? 'HA on' : 'HA off'} />
+                </td>
+                <td>
+                  <Badge color={c.drsEnabled ? 'green' : 'orange'} text={c.drsEnabled ? 'DRS on' : 'DRS off'} />
+                </td>
+                <td>{c.hostCount ?? '—'}</td>
+                <td>{c.vmCount ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className={styles.section}>
+        <h3>Hosts</h3>
+        <table className={styles.table} aria-label="Hosts">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Connection</th>
+              <th>Power</th>
+              <th>VMs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {hosts.items.map((h) => (
+              <tr key={h.id}>
+                <td>
+                  <Link className={styles.link} to={hostUrl(h.id)}>
+                    {h.name}
+                  </Link>
+                </td>
+                <td>
+                  <Badge
+                    color={h.connectionState === 'CONNECTED' ? 'green' : 'red'}
+                    text={h.connectionState ?? 'unknown'}
+                  />
+                </td>
+                <td>{h.powerState ?? '—'}</td>
+                <td>{h.vmCount ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className={styles.section}>
+        <h3>Datastores</h3>
+        <table className={styles.table} aria-label="Datastores">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Type</th>
+              <th>Capacity</th>
+              <th>Free</th>
+              <th>Hosts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {datastores.items.map((d) => (
+              <tr key={d.id}>
+                <td>{d.name}</td>
+                <td>{d.type ?? '—'}</td>
+                <td>{formatBytes(d.capacityBytes)}</td>
+                <td>{formatBytes(d.freeBytes)}</td>
+                <td>{d.hostCount ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+/** vCenter at a glance. */
+export default function Overview() {
+  return <AppPage>{(client) => <Body client={client} />}</AppPage>;
+}

@@ -1,0 +1,214 @@
+/** Shapes of the data source resource API, as pinned in docs/contracts.md §3. */
+
+/** Power state of a VM as vCenter reports it. */
+export type PowerState = 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED';
+
+/** Power operations the resource API accepts. */
+export type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'reset' | 'suspend';
+
+/** One page of a paged inventory list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** A VM row of `inventory/vms`. */
+export interface VmSummary {
+  id: string;
+  name: string;
+  powerState: PowerState;
+  cpuCount: number;
+  memoryMiB: number;
+  host: string;
+  hostName: string;
+  cluster: string;
+  clusterName: string;
+  datacenter: string;
+  guestOS: string;
+  ip?: string;
+}
+
+/** Full static information of one VM (`GET vms/{id}`). */
+export interface VmDetail extends VmSummary {
+  folder: string;
+  folderName: string;
+  resourcePool: string;
+  hardwareVersion: string;
+  toolsRunning: boolean;
+  guestFullName?: string;
+  hostName_guest?: string;
+  cpuHotAddEnabled: boolean;
+  cpuHotRemoveEnabled: boolean;
+  memoryHotAddEnabled: boolean;
+  coresPerSocket: number;
+  disks: Array<{ key: string; label: string; vmdkFile: string; capacityBytes: number }>;
+  guestFilesystems: Array<{ mountPoint: string; capacityBytes: number; freeBytes: number }>;
+  nics: Array<{
+    key: string;
+    label: string;
+    macAddress: string;
+    network: string;
+    networkName: string;
+    state: 'CONNECTED' | 'NOT_CONNECTED';
+    startConnected: boolean;
+    ipAddresses: string[];
+  }>;
+}
+
+/** One host change of a VM (vMotion, DRS or HA). */
+export interface HostChange {
+  time: string;
+  fromHost: string;
+  fromHostName: string;
+  toHost: string;
+  toHostName: string;
+  kind: 'vmotion' | 'drs' | 'ha' | string;
+}
+
+/** What the hardware of a VM may change to right now (`GET vms/{id}/hardware/limits`). */
+export interface HardwareLimits {
+  powerState: PowerState;
+  cpuHotAddEnabled: boolean;
+  cpuHotRemoveEnabled: boolean;
+  memoryHotAddEnabled: boolean;
+  cpuCount: number;
+  memoryMiB: number;
+  minCpu: number;
+  maxCpu: number;
+  minMemoryMiB: number;
+  maxMemoryMiB: number;
+  canChangeCpu: boolean;
+  canChangeMemory: boolean;
+  reasons: { cpu?: string; memory?: string };
+}
+
+/** A guest OS choice for the create form. */
+export interface GuestOsOption {
+  id: string;
+  name: string;
+  family: string;
+}
+
+/** Id and name of an inventory object. */
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+/** Placement choices for the create form (`GET options/placement`). */
+export interface PlacementOptions {
+  folders: NamedRef[];
+  clusters: NamedRef[];
+  hosts: Array<NamedRef & { cluster: string }>;
+  resourcePools: Array<NamedRef & { cluster: string }>;
+  datastores: Array<NamedRef & { type: string; capacityBytes: number; freeBytes: number }>;
+  networks: Array<NamedRef & { type: string }>;
+}
+
+/** Body of `POST vms`. */
+export interface VmCreateRequest {
+  name: string;
+  guestOS: string;
+  cpuCount: number;
+  coresPerSocket?: number;
+  memoryMiB: number;
+  diskGiB?: number;
+  network?: string;
+  placement: { folder: string; cluster?: string; host?: string; resourcePool?: string; datastore: string };
+}
+
+/** Body of `PATCH vms/{id}/hardware`. */
+export interface VmHardwarePatch {
+  cpuCount?: number;
+  memoryMiB?: number;
+}
+
+/** One entry of the operations log. */
+export interface AuditEvent {
+  id: string;
+  time: string;
+  user: { login: string; email: string; role: string };
+  action: 'create' | 'updateHardware' | 'power' | 'delete';
+  vm: { id: string; name: string };
+  params: Record<string, unknown>;
+  outcome: 'success' | 'refused' | 'failed' | 'unknown';
+  error?: string;
+}
+
+/** What the signed-in user may do, as the backend decides it (`GET me`). */
+export interface Permissions {
+  create: boolean;
+  edit: boolean;
+  power: boolean;
+  delete: boolean;
+  manageSubscriptions: boolean;
+}
+
+/** The signed-in user as the data source backend sees them. */
+export interface Me {
+  login: string;
+  email: string;
+  name: string;
+  role: string;
+  permissions: Permissions;
+}
+
+/** Severity threshold of an alert e-mail registration. */
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** A user's alert e-mail registration. */
+export interface Subscription {
+  login: string;
+  email: string;
+  name?: string;
+  confirmed: boolean;
+  minSeverity: Severity;
+  matchers: { cluster?: string[]; host?: string[]; vm?: string[]; alertname?: string[] };
+  firing: boolean;
+  resolved: boolean;
+  quietHours?: { start: string; end: string; tz: string };
+  digestMinutes: number;
+}
+
+/** A host row of `inventory/hosts` (fields the backend returns; extra ones are ignored). */
+export interface HostSummary {
+  id: string;
+  name: string;
+  cluster?: string;
+  clusterName?: string;
+  connectionState?: string;
+  powerState?: string;
+  cpuCores?: number;
+  cpuMhz?: number;
+  cpuUsageMhz?: number;
+  memoryBytes?: number;
+  memoryUsageBytes?: number;
+  vmCount?: number;
+}
+
+/** A cluster row of `inventory/clusters`. */
+export interface ClusterSummary {
+  id: string;
+  name: string;
+  haEnabled?: boolean;
+  drsEnabled?: boolean;
+  hostCount?: number;
+  vmCount?: number;
+}
+
+/** A datastore row of `inventory/datastores`. */
+export interface DatastoreSummary {
+  id: string;
+  name: string;
+  type?: string;
+  capacityBytes?: number;
+  freeBytes?: number;
+  hostCount?: number;
+}
+
+/** Settings the app stores in its plugin jsonData. */
+export interface AppSettings {
+  datasources?: string[];
+}
