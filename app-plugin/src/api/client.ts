@@ -223,7 +223,12 @@ export interface Series {
 interface FrameJSON {
   schema?: {
     name?: string;
-    fields?: Array<{ name: string; type?: string; labels?: Record<string, string>; config?: { unit?: string; displayNameFromDS?: string } }>;
+    fields?: Array<{
+      name: string;
+      type?: string;
+      labels?: Record<string, string>;
+      config?: { unit?: string; displayNameFromDS?: string };
+    }>;
   };
   data?: { values?: unknown[][] };
 }

@@ -51,8 +51,7 @@ export function AppContextProvider({ uids, children }: { uids: string[]; childre
   // Names for the picker; the uid is shown when the list cannot be read.
   const names = useAsync(() => (uids.length > 1 ? listDataSources(DATASOURCE_TYPE) : Promise.resolve([])), [uidsKey]);
   const datasources = useMemo(
-    () =>
-      uids.map((uid) => names.value?.find((d) => d.uid === uid) ?? { uid, name: uid, type: DATASOURCE_TYPE }),
+    () => uids.map((uid) => names.value?.find((d) => d.uid === uid) ?? { uid, name: uid, type: DATASOURCE_TYPE }),
     [uids, names.value]
   );
 

@@ -72,9 +72,7 @@ export function DeleteVmModal({
               submit();
             }}
           >
-            <p>
-              This removes the VM and its disk files from the datastore. It cannot be undone.
-            </p>
+            <p>This removes the VM and its disk files from the datastore. It cannot be undone.</p>
             <Field label={`Type ${vm.name} to confirm`} invalid={!!error} error={error}>
               <Input
                 id="delete-vm-confirm"

@@ -159,7 +159,12 @@ function Form({
         <Button variant="secondary" fill="outline" onClick={() => onDone(false)}>
           Cancel
         </Button>
-        <Button type="submit" disabled={busy} icon={busy ? 'spinner' : undefined} data-testid={selectors.editHardware.submit}>
+        <Button
+          type="submit"
+          disabled={busy}
+          icon={busy ? 'spinner' : undefined}
+          data-testid={selectors.editHardware.submit}
+        >
           {busy ? 'Applying…' : 'Apply'}
         </Button>
       </Modal.ButtonRow>

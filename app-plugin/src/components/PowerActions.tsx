@@ -20,7 +20,13 @@ interface ActionSpec {
 
 /** The power operations, their confirmations and the states they apply to. */
 export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
-  start: { label: 'Power on', icon: 'play', when: ['POWERED_OFF', 'SUSPENDED'], done: 'powered on', variant: 'primary' },
+  start: {
+    label: 'Power on',
+    icon: 'play',
+    when: ['POWERED_OFF', 'SUSPENDED'],
+    done: 'powered on',
+    variant: 'primary',
+  },
   shutdown: {
     label: 'Shut down',
     icon: 'power',

@@ -19,19 +19,19 @@ const ranges = [
 ];
 
 /** Hourly CPU and memory usage of one VM or host from a `metrics` query, with the range average. */
-export function UsageCharts({
-  uid,
-  kind,
-  id,
-}: {
-  uid: string;
-  kind: 'VirtualMachine' | 'HostSystem';
-  id: string;
-}) {
+export function UsageCharts({ uid, kind, id }: { uid: string; kind: 'VirtualMachine' | 'HostSystem'; id: string }) {
   const styles = useStyles2(getStyles);
   const [from, setFrom] = useState('now-24h');
   const data = useAsync(
-    () => queryMetrics(uid, kind, [id], USAGE_STATS.map((s) => s.key), from, 'now'),
+    () =>
+      queryMetrics(
+        uid,
+        kind,
+        [id],
+        USAGE_STATS.map((s) => s.key),
+        from,
+        'now'
+      ),
     [uid, kind, id, from]
   );
   return (

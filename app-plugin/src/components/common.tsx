@@ -37,12 +37,7 @@ export function Loading({ text }: { text: string }) {
 export function ErrorState({ title, error, onRetry }: { title: string; error: ApiError; onRetry?: () => void }) {
   return (
     <div data-testid={selectors.states.error}>
-      <Alert
-        severity="error"
-        title={title}
-        buttonContent={onRetry ? 'Retry' : undefined}
-        onRemove={onRetry}
-      >
+      <Alert severity="error" title={title} buttonContent={onRetry ? 'Retry' : undefined} onRemove={onRetry}>
         {error.message}
       </Alert>
     </div>
@@ -137,11 +132,7 @@ export function PowerBadge({ state }: { state: PowerState }) {
 }
 
 /** A button that is disabled with the reason on hover (and for screen readers) when not allowed. */
-export function GatedButton({
-  allowed,
-  reason,
-  ...props
-}: ButtonProps & { allowed: boolean; reason?: string }) {
+export function GatedButton({ allowed, reason, ...props }: ButtonProps & { allowed: boolean; reason?: string }) {
   if (allowed) {
     return <Button {...props} />;
   }

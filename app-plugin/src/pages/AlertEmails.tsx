@@ -99,23 +99,44 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
           <p>
             Mails go to <strong>{email}</strong> (your Grafana e-mail){' '}
             {saved && (
-              <Badge color={saved.confirmed ? 'green' : 'orange'} text={saved.confirmed ? 'confirmed' : 'waiting for confirmation'} />
+              <Badge
+                color={saved.confirmed ? 'green' : 'orange'}
+                text={saved.confirmed ? 'confirmed' : 'waiting for confirmation'}
+              />
             )}
           </p>
         )}
         <Field label="Send alerts when they fire">
-          <Switch value={f.firing} onChange={(e) => setF({ ...f, firing: e.currentTarget.checked })} data-testid={selectors.alerts.enabled} aria-label="Send firing alerts" />
+          <Switch
+            value={f.firing}
+            onChange={(e) => setF({ ...f, firing: e.currentTarget.checked })}
+            data-testid={selectors.alerts.enabled}
+            aria-label="Send firing alerts"
+          />
         </Field>
         <Field label="Severity">
           <div data-testid={selectors.alerts.severity}>
-            <RadioButtonGroup options={severities} value={f.minSeverity} onChange={(v) => setF({ ...f, minSeverity: v })} />
+            <RadioButtonGroup
+              options={severities}
+              value={f.minSeverity}
+              onChange={(v) => setF({ ...f, minSeverity: v })}
+            />
           </div>
         </Field>
         <Field label="Also send resolved notices">
-          <Switch value={f.resolved} onChange={(e) => setF({ ...f, resolved: e.currentTarget.checked })} data-testid={selectors.alerts.resolved} aria-label="Send resolved notices" />
+          <Switch
+            value={f.resolved}
+            onChange={(e) => setF({ ...f, resolved: e.currentTarget.checked })}
+            data-testid={selectors.alerts.resolved}
+            aria-label="Send resolved notices"
+          />
         </Field>
         <Field label="Only these clusters" description="Comma-separated names; empty = all">
-          <Input value={f.cluster} onChange={(e) => setF({ ...f, cluster: e.currentTarget.value })} aria-label="Clusters" />
+          <Input
+            value={f.cluster}
+            onChange={(e) => setF({ ...f, cluster: e.currentTarget.value })}
+            aria-label="Clusters"
+          />
         </Field>
         <Field label="Only these hosts" description="Comma-separated names; empty = all">
           <Input value={f.host} onChange={(e) => setF({ ...f, host: e.currentTarget.value })} aria-label="Hosts" />
@@ -124,9 +145,20 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
           <Input value={f.vm} onChange={(e) => setF({ ...f, vm: e.currentTarget.value })} aria-label="VMs" />
         </Field>
         <Field label="Digest (minutes)" description="0 sends each alert at once" invalid={!!error} error={error}>
-          <Input type="number" width={12} value={f.digestMinutes} onChange={(e) => setF({ ...f, digestMinutes: e.currentTarget.value })} aria-label="Digest minutes" />
+          <Input
+            type="number"
+            width={12}
+            value={f.digestMinutes}
+            onChange={(e) => setF({ ...f, digestMinutes: e.currentTarget.value })}
+            aria-label="Digest minutes"
+          />
         </Field>
-        <Button type="submit" disabled={busy || !email} icon={busy ? 'spinner' : undefined} data-testid={selectors.alerts.save}>
+        <Button
+          type="submit"
+          disabled={busy || !email}
+          icon={busy ? 'spinner' : undefined}
+          data-testid={selectors.alerts.save}
+        >
           {saved ? 'Save' : 'Register'}
         </Button>
       </FieldSet>
@@ -184,7 +216,13 @@ function Everyone({ client }: { client: VsphereClient }) {
                   {!s.firing && <Badge color="red" text="paused" />}
                 </td>
                 <td>
-                  <GatedButton allowed size="sm" variant="secondary" onClick={() => toggle(s)} aria-label={`${s.firing ? 'Pause' : 'Resume'} ${s.login}`}>
+                  <GatedButton
+                    allowed
+                    size="sm"
+                    variant="secondary"
+                    onClick={() => toggle(s)}
+                    aria-label={`${s.firing ? 'Pause' : 'Resume'} ${s.login}`}
+                  >
                     {s.firing ? 'Pause' : 'Resume'}
                   </GatedButton>
                 </td>

@@ -54,10 +54,22 @@ function Body({ client }: { client: VsphereClient }) {
     <div data-testid={selectors.audit.container}>
       <Stack direction="row" gap={2} wrap="wrap">
         <Field label="VM" description="Id or name">
-          <Input width={24} value={vm} onChange={reset(setVm)} data-testid={selectors.audit.vm} aria-label="Filter by VM" />
+          <Input
+            width={24}
+            value={vm}
+            onChange={reset(setVm)}
+            data-testid={selectors.audit.vm}
+            aria-label="Filter by VM"
+          />
         </Field>
         <Field label="User" description="Grafana login">
-          <Input width={24} value={user} onChange={reset(setUser)} data-testid={selectors.audit.user} aria-label="Filter by user" />
+          <Input
+            width={24}
+            value={user}
+            onChange={reset(setUser)}
+            data-testid={selectors.audit.user}
+            aria-label="Filter by user"
+          />
         </Field>
         <Field label="From">
           <Input type="datetime-local" value={from} onChange={reset(setFrom)} aria-label="From time" />

@@ -1,6 +1,16 @@
 import React, { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Alert, Button, Combobox, ComboboxOption, Field, FieldSet, Input, LoadingPlaceholder, Stack } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Combobox,
+  ComboboxOption,
+  Field,
+  FieldSet,
+  Input,
+  LoadingPlaceholder,
+  Stack,
+} from '@grafana/ui';
 import { VsphereClient } from '../api/client';
 import { usePermission } from '../components/AppContext';
 import { AppPage, ErrorState, Loading } from '../components/common';
@@ -126,7 +136,15 @@ export function validateCreate(
   return { errors: {}, body };
 }
 
-function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: GuestOsOption[]; placement: PlacementOptions }) {
+function Form({
+  client,
+  guestOs,
+  placement,
+}: {
+  client: VsphereClient;
+  guestOs: GuestOsOption[];
+  placement: PlacementOptions;
+}) {
   const navigate = useNavigate();
   const [f, setF] = useState<CreateForm>({
     name: '',
@@ -192,10 +210,16 @@ function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: 
     >
       <FieldSet label="Virtual machine">
         <Field label="Name" description="Up to 80 characters, no / \ or %" {...field('name')}>
-          <Input id="create-name" width={50} value={f.name} onChange={(e) => set('name')(e.currentTarget.value)} data-testid={selectors.createVm.name} />
+          <Input
+            id="create-name"
+            width={50}
+            value={f.name}
+            onChange={(e) => set('name')(e.currentTarget.value)}
+            data-testid={selectors.createVm.name}
+          />
         </Field>
-        <Field label="Guest OS" description="Type to search" {...field('guestOS')}>
-          <div data-testid={selectors.createVm.guestOs}>
+        <div data-testid={selectors.createVm.guestOs}>
+          <Field label="Guest OS" description="Type to search" {...field('guestOS')}>
             <Combobox
               id="create-guest-os"
               aria-label="Guest OS"
@@ -205,26 +229,54 @@ function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: 
               placeholder="Search guest OS"
               onChange={(o) => set('guestOS')(o?.value ?? '')}
             />
-          </div>
-        </Field>
+          </Field>
+        </div>
       </FieldSet>
       <FieldSet label="Hardware">
         <Stack direction="row" gap={2} wrap="wrap">
           <Field label="CPUs" description="1–128" {...field('cpu')}>
-            <Input id="create-cpu" type="number" width={16} value={f.cpu} onChange={(e) => set('cpu')(e.currentTarget.value)} data-testid={selectors.createVm.cpu} />
+            <Input
+              id="create-cpu"
+              type="number"
+              width={16}
+              value={f.cpu}
+              onChange={(e) => set('cpu')(e.currentTarget.value)}
+              data-testid={selectors.createVm.cpu}
+            />
           </Field>
           <Field label="Cores per socket" description="Optional; divides CPUs" {...field('coresPerSocket')}>
-            <Input id="create-cps" type="number" width={16} value={f.coresPerSocket} onChange={(e) => set('coresPerSocket')(e.currentTarget.value)} data-testid={selectors.createVm.coresPerSocket} />
+            <Input
+              id="create-cps"
+              type="number"
+              width={16}
+              value={f.coresPerSocket}
+              onChange={(e) => set('coresPerSocket')(e.currentTarget.value)}
+              data-testid={selectors.createVm.coresPerSocket}
+            />
           </Field>
           <Field label="Memory (MiB)" description="Multiple of 4" {...field('memoryMiB')}>
-            <Input id="create-mem" type="number" width={16} value={f.memoryMiB} onChange={(e) => set('memoryMiB')(e.currentTarget.value)} data-testid={selectors.createVm.memory} />
+            <Input
+              id="create-mem"
+              type="number"
+              width={16}
+              value={f.memoryMiB}
+              onChange={(e) => set('memoryMiB')(e.currentTarget.value)}
+              data-testid={selectors.createVm.memory}
+            />
           </Field>
           <Field label="Disk (GiB)" description="Empty = no disk" {...field('diskGiB')}>
-            <Input id="create-disk" type="number" width={16} value={f.diskGiB} onChange={(e) => set('diskGiB')(e.currentTarget.value)} data-testid={selectors.createVm.disk} />
+            <Input
+              id="create-disk"
+              type="number"
+              width={16}
+              value={f.diskGiB}
+              onChange={(e) => set('diskGiB')(e.currentTarget.value)}
+              data-testid={selectors.createVm.disk}
+            />
           </Field>
         </Stack>
-        <Field label="Network" {...field('network')}>
-          <div data-testid={selectors.createVm.network}>
+        <div data-testid={selectors.createVm.network}>
+          <Field label="Network" {...field('network')}>
             <Combobox
               aria-label="Network"
               width={50}
@@ -234,25 +286,44 @@ function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: 
               placeholder="No network"
               onChange={(o) => set('network')(o?.value ?? '')}
             />
-          </div>
-        </Field>
+          </Field>
+        </div>
       </FieldSet>
       <FieldSet label="Placement">
-        <Field label="Folder" {...field('folder')}>
-          <div data-testid={selectors.createVm.folder}>
-            <Combobox aria-label="Folder" width={50} options={placement.folders.map((x) => ({ label: x.name, value: x.id }))} value={f.folder || null} onChange={(o) => set('folder')(o?.value ?? '')} />
-          </div>
-        </Field>
-        <Field label="Cluster, host or resource pool" {...field('compute')}>
-          <div data-testid={selectors.createVm.compute}>
-            <Combobox aria-label="Compute resource" width={50} options={computeOptions} value={f.compute || null} onChange={(o) => set('compute')(o?.value ?? '')} />
-          </div>
-        </Field>
-        <Field label="Datastore" description="Free space shown" {...field('datastore')}>
-          <div data-testid={selectors.createVm.datastore}>
-            <Combobox aria-label="Datastore" width={70} options={dsOptions} value={f.datastore || null} placeholder="Choose a datastore" onChange={(o) => set('datastore')(o?.value ?? '')} />
-          </div>
-        </Field>
+        <div data-testid={selectors.createVm.folder}>
+          <Field label="Folder" {...field('folder')}>
+            <Combobox
+              aria-label="Folder"
+              width={50}
+              options={placement.folders.map((x) => ({ label: x.name, value: x.id }))}
+              value={f.folder || null}
+              onChange={(o) => set('folder')(o?.value ?? '')}
+            />
+          </Field>
+        </div>
+        <div data-testid={selectors.createVm.compute}>
+          <Field label="Cluster, host or resource pool" {...field('compute')}>
+            <Combobox
+              aria-label="Compute resource"
+              width={50}
+              options={computeOptions}
+              value={f.compute || null}
+              onChange={(o) => set('compute')(o?.value ?? '')}
+            />
+          </Field>
+        </div>
+        <div data-testid={selectors.createVm.datastore}>
+          <Field label="Datastore" description="Free space shown" {...field('datastore')}>
+            <Combobox
+              aria-label="Datastore"
+              width={70}
+              options={dsOptions}
+              value={f.datastore || null}
+              placeholder="Choose a datastore"
+              onChange={(o) => set('datastore')(o?.value ?? '')}
+            />
+          </Field>
+        </div>
       </FieldSet>
       {Object.keys(errors).length > 0 && (
         <Alert severity="error" title="Check the form">
@@ -278,7 +349,11 @@ function Form({ client, guestOs, placement }: { client: VsphereClient; guestOs: 
 
 function CreateBody({ client }: { client: VsphereClient }) {
   const perm = usePermission('create');
-  const options = useAsync(() => Promise.all([client.guestOs(), client.placement()]), [client]);
+  // The choices are only fetched for users who may create, so a Viewer's page sends nothing more.
+  const options = useAsync(
+    () => (perm.allowed ? Promise.all([client.guestOs(), client.placement()]) : Promise.resolve(undefined)),
+    [client, perm.allowed]
+  );
   if (!perm.allowed) {
     return perm.reason?.startsWith('Checking') ? (
       <Loading text="Checking your permissions…" />
@@ -289,7 +364,9 @@ function CreateBody({ client }: { client: VsphereClient }) {
     );
   }
   if (options.error) {
-    return <ErrorState title="Could not load the choices for a new VM" error={options.error} onRetry={options.reload} />;
+    return (
+      <ErrorState title="Could not load the choices for a new VM" error={options.error} onRetry={options.reload} />
+    );
   }
   if (!options.value) {
     return <Loading text="Loading guest OS and placement choices…" />;

@@ -22,7 +22,10 @@ function HostTable({ client }: { client: VsphereClient }) {
   const [page, setPage] = useState(1);
   const term = useDebounced(search.trim(), 300);
   // The resource API pages and searches; the connection state is filtered on the page it returns.
-  const list = useAsync(() => client.hosts({ search: term, page, pageSize: PAGE_SIZE, sort: 'name' }), [client, term, page]);
+  const list = useAsync(
+    () => client.hosts({ search: term, page, pageSize: PAGE_SIZE, sort: 'name' }),
+    [client, term, page]
+  );
   const items = (list.value?.items ?? []).filter((h) => !state || h.connectionState === state);
   const pages = list.value ? Math.max(1, Math.ceil(list.value.total / PAGE_SIZE)) : 1;
   return (

@@ -1,7 +1,7 @@
 import React from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ADMIN, EDITOR, fail, RES, VIEWER } from '../test/backend';
+import { ADMIN, EDITOR, fail, RES, Routes, VIEWER } from '../test/backend';
 import { limits, metricsAnswer, vmDetail } from '../test/fixtures';
 import { renderPage } from '../test/render';
 import { runtimeState, useBackend } from '../test/runtimeMock';
@@ -10,18 +10,29 @@ import VmDetailPage from './VmDetail';
 
 jest.mock('@grafana/runtime', () => require('../test/runtimeMock').runtimeModule());
 
-const open = () => renderPage(<VmDetailPage />, { path: '/a/privatecloud-vsphere-app/vms/vm-42', route: '/a/privatecloud-vsphere-app/vms/:id' });
+const open = () =>
+  renderPage(<VmDetailPage />, {
+    path: '/a/privatecloud-vsphere-app/vms/vm-42',
+    route: '/a/privatecloud-vsphere-app/vms/:id',
+  });
 
-function routes(over: Record<string, unknown> = {}) {
+function routes(over: Routes = {}): Routes {
   return {
     [`GET ${RES}/me`]: ADMIN,
     [`GET ${RES}/vms/vm-42`]: vmDetail(),
     [`GET ${RES}/vms/vm-42/history`]: [
-      { time: '2026-11-26T10:00:00Z', fromHost: 'host-1', fromHostName: 'esx-01', toHost: 'host-7', toHostName: 'esx-07.lab', kind: 'drs' },
+      {
+        time: '2026-11-26T10:00:00Z',
+        fromHost: 'host-1',
+        fromHostName: 'esx-01',
+        toHost: 'host-7',
+        toHostName: 'esx-07.lab',
+        kind: 'drs',
+      },
     ],
     'POST /api/ds/query': metricsAnswer([10, 20, 30], [50, 50, 80]),
     ...over,
-  } as Parameters<typeof useBackend>[0];
+  };
 }
 
 describe('VM detail', () => {
@@ -83,7 +94,11 @@ describe('VM detail', () => {
     const b = useBackend(
       routes({
         [`GET ${RES}/vms/vm-42`]: () => (reads++, vmDetail()),
-        [`POST ${RES}/vms/vm-42/power`]: fail(502, 'upstream_error', 'vCenter: the operation is not allowed in the current state'),
+        [`POST ${RES}/vms/vm-42/power`]: fail(
+          502,
+          'upstream_error',
+          'vCenter: the operation is not allowed in the current state'
+        ),
       })
     );
     open();
@@ -128,7 +143,9 @@ describe('VM detail', () => {
     await userEvent.clear(mem);
     await userEvent.type(mem, '8190');
     await userEvent.click(within(modal).getByTestId(selectors.editHardware.submit));
-    expect(within(modal).getByText('CPU hot-remove is off for this VM: power it off to remove CPUs.')).toBeInTheDocument();
+    expect(
+      within(modal).getByText('CPU hot-remove is off for this VM: power it off to remove CPUs.')
+    ).toBeInTheDocument();
     expect(within(modal).getByText('Memory must be a multiple of 4 MiB.')).toBeInTheDocument();
     await userEvent.clear(cpu);
     await userEvent.type(cpu, '200');
@@ -188,7 +205,9 @@ describe('VM detail', () => {
     expect(b.sent.some((r) => r.method === 'DELETE')).toBe(false);
     await userEvent.type(confirm, '2');
     await userEvent.click(screen.getByTestId(selectors.deleteVm.submit));
-    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/a\/privatecloud-vsphere-app\/vms$/));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(/^\/a\/privatecloud-vsphere-app\/vms$/)
+    );
     expect(deleted).toEqual({ confirmName: 'web-42' });
     expect(runtimeState.events.at(-1)).toEqual({ type: 'alert-success', payload: ['web-42 deleted'] });
   });

@@ -87,9 +87,7 @@ describe('VM list', () => {
     useBackend({ [`GET ${RES}/me`]: VIEWER, [`GET ${RES}/inventory/vms`]: page([vm('vm-1', 'web-01')]) });
     renderPage(<VmList />);
     const row = await screen.findByTestId(selectors.vmList.row('vm-1'));
-    await waitFor(() =>
-      expect(within(row).getByRole('button', { name: /Power off web-01/ })).toBeDisabled()
-    );
+    await waitFor(() => expect(within(row).getByRole('button', { name: /Power off web-01/ })).toBeDisabled());
     expect(within(row).getByLabelText(/Viewer\) may not change VM power state/)).toBeInTheDocument();
     expect(screen.queryByTestId(selectors.vmList.create)).not.toBeInTheDocument();
   });
@@ -112,7 +110,9 @@ describe('VM list', () => {
     expect(b.sent.some((r) => r.method === 'POST')).toBe(false);
     expect(screen.getByText(/like pulling the plug/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Power off' }));
-    await waitFor(() => expect(within(screen.getByTestId(selectors.vmList.row('vm-1'))).getByText('Powered off')).toBeInTheDocument());
+    await waitFor(() =>
+      expect(within(screen.getByTestId(selectors.vmList.row('vm-1'))).getByText('Powered off')).toBeInTheDocument()
+    );
     expect(b.sent.find((r) => r.method === 'POST')!.data).toEqual({ action: 'stop' });
     expect(runtimeState.events).toEqual([{ type: 'alert-success', payload: ['web-01 powered off'] }]);
   });

@@ -103,10 +103,7 @@ function VmTable({ client }: { client: VsphereClient }) {
             <thead>
               <tr>
                 {columns.map((c) => (
-                  <th
-                    key={c.key}
-                    aria-sort={sort === c.key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
-                  >
+                  <th key={c.key} aria-sort={sort === c.key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
                     <button
                       type="button"
                       className={styles.sortButton}
@@ -142,13 +139,7 @@ function VmTable({ client }: { client: VsphereClient }) {
                   <td>{vm.guestOS}</td>
                   <td>{vm.ip ?? '—'}</td>
                   <td>
-                    <PowerActions
-                      client={client}
-                      vm={vm}
-                      actions={['start', 'stop']}
-                      size="sm"
-                      onDone={list.reload}
-                    />
+                    <PowerActions client={client} vm={vm} actions={['start', 'stop']} size="sm" onDone={list.reload} />
                   </td>
                 </tr>
               ))}

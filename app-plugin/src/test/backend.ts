@@ -13,7 +13,7 @@ export interface SentRequest {
 export type Handler = (req: SentRequest) => unknown;
 
 /** Fake routes: a fixed answer or a handler, keyed by "METHOD path". */
-export type Routes = Record<string, Handler | Failure | Record<string, unknown> | unknown[] | null>;
+export type Routes = Record<string, Handler | Failure | object | null>;
 
 /** Marks a handler answer as an HTTP error with the contract's error body. */
 export class Failure {
@@ -79,7 +79,10 @@ export function fakeBackend(routes: Routes) {
 export const RES = '/api/datasources/uid/ds1/resources';
 
 /** A `GET me` answer with the given permissions. */
-export function meAnswer(role: string, perms: Partial<Record<'create' | 'edit' | 'power' | 'delete' | 'manageSubscriptions', boolean>>) {
+export function meAnswer(
+  role: string,
+  perms: Partial<Record<'create' | 'edit' | 'power' | 'delete' | 'manageSubscriptions', boolean>>
+) {
   return {
     login: role.toLowerCase(),
     email: `${role.toLowerCase()}@example.com`,
@@ -90,7 +93,13 @@ export function meAnswer(role: string, perms: Partial<Record<'create' | 'edit' |
 }
 
 /** Full permissions. */
-export const ADMIN = meAnswer('Admin', { create: true, edit: true, power: true, delete: true, manageSubscriptions: true });
+export const ADMIN = meAnswer('Admin', {
+  create: true,
+  edit: true,
+  power: true,
+  delete: true,
+  manageSubscriptions: true,
+});
 /** Editor defaults. */
 export const EDITOR = meAnswer('Editor', { edit: true, power: true });
 /** Viewer: reads only. */

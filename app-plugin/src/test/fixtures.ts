@@ -26,7 +26,9 @@ export function vmDetail(over: Partial<VmDetail> = {}): VmDetail {
     cpuHotRemoveEnabled: false,
     memoryHotAddEnabled: true,
     coresPerSocket: 2,
-    disks: [{ key: '2000', label: 'Hard disk 1', vmdkFile: '[ds-01] web-42/web-42.vmdk', capacityBytes: 40 * 1024 ** 3 }],
+    disks: [
+      { key: '2000', label: 'Hard disk 1', vmdkFile: '[ds-01] web-42/web-42.vmdk', capacityBytes: 40 * 1024 ** 3 },
+    ],
     guestFilesystems: [{ mountPoint: '/', capacityBytes: 40 * 1024 ** 3, freeBytes: 12 * 1024 ** 3 }],
     nics: [
       {
@@ -77,5 +79,7 @@ export function metricsAnswer(cpu: number[], mem: number[]) {
     },
     data: { values: [values.map((_, i) => t0 + i * 3600_000), values] },
   });
-  return { results: { A: { status: 200, frames: [frame('cpu|usage_average', cpu), frame('mem|usage_average', mem)] } } };
+  return {
+    results: { A: { status: 200, frames: [frame('cpu|usage_average', cpu), frame('mem|usage_average', mem)] } },
+  };
 }

@@ -29,8 +29,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const [error, setError] = useState<string | undefined>();
   const list = useAsync(() => listDataSources(DATASOURCE_TYPE), []);
 
-  const toggle = (uid: string) =>
-    setChosen((c) => (c.includes(uid) ? c.filter((u) => u !== uid) : [...c, uid]));
+  const toggle = (uid: string) => setChosen((c) => (c.includes(uid) ? c.filter((u) => u !== uid) : [...c, uid]));
 
   const save = async (enable: boolean) => {
     if (enable && chosen.length === 0) {
@@ -40,7 +39,11 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     setError(undefined);
     setSaving(true);
     try {
-      await saveSettings(id, { enabled: enable, pinned: enable ? true : pinned, jsonData: { ...jsonData, datasources: chosen } });
+      await saveSettings(id, {
+        enabled: enable,
+        pinned: enable ? true : pinned,
+        jsonData: { ...jsonData, datasources: chosen },
+      });
       notifySuccess('App settings saved');
       window.location.reload();
     } catch (e) {
