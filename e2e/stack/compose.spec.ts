@@ -139,7 +139,8 @@ test.describe('docker-compose.yml', () => {
           }
         }
         if (kw === 'COPY') {
-          const from = a.find((x) => x.startsWith('--from='));
+          // Flags (--from, --chown) are not arguments for dockerfile-ast; read them from the text.
+          const from = /--from=(\S+)/.exec(ins.getTextContent())?.[0];
           const paths = a.filter((x) => !x.startsWith('--'));
           if (from) {
             expect(stages.has(from.slice('--from='.length)), `${svc.build.dockerfile}: ${from} is a stage`).toBe(true);

@@ -177,7 +177,8 @@ test.describe('dashboards and alert rules through the built backend', () => {
     backend = await startBackend(settings);
     const now = Date.now();
     await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, now - 3600_000, now, 'first snapshot');
-    expect((await fetch(`${sim.url}/__sim/scenarios/drs`, { method: 'POST' })).ok, 'DRS moves VMs').toBe(true);
+    const drs = await fetch(`${sim.url}/__sim/scenarios/drs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(drs.ok, `DRS moves VMs: ${await drs.clone().text()}`).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
   });
 
@@ -223,15 +224,18 @@ test.describe('dashboards and alert rules through the built backend', () => {
 
   for (const { file, json: dash } of loadDashboards()) {
     test(`dashboard "${dash.title}" (${file}): variables, panels and annotations return data`, async () => {
-      const now = Date.now();
-      const from = now - durationSeconds(dash.time.from.replace(/^now-/, '')) * 1000;
-      const vars = await resolveVariables(dash, now);
+      const span = durationSeconds(dash.time.from.replace(/^now-/, '')) * 1000;
+      const vars = await resolveVariables(dash, Date.now());
       for (const panel of dash.panels) {
         for (const t of panel.targets) {
           const where = `${dash.uid} panel "${panel.title}" ${t.refId}`;
-          expectPanelData(panel.type, await run(substitute(t, vars), from, now, where), where);
+          // "now" as Grafana resolves it for each request.
+          const now = Date.now();
+          expectPanelData(panel.type, await run(substitute(t, vars), now - span, now, where), where);
         }
       }
+      const now = Date.now();
+      const from = now - span;
       for (const a of dash.annotations.list.filter((x: any) => !x.builtIn)) {
         const model = substitute(a.target, vars);
         const where = `${dash.uid} annotation "${a.name}"`;
