@@ -88,16 +88,22 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal }))
+  );
 
   try {
-    const ready = await poll('the ready line', async () => {
-      const m = /privatecloud-stack ready (\{.*\})/.exec(out);
-      if (child.exitCode !== null) {
-        throw new Error(`npm start exited early:\n${out}`);
-      }
-      return m ? JSON.parse(m[1]) : undefined;
-    }, 120_000);
+    const ready = await poll(
+      'the ready line',
+      async () => {
+        const m = /privatecloud-stack ready (\{.*\})/.exec(out);
+        if (child.exitCode !== null) {
+          throw new Error(`npm start exited early:\n${out}`);
+        }
+        return m ? JSON.parse(m[1]) : undefined;
+      },
+      120_000
+    );
 
     // What the user is told.
     expect(ready.grafana).toBeNull();
@@ -119,7 +125,16 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
     const put = await fetch(`${ready.relay}/internal/users/alice`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'alice', email: 'alice@example.com', name: 'Alice', minSeverity: 'warning', matchers: {}, firing: true, resolved: true, digestMinutes: 0 }),
+      body: JSON.stringify({
+        login: 'alice',
+        email: 'alice@example.com',
+        name: 'Alice',
+        minSeverity: 'warning',
+        matchers: {},
+        firing: true,
+        resolved: true,
+        digestMinutes: 0,
+      }),
     });
     expect(put.status, await put.clone().text()).toBeLessThan(300);
     const messages = async (): Promise<Mail[]> => {
@@ -127,7 +142,9 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
       return Promise.all(list.map(async (m) => (await fetch(`${ready.mailUi}/api/messages/${m.id}`)).json()));
     };
     // Double opt-in: the confirmation mail comes first; its link confirms the address.
-    const confirmation = await poll('the confirmation mail', async () => (await messages()).find((m) => m.to.includes('alice@example.com')));
+    const confirmation = await poll('the confirmation mail', async () =>
+      (await messages()).find((m) => m.to.includes('alice@example.com'))
+    );
     const link = /(https?:\/\/\S+\/confirm\?token=[^\s>)"]+)/.exec(confirmation.text)?.[1];
     expect(link, `a confirmation link in:\n${confirmation.text}`).toBeTruthy();
     expect(new URL(link!).origin, 'the link points at the relay').toBe(ready.relay);
@@ -154,8 +171,18 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
       alerts: [
         {
           status: 'firing',
-          labels: { alertname: 'VM CPU critical', severity: 'critical', vm: 'web-042', host: 'esx-03', cluster: 'cluster-a', datacenter: 'dc-1' },
-          annotations: { summary: 'VM web-042: CPU at 97 % (critical above 95 %)', description: 'Virtual machine web-042 is very busy.' },
+          labels: {
+            alertname: 'VM CPU critical',
+            severity: 'critical',
+            vm: 'web-042',
+            host: 'esx-03',
+            cluster: 'cluster-a',
+            datacenter: 'dc-1',
+          },
+          annotations: {
+            summary: 'VM web-042: CPU at 97 % (critical above 95 %)',
+            description: 'Virtual machine web-042 is very busy.',
+          },
           startsAt: new Date().toISOString(),
           endsAt: '0001-01-01T00:00:00Z',
           generatorURL: 'http://localhost:3000/alerting/grafana/privatecloud-vm-cpu-critical/view',
@@ -172,14 +199,22 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
     const sig = createHmac('sha256', secret).update(`${ts}:${body}`).digest('hex');
     const hook = await fetch(`${ready.relay}/webhook/grafana`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': sig, 'x-grafana-alerting-signature-timestamp': ts },
+      headers: {
+        'content-type': 'application/json',
+        'x-grafana-alerting-signature': sig,
+        'x-grafana-alerting-signature-timestamp': ts,
+      },
       body,
     });
     expect(hook.status, await hook.clone().text()).toBeLessThan(300);
     // A forged signature is refused (so the accepted one was checked).
     const forged = await fetch(`${ready.relay}/webhook/grafana`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': '0'.repeat(64), 'x-grafana-alerting-signature-timestamp': ts },
+      headers: {
+        'content-type': 'application/json',
+        'x-grafana-alerting-signature': '0'.repeat(64),
+        'x-grafana-alerting-signature-timestamp': ts,
+      },
       body,
     });
     expect(forged.status).toBe(401);
@@ -189,8 +224,16 @@ test('npm start runs the stack, delivers an alert mail to a registered user, and
     );
     expect(alertMail.text + alertMail.html).toContain('web-042');
     // The page lists it too.
-    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-    expect(await (await fetch(ready.mailUi)).text()).toContain(`<a href="/messages/${alertMail.id}">${html(alertMail.subject)}</a>`);
+    const html = (t: string) =>
+      t
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    expect(await (await fetch(ready.mailUi)).text()).toContain(
+      `<a href="/messages/${alertMail.id}">${html(alertMail.subject)}</a>`
+    );
 
     // Ctrl-C: SIGINT to the whole process group, as a terminal sends it.
     process.kill(-child.pid!, 'SIGINT');
