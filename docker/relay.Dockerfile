@@ -24,5 +24,5 @@ COPY --from=build /src/alert-relay/dist/ alert-relay/dist/
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 8088
+EXPOSE 3100
 CMD ["node", "alert-relay/dist/server.js"]

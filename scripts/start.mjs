@@ -8,16 +8,34 @@
 // to install and where the other parts listen. Ctrl-C or SIGTERM stops everything.
 //
 // Options: --rebuild (build every part even if built), --no-build, --no-grafana.
-// Ports (env): GRAFANA_PORT 3000, SIM_PORT 8989, RELAY_PORT 8088, MAIL_UI_PORT 8025,
+// Ports (env): GRAFANA_PORT 3000, SIM_PORT 8989, RELAY_PORT 3100, MAIL_UI_PORT 8025,
 // SMTP_CATCHER_PORT 1025. Other settings come from .env (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+
+// The mail catcher's libraries come with `npm ci` (they are dependencies of the e2e workspace).
+let simpleParser;
+let SMTPServer;
+try {
+  ({ simpleParser } = await import('mailparser'));
+  ({ SMTPServer } = await import('smtp-server'));
+} catch {
+  console.error('start: smtp-server / mailparser are not installed: run `npm ci` at the repository root first');
+  process.exit(1);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -44,13 +62,15 @@ const port = (name, fallback) => {
 const ports = {
   grafana: port('GRAFANA_PORT', 3000),
   simulator: port('SIM_PORT', 8989),
-  relay: port('RELAY_PORT', 8088),
+  relay: port('RELAY_PORT', 3100),
   mailUi: port('MAIL_UI_PORT', 8025),
   smtp: port('SMTP_CATCHER_PORT', 1025),
 };
 const host = '127.0.0.1';
 // Runtime state (Grafana's database, the relay's SQLite file, logs) lives in an ignored folder.
-const stateDir = path.resolve(env('PRIVATECLOUD_STATE_DIR', path.join(root, 'node_modules', '.cache', 'privatecloud-stack')));
+const stateDir = path.resolve(
+  env('PRIVATECLOUD_STATE_DIR', path.join(root, 'node_modules', '.cache', 'privatecloud-stack'))
+);
 const logDir = path.join(stateDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 
@@ -69,13 +89,19 @@ function log(msg) {
 function findGrafana() {
   const home = env('GRAFANA_HOME');
   if (home) {
-    for (const [bin, sub] of [['bin/grafana', ['server']], ['bin/grafana-server', []]]) {
+    for (const [bin, sub] of [
+      ['bin/grafana', ['server']],
+      ['bin/grafana-server', []],
+    ]) {
       const p = path.join(home, bin);
       if (existsSync(p)) return { bin: p, sub, home };
     }
     throw new Error(`GRAFANA_HOME=${home} has neither bin/grafana nor bin/grafana-server`);
   }
-  for (const [name, sub] of [['grafana', ['server']], ['grafana-server', []]]) {
+  for (const [name, sub] of [
+    ['grafana', ['server']],
+    ['grafana-server', []],
+  ]) {
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
     if (!found) continue;
     const real = realpathSync(found);
@@ -164,7 +190,17 @@ async function startSimulator() {
   const entry = startChild(
     'simulator',
     process.execPath,
-    ['simulator/dist/cli.js', '--host', host, '--port', String(ports.simulator), '--vms', env('SIM_VMS', '40'), '--seed', env('SIM_SEED', '1')],
+    [
+      'simulator/dist/cli.js',
+      '--host',
+      host,
+      '--port',
+      String(ports.simulator),
+      '--vms',
+      env('SIM_VMS', '40'),
+      '--seed',
+      env('SIM_SEED', '1'),
+    ],
     { ...process.env },
     {
       onStdoutLine: (line) => {
@@ -190,7 +226,8 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
     DATABASE_URL: env('RELAY_DATABASE_URL_LOCAL', `sqlite://${path.join(stateDir, 'relay.db')}`),
     RELAY_WEBHOOK_SECRET: secrets.webhook,
     RELAY_INTERNAL_TOKEN: secrets.internal,
-    RELAY_PUBLIC_URL: url,
+    PUBLIC_URL: url,
+    RELAY_UNSUBSCRIBE_SECRET: secrets.unsubscribe,
     GRAFANA_URL: grafanaUrl,
     SMTP_HOST: env('SMTP_HOST', host),
     SMTP_PORT: env('SMTP_HOST') ? env('SMTP_PORT', '587') : String(smtpPort),
@@ -234,12 +271,22 @@ function startSmtpCatcher() {
           mails.unshift({
             id: String(++mailSeq),
             receivedAt: new Date().toISOString(),
-            envelope: { from: session.envelope.mailFrom?.address ?? '', to: session.envelope.rcptTo.map((r) => r.address) },
+            envelope: {
+              from: session.envelope.mailFrom?.address ?? '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
             from: parsed.from?.text ?? '',
-            to: parsed.to ? [parsed.to].flat().map((a) => a.text).join(', ') : '',
+            to: parsed.to
+              ? [parsed.to]
+                  .flat()
+                  .map((a) => a.text)
+                  .join(', ')
+              : '',
             subject: parsed.subject ?? '',
             date: parsed.date?.toISOString() ?? null,
-            headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, typeof v === 'string' ? v : (v?.text ?? JSON.stringify(v))])),
+            headers: Object.fromEntries(
+              [...parsed.headers].map(([k, v]) => [k, typeof v === 'string' ? v : (v?.text ?? JSON.stringify(v))])
+            ),
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
             raw: raw.toString('utf8'),
@@ -261,8 +308,16 @@ function startSmtpCatcher() {
   });
 }
 
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const summary = (m) => ({ id: m.id, receivedAt: m.receivedAt, from: m.from, to: m.to, envelope: m.envelope, subject: m.subject });
+const esc = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const summary = (m) => ({
+  id: m.id,
+  receivedAt: m.receivedAt,
+  from: m.from,
+  to: m.to,
+  envelope: m.envelope,
+  subject: m.subject,
+});
 
 function mailUiHandler(req, res) {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -287,7 +342,9 @@ function mailUiHandler(req, res) {
     const m = mails.find((x) => x.id === page[1]);
     if (!m) return send(404, 'text/html; charset=utf-8', '<p>No such mail. <a href="/">Back</a></p>');
     // The HTML part is shown in a sandboxed frame without scripts.
-    const htmlPart = m.html ? `<h2>HTML</h2><iframe sandbox="" style="width:100%;height:60vh;border:1px solid #ccc" srcdoc="${esc(m.html)}"></iframe>` : '';
+    const htmlPart = m.html
+      ? `<h2>HTML</h2><iframe sandbox="" style="width:100%;height:60vh;border:1px solid #ccc" srcdoc="${esc(m.html)}"></iframe>`
+      : '';
     return send(
       200,
       'text/html; charset=utf-8',
@@ -299,7 +356,10 @@ ${htmlPart}<h2>Text</h2><pre style="white-space:pre-wrap">${esc(m.text)}</pre></
   }
   if (req.method === 'GET' && url.pathname === '/') {
     const rows = mails
-      .map((m) => `<tr><td>${esc(m.receivedAt)}</td><td>${esc(m.to)}</td><td><a href="/messages/${m.id}">${esc(m.subject || '(no subject)')}</a></td></tr>`)
+      .map(
+        (m) =>
+          `<tr><td>${esc(m.receivedAt)}</td><td>${esc(m.to)}</td><td><a href="/messages/${m.id}">${esc(m.subject || '(no subject)')}</a></td></tr>`
+      )
       .join('');
     return send(
       200,
@@ -393,7 +453,10 @@ async function shutdown(code) {
   for (const entry of [...children].reverse()) {
     if (entry.child.exitCode !== null || entry.child.signalCode !== null) continue;
     entry.child.kill('SIGTERM');
-    const done = await Promise.race([entry.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    const done = await Promise.race([
+      entry.exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 10_000)),
+    ]);
     if (!done) {
       console.error(`start: ${entry.name} did not stop within 10s; killing it`);
       entry.child.kill('SIGKILL');
@@ -422,7 +485,11 @@ async function main() {
   buildIfNeeded('simulator', ['simulator/dist/cli.js']);
   buildIfNeeded('alert-relay', ['alert-relay/dist/server.js']);
   if (grafana) {
-    buildIfNeeded('datasource-plugin', ['datasource-plugin/dist/module.js', 'datasource-plugin/dist/plugin.json', 'datasource-plugin/dist/gpx_vsphere_linux_amd64']);
+    buildIfNeeded('datasource-plugin', [
+      'datasource-plugin/dist/module.js',
+      'datasource-plugin/dist/plugin.json',
+      'datasource-plugin/dist/gpx_vsphere_linux_amd64',
+    ]);
     buildIfNeeded('app-plugin', ['app-plugin/dist/module.js', 'app-plugin/dist/plugin.json']);
   }
 
@@ -430,6 +497,7 @@ async function main() {
   const secrets = {
     webhook: env('RELAY_WEBHOOK_SECRET') || randomBytes(24).toString('hex'),
     internal: env('RELAY_INTERNAL_TOKEN') || randomBytes(24).toString('hex'),
+    unsubscribe: env('RELAY_UNSUBSCRIBE_SECRET') || randomBytes(24).toString('hex'),
   };
   const grafanaUrl = env('GRAFANA_ROOT_URL', `http://localhost:${ports.grafana}`);
 
@@ -468,16 +536,21 @@ async function main() {
 
   log('');
   log('PrivateCloud Monitor is running (Ctrl-C stops everything):');
-  if (urls.grafana) log(`  Grafana        ${urls.grafana}   login ${env('GRAFANA_ADMIN_USER', 'admin')} / ${env('GRAFANA_ADMIN_PASSWORD') ? '(GRAFANA_ADMIN_PASSWORD)' : 'admin'}`);
+  if (urls.grafana)
+    log(
+      `  Grafana        ${urls.grafana}   login ${env('GRAFANA_ADMIN_USER', 'admin')} / ${env('GRAFANA_ADMIN_PASSWORD') ? '(GRAFANA_ADMIN_PASSWORD)' : 'admin'}`
+    );
   log(`  Mails          ${urls.mailUi}   (SMTP catcher on ${host}:${smtpPort})`);
-  log(`  Simulator      ${urls.simulator}   (vCenter /api, vROps /suite-api; ${env('VCENTER_USER', 'administrator@vsphere.local')})`);
+  log(
+    `  Simulator      ${urls.simulator}   (vCenter /api, vROps /suite-api; ${env('VCENTER_USER', 'administrator@vsphere.local')})`
+  );
   log(`  Alert relay    ${urls.relay}   (webhook /webhook/grafana, API docs /docs)`);
   log(`  Logs           ${logDir}`);
   if (!grafana) {
     log('');
     log('Grafana was not started: no `grafana` or `grafana-server` on PATH and GRAFANA_HOME is not set.');
     log('To get the full stack, install Grafana 12.3 or newer (13.1 recommended), then run `npm start` again:');
-    log('  - Debian/Ubuntu: add Grafana\'s APT repository (https://apt.grafana.com) and `apt-get install grafana`,');
+    log("  - Debian/Ubuntu: add Grafana's APT repository (https://apt.grafana.com) and `apt-get install grafana`,");
     log('    which puts `grafana` on PATH; or');
     log('  - download the standalone Linux tarball from https://grafana.com/grafana/download, unpack it and');
     log('    set GRAFANA_HOME=/path/to/grafana-<version> (in .env or the shell); or');

@@ -38,10 +38,14 @@ export interface Simulator {
 
 /** Starts `node simulator/dist/cli.js --port 0` and waits for its "listening on" line (contracts §1). */
 export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
-  const child: ChildProcess = spawn(process.execPath, ['simulator/dist/cli.js', '--port', '0', '--seed', '1', ...extraArgs], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['simulator/dist/cli.js', '--port', '0', '--seed', '1', ...extraArgs],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('the simulator did not print its address within 30s')), 30_000);

@@ -55,7 +55,15 @@ test.describe('docker-compose.yml', () => {
 
   test('services, health checks and start order', () => {
     const s = compose.services;
-    expect(Object.keys(s).sort()).toEqual(['grafana', 'mailpit', 'postgres', 'relay', 'relay-ha-1', 'relay-ha-2', 'simulator']);
+    expect(Object.keys(s).sort()).toEqual([
+      'grafana',
+      'mailpit',
+      'postgres',
+      'relay',
+      'relay-ha-1',
+      'relay-ha-2',
+      'simulator',
+    ]);
     for (const [name, svc] of Object.entries<any>(s)) {
       expect(svc.healthcheck?.test, `${name} has a health check`).toBeTruthy();
       for (const [dep, cond] of Object.entries<any>(svc.depends_on ?? {})) {
@@ -76,7 +84,9 @@ test.describe('docker-compose.yml', () => {
     expect(s['relay-ha-1'].environment.DATABASE_URL).toMatch(/^postgres:\/\/relay:.*@postgres:5432\/relay$/);
     expect(s['relay-ha-2'].environment.DATABASE_URL).toBe(s['relay-ha-1'].environment.DATABASE_URL);
     expect(s.relay.volumes).toContain('relay-data:/data');
-    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['relay-data', 'grafana-data', 'postgres-data']));
+    expect(Object.keys(compose.volumes)).toEqual(
+      expect.arrayContaining(['relay-data', 'grafana-data', 'postgres-data'])
+    );
   });
 
   test('Grafana: pinned image, our two plugins, unsigned loading only for them, provisioning mounted', () => {
@@ -89,12 +99,17 @@ test.describe('docker-compose.yml', () => {
     expect(dockerfile).toContain('FROM grafana/grafana:${GRAFANA_VERSION}');
     const ids = [DS_TYPE, APP_ID];
     expect(g.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').sort()).toEqual(ids.sort());
-    for (const [dir, id] of [['datasource-plugin', DS_TYPE], ['app-plugin', APP_ID]]) {
+    for (const [dir, id] of [
+      ['datasource-plugin', DS_TYPE],
+      ['app-plugin', APP_ID],
+    ]) {
       expect(JSON.parse(readFileSync(path.join(repoRoot, dir, 'src', 'plugin.json'), 'utf8')).id).toBe(id);
       expect(dockerfile).toContain(`/src/${dir}/dist/ /var/lib/grafana/plugins/${id}/`);
     }
     // The backend binary gets the name Grafana looks for: <executable>_<os>_<arch>.
-    const exe = JSON.parse(readFileSync(path.join(repoRoot, 'datasource-plugin', 'src', 'plugin.json'), 'utf8')).executable;
+    const exe = JSON.parse(
+      readFileSync(path.join(repoRoot, 'datasource-plugin', 'src', 'plugin.json'), 'utf8')
+    ).executable;
     expect(dockerfile).toContain(`-o /out/${exe}_\${TARGETOS}_\${TARGETARCH} ./pkg`);
     expect(g.volumes).toContain('./provisioning:/etc/grafana/provisioning:ro');
     expect(g.environment.GF_PATHS_PROVISIONING).toBe('/etc/grafana/provisioning');
@@ -127,7 +142,10 @@ test.describe('docker-compose.yml', () => {
       const text = readFileSync(dockerfile, 'utf8');
       // dockerfile-utils reports syntax problems (unknown instructions, bad flags, ...).
       const problems = validateDockerfile(text).filter((d) => d.severity === 1);
-      expect(problems.map((p) => p.message), svc.build.dockerfile).toEqual([]);
+      expect(
+        problems.map((p) => p.message),
+        svc.build.dockerfile
+      ).toEqual([]);
       const stages = new Set<string>();
       for (const ins of DockerfileParser.parse(text).getInstructions()) {
         const kw = ins.getKeyword();
@@ -139,7 +157,8 @@ test.describe('docker-compose.yml', () => {
           }
         }
         if (kw === 'COPY') {
-          const from = a.find((x) => x.startsWith('--from='));
+          // Flags (--from, --chown) are not arguments for dockerfile-ast; read them from the text.
+          const from = /--from=(\S+)/.exec(ins.getTextContent())?.[0];
           const paths = a.filter((x) => !x.startsWith('--'));
           if (from) {
             expect(stages.has(from.slice('--from='.length)), `${svc.build.dockerfile}: ${from} is a stage`).toBe(true);
@@ -193,8 +212,12 @@ test.describe('docker-compose.yml', () => {
     expect(g.RELAY_WEBHOOK_SECRET).toBe(s.relay.environment.RELAY_WEBHOOK_SECRET);
     expect(g.RELAY_INTERNAL_TOKEN).toBe(s.relay.environment.RELAY_INTERNAL_TOKEN);
     // The Dockerfiles run the same ports.
-    expect(readFileSync(path.join(repoRoot, 'docker', 'simulator.Dockerfile'), 'utf8')).toContain(`EXPOSE ${listens.simulator}`);
-    expect(readFileSync(path.join(repoRoot, 'docker', 'relay.Dockerfile'), 'utf8')).toContain(`EXPOSE ${listens.relay}`);
+    expect(readFileSync(path.join(repoRoot, 'docker', 'simulator.Dockerfile'), 'utf8')).toContain(
+      `EXPOSE ${listens.simulator}`
+    );
+    expect(readFileSync(path.join(repoRoot, 'docker', 'relay.Dockerfile'), 'utf8')).toContain(
+      `EXPOSE ${listens.relay}`
+    );
   });
 
   test('every ${VAR} the compose file reads is documented in .env.example', () => {

@@ -21,7 +21,17 @@ import {
 const QUERY_TYPES = ['inventory', 'vmDetail', 'metrics', 'latest', 'alerts', 'variable', 'annotations'];
 const ENTITIES = ['hosts', 'clusters', 'datastores', 'networks', 'datacenters', 'folders', 'resourcePools', 'vms'];
 const RESOURCE_KINDS = ['VirtualMachine', 'HostSystem', 'ClusterComputeResource', 'Datastore'];
-const CORE_PANELS = ['timeseries', 'table', 'stat', 'piechart', 'bargauge', 'gauge', 'barchart', 'state-timeline', 'text'];
+const CORE_PANELS = [
+  'timeseries',
+  'table',
+  'stat',
+  'piechart',
+  'bargauge',
+  'gauge',
+  'barchart',
+  'state-timeline',
+  'text',
+];
 
 /** Checks one data source query object against the query model of docs/contracts.md §2. */
 function checkQuery(q: any, where: string) {
@@ -87,7 +97,18 @@ test.describe('provisioning', () => {
     expect(ds.orgId).toBe(1);
 
     // Exactly the settings of docs/contracts.md §4, with the right JSON types after expansion.
-    const jsonKeys = ['vcenterUrl', 'vcenterUser', 'vropsUrl', 'vropsUser', 'vropsAuthSource', 'tlsSkipVerify', 'timeoutSeconds', 'cacheTtlSeconds', 'relayUrl', 'roles'];
+    const jsonKeys = [
+      'vcenterUrl',
+      'vcenterUser',
+      'vropsUrl',
+      'vropsUser',
+      'vropsAuthSource',
+      'tlsSkipVerify',
+      'timeoutSeconds',
+      'cacheTtlSeconds',
+      'relayUrl',
+      'roles',
+    ];
     for (const k of Object.keys(ds.jsonData)) {
       expect(jsonKeys, `jsonData.${k} is a contract setting`).toContain(k);
     }
@@ -98,7 +119,12 @@ test.describe('provisioning', () => {
     expect(typeof ds.jsonData.timeoutSeconds).toBe('number');
     expect(typeof ds.jsonData.cacheTtlSeconds).toBe('number');
     expect(ds.jsonData.roles).toEqual({ create: 'Admin', edit: 'Editor', power: 'Editor', delete: 'Admin' });
-    expect(Object.keys(ds.secureJsonData).sort()).toEqual(['relayToken', 'tlsCaCert', 'vcenterPassword', 'vropsPassword']);
+    expect(Object.keys(ds.secureJsonData).sort()).toEqual([
+      'relayToken',
+      'tlsCaCert',
+      'vcenterPassword',
+      'vropsPassword',
+    ]);
     for (const [k, v] of Object.entries(ds.secureJsonData)) {
       // A literal secret in a committed file would be a leak: every secret is an env reference.
       expect(v, `secureJsonData.${k}`).toMatch(/^\$\{?[A-Z_]+\}?$/);
@@ -141,12 +167,19 @@ test.describe('provisioning', () => {
     const [, target] = mount.split(':');
     expect(path.resolve(repoRoot, 'provisioning', path.relative(target, inContainer))).toBe(dashboardsDir);
     const start = readFileSync(path.join(repoRoot, 'scripts', 'start.mjs'), 'utf8');
-    expect(start).toContain("PRIVATECLOUD_DASHBOARDS_DIR: path.join(root, 'provisioning', 'dashboards', 'privatecloud')");
+    expect(start).toContain(
+      "PRIVATECLOUD_DASHBOARDS_DIR: path.join(root, 'provisioning', 'dashboards', 'privatecloud')"
+    );
   });
 
   test('dashboards: the four dashboards, valid panels, data source queries of the contract', () => {
     const dashboards = loadDashboards();
-    expect(dashboards.map((d) => d.json.title).sort()).toEqual(['Capacity and availability', 'Host', 'Private cloud overview', 'VM']);
+    expect(dashboards.map((d) => d.json.title).sort()).toEqual([
+      'Capacity and availability',
+      'Host',
+      'Private cloud overview',
+      'VM',
+    ]);
     const uids = new Set<string>();
     for (const { file, json: d } of dashboards) {
       expect(d.uid, file).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
@@ -191,7 +224,9 @@ test.describe('provisioning', () => {
     const kinds = (uid: string) => byUid[uid].panels.flatMap((p: any) => p.targets.map((t: any) => t.queryType));
     expect(kinds('privatecloud-overview')).toEqual(expect.arrayContaining(['inventory', 'latest', 'alerts']));
     expect(kinds('privatecloud-vm')).toEqual(expect.arrayContaining(['vmDetail', 'metrics']));
-    const vmRollups = byUid['privatecloud-vm'].panels.flatMap((p: any) => p.targets.map((t: any) => `${p.type}:${t.interval}`));
+    const vmRollups = byUid['privatecloud-vm'].panels.flatMap((p: any) =>
+      p.targets.map((t: any) => `${p.type}:${t.interval}`)
+    );
     expect(vmRollups).toEqual(expect.arrayContaining(['timeseries:1h', 'stat:auto']));
     expect(byUid['privatecloud-vm'].annotations.list.map((a: any) => a.target?.annotationKind)).toEqual(
       expect.arrayContaining(['hostChanges', 'vmOperations'])
@@ -203,7 +238,11 @@ test.describe('provisioning', () => {
   test('dashboard variables: datasource picker, then chained datacenter -> cluster -> host -> VM, no All', () => {
     for (const { file, json: d } of loadDashboards()) {
       const vars = d.templating.list;
-      expect(vars[0], `${file}: first variable`).toMatchObject({ type: 'datasource', name: 'datasource', query: DS_TYPE });
+      expect(vars[0], `${file}: first variable`).toMatchObject({
+        type: 'datasource',
+        name: 'datasource',
+        query: DS_TYPE,
+      });
       const seen = new Set<string>(['datasource']);
       const chain = ['datacenter', 'cluster', 'host', 'vm'];
       const names = vars.slice(1).map((v: any) => v.name);
@@ -260,13 +299,19 @@ test.describe('provisioning', () => {
         expect(r.title, where).toBeTruthy();
         expect(['NoData', 'Alerting', 'OK', 'KeepLast'], where).toContain(r.noDataState);
         expect(['Error', 'Alerting', 'OK', 'KeepLast'], where).toContain(r.execErrState);
-        expect(durationSeconds(r.for) % durationSeconds(g.interval), `${where}: for is a multiple of the interval`).toBe(0);
+        expect(
+          durationSeconds(r.for) % durationSeconds(g.interval),
+          `${where}: for is a multiple of the interval`
+        ).toBe(0);
         expect(['warning', 'critical'], `${where}: severity label`).toContain(r.labels?.severity);
         expect(r.annotations.summary, where).toContain('{{ $labels.');
         expect(r.annotations.description.length, `${where}: a real description`).toBeGreaterThan(80);
         const dash = dashboards[r.annotations.__dashboardUid__];
         expect(dash, `${where}: linked dashboard exists`).toBeTruthy();
-        expect(dash.panels.map((p: any) => String(p.id)), `${where}: linked panel exists`).toContain(r.annotations.__panelId__);
+        expect(
+          dash.panels.map((p: any) => String(p.id)),
+          `${where}: linked panel exists`
+        ).toContain(r.annotations.__panelId__);
         const refIds = r.data.map((d: any) => d.refId);
         expect(refIds, where).toContain(r.condition);
         const queries = r.data.filter((d: any) => d.datasourceUid !== '__expr__');
@@ -277,18 +322,28 @@ test.describe('provisioning', () => {
           expect(q.relativeTimeRange.from, where).toBeGreaterThan(q.relativeTimeRange.to);
           expect(q.model.refId).toBe(q.refId);
           checkQuery(q.model, where);
-          expect(['metrics', 'latest', 'inventory'], `${where}: alerting uses backend queries`).toContain(q.model.queryType);
+          expect(['metrics', 'latest', 'inventory'], `${where}: alerting uses backend queries`).toContain(
+            q.model.queryType
+          );
         }
         // Either reduce (series -> one number per resource) or SQL (inventory table -> one number
         // per row), then a threshold that is the condition.
         const types = exprs.map((e: any) => e.model.type);
-        expect([['reduce', 'threshold'], ['sql', 'threshold']], where).toContainEqual(types);
+        expect(
+          [
+            ['reduce', 'threshold'],
+            ['sql', 'threshold'],
+          ],
+          where
+        ).toContainEqual(types);
         const [first, threshold] = exprs.map((e: any) => e.model);
         if (first.type === 'reduce') {
           expect(first.expression).toBe(queries[0].refId);
           expect(['mean', 'last', 'max', 'min']).toContain(first.reducer);
         } else {
-          expect(first.expression, `${where}: SQL reads the query`).toMatch(new RegExp(`\\bFROM\\s+${queries[0].refId}\\b`));
+          expect(first.expression, `${where}: SQL reads the query`).toMatch(
+            new RegExp(`\\bFROM\\s+${queries[0].refId}\\b`)
+          );
         }
         expect(threshold.expression).toBe(first.refId);
         expect(threshold.refId).toBe(r.condition);
@@ -301,9 +356,21 @@ test.describe('provisioning', () => {
         expect(envRefs(r.labels).size, `${where}: labels have no $ references`).toBe(0);
       }
     }
-    expect(titles).toEqual(expect.arrayContaining(['VM CPU high', 'VM CPU critical', 'VM memory high', 'Host not connected', 'Datastore free space low']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'VM CPU high',
+        'VM CPU critical',
+        'VM memory high',
+        'Host not connected',
+        'Datastore free space low',
+      ])
+    );
     const cpu = groups.flatMap((g: any) => g.rules).filter((r: any) => r.uid.startsWith('privatecloud-vm-cpu'));
-    const spec = cpu.map((r: any) => [r.labels.severity, r.data.find((d: any) => d.refId === r.condition).model.conditions[0].evaluator.params[0], r.for]);
+    const spec = cpu.map((r: any) => [
+      r.labels.severity,
+      r.data.find((d: any) => d.refId === r.condition).model.conditions[0].evaluator.params[0],
+      r.for,
+    ]);
     expect(spec.sort()).toEqual([
       ['critical', 95, '5m'],
       ['warning', 80, '10m'],
@@ -347,7 +414,10 @@ test.describe('provisioning', () => {
       for (const f of yamlFiles(sub)) {
         const doc = readYaml(f);
         // Rule annotations and query models are not expanded by Grafana, so only the rest counts.
-        const expanded = { ...doc, groups: (doc.groups ?? []).map((g: any) => ({ ...g, rules: g.rules.map((r: any) => r.labels) })) };
+        const expanded = {
+          ...doc,
+          groups: (doc.groups ?? []).map((g: any) => ({ ...g, rules: g.rules.map((r: any) => r.labels) })),
+        };
         envRefs(expanded).forEach((v) => refs.add(v));
       }
     }

@@ -5,7 +5,17 @@
 import { expect, test } from '@playwright/test';
 import alasql from 'alasql';
 import { existsSync } from 'node:fs';
-import { Backend, BackendQuery, Frame, QueryResult, Simulator, pluginBinary, provisionedSettings, startBackend, startSimulator } from './backend';
+import {
+  Backend,
+  BackendQuery,
+  Frame,
+  QueryResult,
+  Simulator,
+  pluginBinary,
+  provisionedSettings,
+  startBackend,
+  startSimulator,
+} from './backend';
 import { durationSeconds, loadDashboards, readYaml, yamlFiles } from './stack-files';
 
 test.describe.configure({ mode: 'serial' });
@@ -35,7 +45,11 @@ const timeField = (f: Frame) => f.fields.find((x) => x.type === 'time');
 function substitute<T>(value: T, vars: Record<string, string>): T {
   let text = JSON.stringify(value);
   for (const name of Object.keys(vars).sort((a, b) => b.length - a.length)) {
-    text = text.split('${' + name + '}').join(vars[name]).split('$' + name).join(vars[name]);
+    text = text
+      .split('${' + name + '}')
+      .join(vars[name])
+      .split('$' + name)
+      .join(vars[name]);
   }
   return JSON.parse(text);
 }
@@ -58,14 +72,23 @@ function expectPanelData(type: string, r: QueryResult, where: string) {
       break;
     }
     case 'stat':
-      expect(r.frames.some((f) => numericFields(f).length > 0), `${where}: a number to reduce`).toBe(true);
+      expect(
+        r.frames.some((f) => numericFields(f).length > 0),
+        `${where}: a number to reduce`
+      ).toBe(true);
       break;
     case 'piechart':
     case 'bargauge':
-      expect(r.frames.some((f) => rows(f) > 0 && f.fields.length > 1), `${where}: rows with values`).toBe(true);
+      expect(
+        r.frames.some((f) => rows(f) > 0 && f.fields.length > 1),
+        `${where}: rows with values`
+      ).toBe(true);
       break;
     default:
-      expect(r.frames.some((f) => rows(f) > 0), `${where}: a table with rows`).toBe(true);
+      expect(
+        r.frames.some((f) => rows(f) > 0),
+        `${where}: a table with rows`
+      ).toBe(true);
   }
 }
 
@@ -177,7 +200,12 @@ test.describe('dashboards and alert rules through the built backend', () => {
     backend = await startBackend(settings);
     const now = Date.now();
     await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, now - 3600_000, now, 'first snapshot');
-    expect((await fetch(`${sim.url}/__sim/scenarios/drs`, { method: 'POST' })).ok, 'DRS moves VMs').toBe(true);
+    const drs = await fetch(`${sim.url}/__sim/scenarios/drs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(drs.ok, `DRS moves VMs: ${await drs.clone().text()}`).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
   });
 
@@ -198,11 +226,20 @@ test.describe('dashboards and alert rules through the built backend', () => {
   async function resolveVariables(dash: any, now: number): Promise<Record<string, string>> {
     const hot: { hot: string[] } = await (await fetch(`${sim.url}/__sim/hot`)).json();
     expect(hot.hot.length, 'the simulator has hot VMs').toBeGreaterThan(0);
-    const vms = await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, now - 3600_000, now, 'inventory vms');
+    const vms = await run(
+      { refId: 'vms', queryType: 'inventory', entity: 'vms' },
+      now - 3600_000,
+      now,
+      'inventory vms'
+    );
     const table = tableRows(vms.frames[0]);
     const target = table.find((row) => row.id === hot.hot[0]);
     expect(target, `hot VM ${hot.hot[0]} is in the inventory`).toBeTruthy();
-    const want: Record<string, string> = { cluster: String(target!.cluster), host: String(target!.host), vm: String(target!.id) };
+    const want: Record<string, string> = {
+      cluster: String(target!.cluster),
+      host: String(target!.host),
+      vm: String(target!.id),
+    };
     const vars: Record<string, string> = { datasource: 'privatecloud-vsphere' };
     for (const v of dash.templating.list.filter((x: any) => x.type === 'query')) {
       const model = substitute(v.query, vars);
@@ -215,7 +252,9 @@ test.describe('dashboards and alert rules through the built backend', () => {
       if (v.name === 'datacenter') {
         want.datacenter = value[text.indexOf(String(target!.datacenter))];
       }
-      expect(value, `${dash.uid} $${v.name} offers ${want[v.name]} under the values chosen before`).toContain(want[v.name]);
+      expect(value, `${dash.uid} $${v.name} offers ${want[v.name]} under the values chosen before`).toContain(
+        want[v.name]
+      );
       vars[v.name] = want[v.name];
     }
     return vars;
@@ -223,28 +262,36 @@ test.describe('dashboards and alert rules through the built backend', () => {
 
   for (const { file, json: dash } of loadDashboards()) {
     test(`dashboard "${dash.title}" (${file}): variables, panels and annotations return data`, async () => {
-      const now = Date.now();
-      const from = now - durationSeconds(dash.time.from.replace(/^now-/, '')) * 1000;
-      const vars = await resolveVariables(dash, now);
+      const span = durationSeconds(dash.time.from.replace(/^now-/, '')) * 1000;
+      const vars = await resolveVariables(dash, Date.now());
       for (const panel of dash.panels) {
         for (const t of panel.targets) {
           const where = `${dash.uid} panel "${panel.title}" ${t.refId}`;
-          expectPanelData(panel.type, await run(substitute(t, vars), from, now, where), where);
+          // "now" as Grafana resolves it for each request.
+          const now = Date.now();
+          expectPanelData(panel.type, await run(substitute(t, vars), now - span, now, where), where);
         }
       }
+      const now = Date.now();
+      const from = now - span;
       for (const a of dash.annotations.list.filter((x: any) => !x.builtIn)) {
         const model = substitute(a.target, vars);
         const where = `${dash.uid} annotation "${a.name}"`;
         if (model.annotationKind === 'vmOperations') {
           // The audit log lives in the relay; without one configured the answer says so.
           const { datasource: _d, ...clean } = model;
-          const r = (await backend.query([{ refId: clean.refId, model: clean, from: new Date(from), to: new Date(now) }]))[clean.refId];
+          const r = (
+            await backend.query([{ refId: clean.refId, model: clean, from: new Date(from), to: new Date(now) }])
+          )[clean.refId];
           expect(r.error ?? '', where).toMatch(/relay/i);
           continue;
         }
         const r = await run(model, from, now, where);
         const f = r.frames[0];
-        expect(f.fields.map((x) => x.name), where).toEqual(expect.arrayContaining(['time', 'title', 'text', 'tags']));
+        expect(
+          f.fields.map((x) => x.name),
+          where
+        ).toEqual(expect.arrayContaining(['time', 'title', 'text', 'tags']));
       }
     });
   }
@@ -258,7 +305,10 @@ test.describe('dashboards and alert rules through the built backend', () => {
     const r = await run(anno.target, now - 86_400_000, now + 60_000, 'hostChanges');
     const titles = r.frames[0].fields.find((f) => f.name === 'title')!.values as string[];
     for (const e of events) {
-      expect(titles.some((t) => t.includes(e.vmName)), `a host-change annotation for ${e.vmName}`).toBe(true);
+      expect(
+        titles.some((t) => t.includes(e.vmName)),
+        `a host-change annotation for ${e.vmName}`
+      ).toBe(true);
     }
   });
 
@@ -268,7 +318,9 @@ test.describe('dashboards and alert rules through the built backend', () => {
     expect(ids.hot.length).toBeGreaterThan(0);
     expect(ids.idle.length).toBeGreaterThan(0);
     // Labels carry VM names; map the simulator's ids to names through the inventory.
-    const vms = tableRows((await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, now - 3600_000, now, 'vms')).frames[0]);
+    const vms = tableRows(
+      (await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, now - 3600_000, now, 'vms')).frames[0]
+    );
     const nameOf = (id: string) => String(vms.find((v) => v.id === id)?.name);
     const hot = ids.hot.map(nameOf);
     const idle = ids.idle.map(nameOf);
@@ -285,9 +337,14 @@ test.describe('dashboards and alert rules through the built backend', () => {
       }
     }
     const firing = (uid: string) => [...result[uid].values()].filter((i) => i.firing).map((i) => i.labels.vm);
-    expect(firing('privatecloud-vm-cpu-warning').sort(), 'warning fires for every hot VM').toEqual(expect.arrayContaining(hot));
+    expect(firing('privatecloud-vm-cpu-warning').sort(), 'warning fires for every hot VM').toEqual(
+      expect.arrayContaining(hot)
+    );
     for (const uid of ['privatecloud-vm-cpu-warning', 'privatecloud-vm-cpu-critical']) {
-      expect(firing(uid).filter((v) => idle.includes(v)), `${uid}: no idle VM fires`).toEqual([]);
+      expect(
+        firing(uid).filter((v) => idle.includes(v)),
+        `${uid}: no idle VM fires`
+      ).toEqual([]);
     }
     // Critical (> 95 %) is the stricter rule: whatever fires critical also fires warning.
     for (const vm of firing('privatecloud-vm-cpu-critical')) {
@@ -311,7 +368,11 @@ test.describe('dashboards and alert rules through the built backend', () => {
     const before = await evaluateRule(backend, rule, Date.now());
     expect(before.length, 'one instance per host').toBeGreaterThan(1);
     expect(before.filter((i) => i.firing)).toEqual([]);
-    const failed = await fetch(`${sim.url}/__sim/scenarios/ha-failure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const failed = await fetch(`${sim.url}/__sim/scenarios/ha-failure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(failed.ok).toBe(true);
     // A fresh backend instance (no inventory cache), as after the cache's TTL.
     const fresh = await startBackend(provisionedSettings(envFor(sim)));
