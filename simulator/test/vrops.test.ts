@@ -259,7 +259,7 @@ describe('stats', () => {
     );
     const ds = (await json(await sim.ops('/adapterkinds/VMWARE/resourcekinds/Datastore/statkeys')))
       .resourceTypeAttributes;
-    expect(ds.find((k: any) => k.key === 'capacity|used_space_pct')).toEqual(
+    expect(ds.find((k: any) => k.key === 'capacity|usedSpacePct')).toEqual(
       expect.objectContaining({ unit: '%', name: expect.any(String) })
     );
     expect((await sim.ops('/adapterkinds/VMWARE/resourcekinds/Toaster/statkeys')).status).toBe(404);

@@ -240,7 +240,7 @@ export class MetricEngine {
         return round(used / GB);
       case 'capacity|available_space':
         return round(Math.max(0, ds.capacity - used) / GB);
-      case 'capacity|used_space_pct':
+      case 'capacity|usedSpacePct':
         return round(ds.capacity ? (used / ds.capacity) * 100 : 0);
       case 'datastore|totalLatency_average':
         return round(1 + 4 * unitHash(hashString(ds.id), 9, k, this.inv.seed));

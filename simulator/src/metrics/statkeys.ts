@@ -192,7 +192,7 @@ export const STAT_KEYS: readonly StatKeyDef[] = [
     kinds: DS,
   },
   {
-    key: 'capacity|used_space_pct',
+    key: 'capacity|usedSpacePct',
     name: 'Capacity|Used Space (%)',
     unit: '%',
     description: 'Datastore space in use as a percentage of capacity',

@@ -77,8 +77,8 @@ const DEFINITIONS: Definition[] = [
     level: 'WARNING',
     impact: 'RISK',
     subType: 'Capacity',
-    statKey: 'capacity|used_space_pct',
-    fires: (s, r, now) => r.kind === 'Datastore' && latestValue(s, r, 'capacity|used_space_pct', now) > 85,
+    statKey: 'capacity|usedSpacePct',
+    fires: (s, r, now) => r.kind === 'Datastore' && latestValue(s, r, 'capacity|usedSpacePct', now) > 85,
   },
 ];
 
