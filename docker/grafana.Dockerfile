@@ -20,6 +20,8 @@ RUN npm ci --no-audit --no-fund -w datasource-plugin -w app-plugin
 COPY tsconfig.json .prettierrc.json ./
 COPY datasource-plugin/ datasource-plugin/
 COPY app-plugin/ app-plugin/
+# The app ships the suite dashboards (plugin.json includes), copied from provisioning at build time.
+COPY provisioning/dashboards/ provisioning/dashboards/
 RUN npm run build:frontend -w datasource-plugin && npm run build -w app-plugin
 
 FROM golang:${GO_VERSION}-bookworm AS backend

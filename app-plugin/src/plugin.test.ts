@@ -1,3 +1,6 @@
+import fs from 'fs';
+import path from 'path';
+
 import plugin from './plugin.json';
 import { ROUTES } from './constants';
 
@@ -63,6 +66,19 @@ describe('plugin.json', () => {
       for (const k of Object.keys(inc)) {
         expect(allowed.has(k)).toBe(true);
       }
+    }
+  });
+
+  it('includes the suite dashboards, each a provisioned dashboard file on the data source variable', () => {
+    const dir = path.resolve(__dirname, '..', '..', 'provisioning', 'dashboards', 'privatecloud');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const included = plugin.includes.filter((i) => i.type === 'dashboard');
+    expect(included.map((d) => d.path).sort()).toEqual(files.map((f) => `dashboards/${f}`).sort());
+    for (const d of included) {
+      const dash = JSON.parse(fs.readFileSync(path.join(dir, path.basename(d.path)), 'utf8'));
+      expect(dash.title).toBe(d.name);
+      const dsVar = dash.templating.list.find((v: { type: string }) => v.type === 'datasource');
+      expect(dsVar?.query).toBe('privatecloud-vsphere-datasource');
     }
   });
 });

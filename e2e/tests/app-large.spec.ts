@@ -55,6 +55,9 @@ test('VM list at 10,000 VMs: server-side search and paging', async ({ page, page
   // Paging: clear the search, go to the next page: page=2 is asked for, rows change.
   await page.getByTestId(sel.vmList.search).fill('');
   await expect.poll(() => listCalls[listCalls.length - 1].url.searchParams.get('search') ?? '').toBe('');
+  // The unfiltered first page is rendered again (not just fetched) before its first row is read.
+  await expect(page.getByTestId(sel.vmList.total)).toContainText(/10[,.\s\u00a0\u202f]?000/);
+  await expect(page.getByTestId(sel.vmList.row(wanted.id))).toBeHidden();
   const first = await page.getByRole('row').nth(1).innerText();
   await page.getByRole('button', { name: '2', exact: true }).first().click();
   await expect.poll(() => listCalls[listCalls.length - 1].url.searchParams.get('page')).toBe('2');
