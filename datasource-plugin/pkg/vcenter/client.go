@@ -14,12 +14,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/upstream"
-	"golang.org/x/sync/singleflight"
 )
 
 const maxReadAttempts = 4
@@ -31,9 +29,7 @@ type Client struct {
 	password string
 	hc       *http.Client
 
-	mu      sync.RWMutex
-	session string
-	login   singleflight.Group
+	session upstream.Credential
 
 	// Logins counts session creations; tests and health use it.
 	Logins atomic.Int64
@@ -56,44 +52,10 @@ func NewWithHTTPClient(base, user, password string, hc *http.Client) *Client {
 // BaseURL is the vCenter URL (for messages).
 func (c *Client) BaseURL() string { return c.base }
 
-func (c *Client) currentSession() string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.session
-}
-
-// ensureSession returns the shared session token, logging in once for all concurrent callers.
-// stale is the token a caller just saw rejected: only that token is dropped, so a burst of 401s
-// from one expiry produces one login, not one per request.
+// ensureSession returns the shared session token, logging in once for all concurrent callers;
+// stale is the token a caller just saw rejected.
 func (c *Client) ensureSession(ctx context.Context, stale string) (string, error) {
-	c.mu.Lock()
-	if c.session != "" && c.session != stale {
-		s := c.session
-		c.mu.Unlock()
-		return s, nil
-	}
-	if c.session == stale {
-		c.session = ""
-	}
-	c.mu.Unlock()
-	v, err, _ := c.login.Do("login", func() (any, error) {
-		if s := c.currentSession(); s != "" {
-			return s, nil
-		}
-		// A login shared by many callers must not die with the first caller's context.
-		tok, err := c.createSession(context.WithoutCancel(ctx))
-		if err != nil {
-			return "", err
-		}
-		c.mu.Lock()
-		c.session = tok
-		c.mu.Unlock()
-		return tok, nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
+	return c.session.Get(ctx, stale, c.createSession)
 }
 
 func (c *Client) createSession(ctx context.Context) (string, error) {
@@ -130,10 +92,7 @@ func (c *Client) createSession(ctx context.Context) (string, error) {
 
 // Close logs the session out so that sessions do not pile up against vCenter's per-user cap.
 func (c *Client) Close(ctx context.Context) error {
-	c.mu.Lock()
-	tok := c.session
-	c.session = ""
-	c.mu.Unlock()
+	tok := c.session.Take()
 	c.hc.CloseIdleConnections()
 	if tok == "" {
 		return nil

@@ -13,12 +13,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/upstream"
-	"golang.org/x/sync/singleflight"
 )
 
 const maxAttempts = 4
@@ -76,9 +74,7 @@ type Client struct {
 	authSource string
 	hc         *http.Client
 
-	mu    sync.RWMutex
-	token string
-	sf    singleflight.Group
+	token upstream.Credential
 
 	// Acquires counts token acquisitions.
 	Acquires atomic.Int64
@@ -105,37 +101,10 @@ func NewWithHTTPClient(base, user, password, authSource string, hc *http.Client)
 // BaseURL is the vROps URL (for messages).
 func (c *Client) BaseURL() string { return c.base }
 
+// ensureToken returns the shared token, acquiring it once for all concurrent callers; stale is
+// the token a caller just saw rejected.
 func (c *Client) ensureToken(ctx context.Context, stale string) (string, error) {
-	c.mu.Lock()
-	if c.token != "" && c.token != stale {
-		t := c.token
-		c.mu.Unlock()
-		return t, nil
-	}
-	if c.token == stale {
-		c.token = ""
-	}
-	c.mu.Unlock()
-	v, err, _ := c.sf.Do("token", func() (any, error) {
-		c.mu.RLock()
-		t := c.token
-		c.mu.RUnlock()
-		if t != "" {
-			return t, nil
-		}
-		t, err := c.acquire(context.WithoutCancel(ctx))
-		if err != nil {
-			return "", err
-		}
-		c.mu.Lock()
-		c.token = t
-		c.mu.Unlock()
-		return t, nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
+	return c.token.Get(ctx, stale, c.acquire)
 }
 
 func (c *Client) acquire(ctx context.Context) (string, error) {
@@ -180,10 +149,7 @@ func (c *Client) acquire(ctx context.Context) (string, error) {
 
 // Close releases the token.
 func (c *Client) Close(ctx context.Context) error {
-	c.mu.Lock()
-	tok := c.token
-	c.token = ""
-	c.mu.Unlock()
+	tok := c.token.Take()
 	defer c.hc.CloseIdleConnections()
 	if tok == "" {
 		return nil
