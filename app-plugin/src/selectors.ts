@@ -72,6 +72,10 @@ export const selectors = {
     row: (id: string) => `data-testid host-row-${id}`,
   },
   hostDetail: { container: 'data-testid host-detail' },
+  hostUsage: {
+    cell: (hostId: string, kind: 'cpu' | 'memory') => `data-testid host-usage-${kind}-${hostId}`,
+    warning: 'data-testid host-metrics-warning',
+  },
   alerts: {
     container: 'data-testid alert-emails',
     enabled: 'data-testid alert-emails-enabled',

@@ -172,7 +172,10 @@ export interface Subscription {
   digestMinutes: number;
 }
 
-/** A host row of `inventory/hosts` (fields the backend returns; extra ones are ignored). */
+/**
+ * A host row of `inventory/hosts` (fields the backend returns; extra ones are ignored). The CPU and
+ * memory figures are vROps' latest values and are absent when vROps has none.
+ */
 export interface HostSummary {
   id: string;
   name: string;
@@ -180,12 +183,20 @@ export interface HostSummary {
   clusterName?: string;
   connectionState?: string;
   powerState?: string;
-  cpuCores?: number;
-  cpuMhz?: number;
-  cpuUsageMhz?: number;
-  memoryBytes?: number;
-  memoryUsageBytes?: number;
   vmCount?: number;
+  /** CPU capacity in MHz (cores × core speed). */
+  cpuCapacityMHz?: number;
+  /** CPU in use, percent of the capacity. */
+  cpuUsagePct?: number;
+  /** Machine memory in bytes. */
+  memoryCapacityBytes?: number;
+  /** Memory in use, percent of the capacity. */
+  memoryUsagePct?: number;
+}
+
+/** A page of `inventory/hosts`; `metricsError` says why CPU and memory figures are missing. */
+export interface HostPage extends Page<HostSummary> {
+  metricsError?: string;
 }
 
 /** A cluster row of `inventory/clusters`. */

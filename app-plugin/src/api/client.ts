@@ -7,7 +7,7 @@ import {
   GuestOsOption,
   HardwareLimits,
   HostChange,
-  HostSummary,
+  HostPage,
   Me,
   Page,
   PlacementOptions,
@@ -125,7 +125,7 @@ export class VsphereClient {
     return request('GET', this.url('inventory/vms', { ...p }));
   }
   /** A page of hosts. */
-  hosts(p: InventoryParams = {}): Promise<Page<HostSummary>> {
+  hosts(p: InventoryParams = {}): Promise<HostPage> {
     return request('GET', this.url('inventory/hosts', { ...p }));
   }
   /** A page of clusters. */

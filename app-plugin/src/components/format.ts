@@ -20,6 +20,19 @@ export function formatMiB(mib?: number): string {
   return mib === undefined ? '—' : formatBytes(mib * 1024 * 1024);
 }
 
+/** A frequency given in MHz, in GHz from 1 GHz up. */
+export function formatMHz(mhz?: number): string {
+  if (mhz === undefined || mhz === null || !isFinite(mhz)) {
+    return '—';
+  }
+  return Math.abs(mhz) >= 1000 ? `${(mhz / 1000).toFixed(1)} GHz` : `${Math.round(mhz)} MHz`;
+}
+
+/** A percentage with one decimal. */
+export function formatPercent(pct?: number): string {
+  return pct === undefined || pct === null || !isFinite(pct) ? '—' : `${pct.toFixed(1)} %`;
+}
+
 /** A timestamp as local date and time. */
 export function formatTime(iso?: string): string {
   if (!iso) {

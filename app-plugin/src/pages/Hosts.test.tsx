@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { RES, VIEWER } from '../test/backend';
 import { metricsAnswer, vmDetail } from '../test/fixtures';
 import { renderPage } from '../test/render';
+import { rowCells } from '../test/table';
 import { useBackend } from '../test/runtimeMock';
 import { selectors } from '../selectors';
 import Hosts from './Hosts';
@@ -19,6 +20,10 @@ const hosts = [
     powerState: 'POWERED_ON',
     cluster: 'domain-c1',
     vmCount: 30,
+    cpuCapacityMHz: 166400,
+    cpuUsagePct: 12.34,
+    memoryCapacityBytes: 1024 ** 4,
+    memoryUsagePct: 75,
   },
   { id: 'host-2', name: 'esx-02', connectionState: 'NOT_RESPONDING', cluster: 'domain-c1', vmCount: 0 },
 ];
@@ -31,6 +36,15 @@ describe('Hosts', () => {
     });
     renderPage(<Hosts />);
     expect(await screen.findByTestId(selectors.hosts.row('host-1'))).toHaveTextContent('esx-01');
+    const table = screen.getByRole('table', { name: 'Hosts' });
+    const esx01 = rowCells(table, 'esx-01');
+    expect(esx01.CPU).toHaveTextContent('12.3 %');
+    expect(esx01.CPU).toHaveTextContent('166.4 GHz');
+    expect(esx01.Memory).toHaveTextContent('75.0 %');
+    expect(esx01.Memory).toHaveTextContent('1.0 TiB');
+    expect(within(table).getByRole('meter', { name: 'Memory usage of esx-01' })).toHaveAttribute('aria-valuenow', '75');
+    expect(rowCells(table, 'esx-02').CPU).toHaveTextContent(/^—$/);
+    expect(screen.queryByTestId(selectors.hostUsage.warning)).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('radio', { name: 'Not responding' }));
     expect(screen.queryByTestId(selectors.hosts.row('host-1'))).not.toBeInTheDocument();
     expect(screen.getByTestId(selectors.hosts.row('host-2'))).toBeInTheDocument();
@@ -42,6 +56,35 @@ describe('Hosts', () => {
     expect(
       b.sent.filter((r) => r.path.endsWith('/inventory/hosts')).every((r) => r.query.get('pageSize') === '1000')
     ).toBe(true);
+  });
+
+  it('shows "—" for the figures vROps did not give, and why', async () => {
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/hosts`]: {
+        items: [
+          // vROps knows the capacity but has no usage sample yet.
+          { id: 'host-1', name: 'esx-01', connectionState: 'CONNECTED', cpuCapacityMHz: 83200, vmCount: 3 },
+          { id: 'host-2', name: 'esx-02', connectionState: 'CONNECTED', vmCount: 0 },
+        ],
+        total: 2,
+        page: 1,
+        pageSize: 1000,
+        metricsError: 'vROps does not know 1 of these hosts yet (esx-02), so they have no CPU or memory figures',
+      },
+    });
+    renderPage(<Hosts />);
+    await screen.findByTestId(selectors.hosts.row('host-1'));
+    expect(screen.getByTestId(selectors.hostUsage.warning)).toHaveTextContent(
+      'vROps does not know 1 of these hosts yet (esx-02), so they have no CPU or memory figures'
+    );
+    const table = screen.getByRole('table', { name: 'Hosts' });
+    const esx01 = rowCells(table, 'esx-01');
+    expect(esx01.CPU).toHaveTextContent(/^—\s*83\.2 GHz$/);
+    expect(within(esx01.CPU).queryByRole('meter')).not.toBeInTheDocument();
+    expect(esx01.Memory).toHaveTextContent(/^—$/);
+    expect(rowCells(table, 'esx-02').CPU).toHaveTextContent(/^—$/);
+    expect(rowCells(table, 'esx-02').Memory).toHaveTextContent(/^—$/);
   });
 
   it('pages the filtered hosts 50 at a time', async () => {

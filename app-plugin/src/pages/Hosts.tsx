@@ -4,6 +4,7 @@ import { Field, Icon, Input, Pagination, RadioButtonGroup, Stack, useStyles2 } f
 import { VsphereClient } from '../api/client';
 import { AppPage, Empty, ErrorState, getStyles, Loading } from '../components/common';
 import { useAsync, useDebounced } from '../components/hooks';
+import { HostMetricsWarning, HostUsageCell } from '../components/HostUsage';
 import { hostUrl } from '../constants';
 import { selectors } from '../selectors';
 
@@ -63,6 +64,7 @@ function HostTable({ client }: { client: VsphereClient }) {
         <Empty message={term || state ? 'No host matches these filters' : 'This vCenter has no hosts'} />
       ) : (
         <>
+          <HostMetricsWarning message={list.value.metricsError} />
           <table className={styles.table} aria-label="Hosts">
             <thead>
               <tr>
@@ -70,6 +72,8 @@ function HostTable({ client }: { client: VsphereClient }) {
                 <th>Connection</th>
                 <th>Power</th>
                 <th>Cluster</th>
+                <th>CPU</th>
+                <th>Memory</th>
                 <th>VMs</th>
               </tr>
             </thead>
@@ -84,6 +88,12 @@ function HostTable({ client }: { client: VsphereClient }) {
                   <td>{h.connectionState ?? '—'}</td>
                   <td>{h.powerState ?? '—'}</td>
                   <td>{h.clusterName ?? h.cluster ?? '—'}</td>
+                  <td>
+                    <HostUsageCell host={h} kind="cpu" />
+                  </td>
+                  <td>
+                    <HostUsageCell host={h} kind="memory" />
+                  </td>
                   <td>{h.vmCount ?? '—'}</td>
                 </tr>
               ))}

@@ -3,6 +3,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fail, RES, VIEWER } from '../test/backend';
 import { renderPage } from '../test/render';
+import { rowCells } from '../test/table';
 import { useBackend } from '../test/runtimeMock';
 import { selectors } from '../selectors';
 import Overview from './Overview';
@@ -19,7 +20,17 @@ describe('Overview', () => {
         { id: 'domain-c1', name: 'Prod', haEnabled: true, drsEnabled: false, hostCount: 4, vmCount: 120 },
       ]),
       [`GET ${RES}/inventory/hosts`]: one([
-        { id: 'host-1', name: 'esx-01', connectionState: 'CONNECTED', powerState: 'POWERED_ON', vmCount: 30 },
+        {
+          id: 'host-1',
+          name: 'esx-01',
+          connectionState: 'CONNECTED',
+          powerState: 'POWERED_ON',
+          vmCount: 30,
+          cpuCapacityMHz: 83200,
+          cpuUsagePct: 37.5,
+          memoryCapacityBytes: 512 * 1024 ** 3,
+          memoryUsagePct: 92.04,
+        },
         { id: 'host-2', name: 'esx-02', connectionState: 'DISCONNECTED', vmCount: 0 },
       ]),
       [`GET ${RES}/inventory/datastores`]: one([
@@ -81,6 +92,21 @@ describe('Overview', () => {
       '/a/privatecloud-vsphere-app/hosts/host-2'
     );
     expect(within(hosts).getByText('DISCONNECTED')).toBeInTheDocument();
+    // CPU and memory: usage as a meter with the percentage, capacity in GHz / GiB below it.
+    const esx01 = rowCells(hosts, 'esx-01');
+    expect(esx01.CPU).toHaveTextContent('37.5 %');
+    expect(esx01.CPU).toHaveTextContent('83.2 GHz');
+    expect(esx01.Memory).toHaveTextContent('92.0 %');
+    expect(esx01.Memory).toHaveTextContent('512 GiB');
+    const cpuMeter = within(hosts).getByRole('meter', { name: 'CPU usage of esx-01' });
+    expect(cpuMeter).toHaveAttribute('aria-valuenow', '37.5');
+    expect(cpuMeter).toHaveAttribute('aria-valuetext', '37.5 % of 83.2 GHz');
+    // A host the backend gave no figures for shows "—", and no meter.
+    const esx02 = rowCells(hosts, 'esx-02');
+    expect(esx02.CPU).toHaveTextContent(/^—$/);
+    expect(esx02.Memory).toHaveTextContent(/^—$/);
+    expect(within(hosts).queryByRole('meter', { name: /esx-02/ })).not.toBeInTheDocument();
+    expect(within(o).queryByTestId(selectors.hostUsage.warning)).not.toBeInTheDocument();
     const ds = within(o).getByRole('table', { name: 'Datastores' });
     expect(within(ds).getByText('2.0 TiB')).toBeInTheDocument();
     expect(within(ds).getByText('512 GiB')).toBeInTheDocument();
@@ -96,6 +122,29 @@ describe('Overview', () => {
     // Counts come from one-row pages, not from listing every VM.
     expect(b.sent.filter((r) => r.path.endsWith('/inventory/vms')).every((r) => r.query.get('pageSize') === '1')).toBe(
       true
+    );
+  });
+
+  it('shows the hosts without CPU and memory, with the reason, when vROps gave no figures', async () => {
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([]),
+      [`GET ${RES}/inventory/hosts`]: {
+        ...one([{ id: 'host-1', name: 'esx-01', connectionState: 'CONNECTED', powerState: 'POWERED_ON', vmCount: 30 }]),
+        metricsError: 'No CPU and memory figures: vROps latest stats query failed (HTTP 503): Service Unavailable',
+      },
+      [`GET ${RES}/inventory/datastores`]: one([]),
+      [`GET ${RES}/inventory/vms`]: one([], 0),
+    });
+    renderPage(<Overview />);
+    const o = await screen.findByTestId(selectors.overview.container);
+    const hosts = within(o).getByRole('table', { name: 'Hosts' });
+    const esx01 = rowCells(hosts, 'esx-01');
+    expect(esx01.Connection).toHaveTextContent('CONNECTED');
+    expect(esx01.CPU).toHaveTextContent(/^—$/);
+    expect(esx01.Memory).toHaveTextContent(/^—$/);
+    expect(within(o).getByTestId(selectors.hostUsage.warning)).toHaveTextContent(
+      'No CPU and memory figures: vROps latest stats query failed (HTTP 503): Service Unavailable'
     );
   });
 

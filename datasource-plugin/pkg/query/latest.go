@@ -31,30 +31,8 @@ func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	stats := map[string][]vrops.Stat{}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(chunkConcurrency)
-	for start := 0; start < len(targets); start += ChunkSize {
-		end := min(start+ChunkSize, len(targets))
-		ids := make([]string, 0, end-start)
-		for _, t := range targets[start:end] {
-			ids = append(ids, t.VropsID)
-		}
-		g.Go(func() error {
-			vals, err := d.Stats.QueryLatest(gctx, ids, q.StatKeys)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			for _, v := range vals {
-				stats[v.ResourceID] = append(stats[v.ResourceID], v.StatList.Stat...)
-			}
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	stats, err := FetchLatest(ctx, d.Stats, targets, q.StatKeys)
+	if err != nil {
 		return backend.DataResponse{}, err
 	}
 	var ids, names, vms, hosts, clusters, dcs, keys, units []string
@@ -102,4 +80,33 @@ func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 	fr.RefID = q.RefID
 	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Notices: missingNotice(missing)}
 	return backend.DataResponse{Frames: data.Frames{fr}}, nil
+}
+
+// FetchLatest sends one bulk latest-values call per chunk of ChunkSize resources with all stat
+// keys, a few chunks at a time; never one call per resource.
+func FetchLatest(ctx context.Context, st Stats, targets []Target, keys []string) (map[string][]vrops.Stat, error) {
+	out := make(map[string][]vrops.Stat, len(targets))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(chunkConcurrency)
+	for start := 0; start < len(targets); start += ChunkSize {
+		end := min(start+ChunkSize, len(targets))
+		ids := make([]string, 0, end-start)
+		for _, t := range targets[start:end] {
+			ids = append(ids, t.VropsID)
+		}
+		g.Go(func() error {
+			vals, err := st.QueryLatest(gctx, ids, keys)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			for _, v := range vals {
+				out[v.ResourceID] = append(out[v.ResourceID], v.StatList.Stat...)
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
+	return out, g.Wait()
 }

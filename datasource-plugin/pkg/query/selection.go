@@ -133,18 +133,13 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 	if len(picked) == 0 {
 		return nil, nil, nil
 	}
-	ids, err := d.Inventory.IDs(ctx)
+	morefs := make([]string, len(picked))
+	for i, c := range picked {
+		morefs[i] = c.id
+	}
+	ids, err := vropsIDs(ctx, d, morefs)
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, c := range picked {
-		if ids.ToVrops[c.id] == "" {
-			// A VM created since the map was built: refresh it once (rate-limited by the cache).
-			if fresh, err := d.Inventory.RefreshIDs(ctx); err == nil {
-				ids = fresh
-			}
-			break
-		}
 	}
 	for _, c := range picked {
 		vid := ids.ToVrops[c.id]
@@ -161,6 +156,24 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 		return targets[i].Moref < targets[j].Moref
 	})
 	return targets, missing, nil
+}
+
+// vropsIDs returns the moref ⇄ vROps id map, refreshed once when one of morefs is not in it.
+func vropsIDs(ctx context.Context, d *Deps, morefs []string) (*inventory.IDMap, error) {
+	ids, err := d.Inventory.IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range morefs {
+		if ids.ToVrops[m] == "" {
+			// An object created since the map was built: refresh it once (rate-limited by the cache).
+			if fresh, err := d.Inventory.RefreshIDs(ctx); err == nil {
+				ids = fresh
+			}
+			break
+		}
+	}
+	return ids, nil
 }
 
 func quoteList(a []string) string {

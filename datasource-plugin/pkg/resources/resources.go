@@ -184,6 +184,24 @@ type Page struct {
 	Total    int `json:"total"`
 	Page     int `json:"page"`
 	PageSize int `json:"pageSize"`
+	// MetricsError says why host items lack CPU and memory figures (hosts only; the list itself
+	// never fails for want of vROps).
+	MetricsError string `json:"metricsError,omitempty"`
+}
+
+// HostItem is one row of `inventory/hosts`: vCenter's view of the host plus the latest CPU and
+// memory capacity and usage from vROps, which are left out when vROps has none.
+type HostItem struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	ConnectionState string `json:"connectionState"`
+	PowerState      string `json:"powerState"`
+	Cluster         string `json:"cluster"`
+	ClusterName     string `json:"clusterName"`
+	Datacenter      string `json:"datacenter"`
+	VMCount         int    `json:"vmCount"`
+	query.HostUsage
+	host *inventory.Host
 }
 
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
@@ -260,7 +278,8 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	case models.EntityHosts:
 		for _, h := range s.Hosts {
 			if cf.Host(h) {
-				add(h.ID, h.Name, map[string]any{"id": h.ID, "name": h.Name, "connectionState": h.ConnectionState, "powerState": h.PowerState, "cluster": h.Cluster, "clusterName": s.Name(h.Cluster), "datacenter": h.Datacenter, "vmCount": h.VMCount}, map[string]string{"cluster": s.Name(h.Cluster)})
+				add(h.ID, h.Name, &HostItem{ID: h.ID, Name: h.Name, ConnectionState: h.ConnectionState, PowerState: h.PowerState, Cluster: h.Cluster,
+					ClusterName: s.Name(h.Cluster), Datacenter: h.Datacenter, VMCount: h.VMCount, host: h}, map[string]string{"cluster": s.Name(h.Cluster)})
 			}
 		}
 	case models.EntityClusters:
@@ -334,7 +353,33 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items[start:end] {
 		out = append(out, it.v)
 	}
-	writeJSON(w, http.StatusOK, Page{Items: out, Total: len(items), Page: page, PageSize: size})
+	p := Page{Items: out, Total: len(items), Page: page, PageSize: size}
+	if entity == models.EntityHosts {
+		p.MetricsError = a.addHostUsage(r.Context(), out)
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// addHostUsage fills in the CPU and memory figures of the hosts on this page only, from one bulk
+// vROps call, and returns why some or all are missing ("" when none is).
+func (a *API) addHostUsage(ctx context.Context, items []any) string {
+	hosts := make([]*inventory.Host, 0, len(items))
+	for _, it := range items {
+		hosts = append(hosts, it.(*HostItem).host)
+	}
+	if len(hosts) == 0 {
+		return ""
+	}
+	res, err := query.HostUsageLatest(ctx, a.d.Query, hosts)
+	if err != nil {
+		log.DefaultLogger.FromContext(ctx).Warn("host list without CPU and memory figures", "error", err)
+		return "No CPU and memory figures: " + err.Error()
+	}
+	for _, it := range items {
+		h := it.(*HostItem)
+		h.HostUsage = res.ByHost[h.ID]
+	}
+	return res.MissingHostsText()
 }
 
 func (a *API) vmDetail(w http.ResponseWriter, r *http.Request) {
