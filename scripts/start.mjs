@@ -415,7 +415,7 @@ admin_password = ${env('GRAFANA_ADMIN_PASSWORD', 'admin')}
 allow_loading_unsigned_plugins = privatecloud-vsphere-datasource,privatecloud-vsphere-app
 
 [feature_toggles]
-# The "Host not connected" alert rule uses a SQL expression (a toggle until Grafana 13.3).
+# The "Host not connected" alert rule uses a SQL expression (behind the sqlExpressions feature toggle).
 enable = sqlExpressions
 
 [analytics]
