@@ -184,6 +184,8 @@ type Page struct {
 	Total    int `json:"total"`
 	Page     int `json:"page"`
 	PageSize int `json:"pageSize"`
+	// Warnings name data that could not be fetched (the items are still complete otherwise).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
@@ -244,6 +246,7 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	search := strings.ToLower(q.Get("search"))
 	var items []listItem
+	var warnings []string
 	add := func(id, name string, v any, keys map[string]string) {
 		if search != "" && !strings.Contains(strings.ToLower(name), search) && !strings.Contains(strings.ToLower(id), search) {
 			return
@@ -270,9 +273,14 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case models.EntityDatastores:
+		// hostCount comes from vROps (one bulk call per snapshot); without it datastores still list.
+		hosts := a.d.Query.Inventory.DatastoreHosts(r.Context(), s)
+		if hosts.Err != nil {
+			warnings = append(warnings, hosts.Err.Error())
+		}
 		for _, d := range s.Datastores {
 			if cf.DC(&d.Object) {
-				add(d.ID, d.Name, d, nil)
+				add(d.ID, d.Name, d.WithHostCount(hosts), nil)
 			}
 		}
 	case models.EntityNetworks:
@@ -334,7 +342,7 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items[start:end] {
 		out = append(out, it.v)
 	}
-	writeJSON(w, http.StatusOK, Page{Items: out, Total: len(items), Page: page, PageSize: size})
+	writeJSON(w, http.StatusOK, Page{Items: out, Total: len(items), Page: page, PageSize: size, Warnings: warnings})
 }
 
 func (a *API) vmDetail(w http.ResponseWriter, r *http.Request) {
