@@ -12,6 +12,8 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+  /** Data the backend could not fetch (e.g. datastore host counts when vROps failed); the items still list. */
+  warnings?: string[];
 }
 
 /** A VM row of `inventory/vms`. */
@@ -216,7 +218,9 @@ export interface DatastoreSummary {
   type?: string;
   capacityBytes?: number;
   freeBytes?: number;
+  /** Hosts that mount it (vROps relationships); absent when vROps is not configured or failed. */
   hostCount?: number;
+  datacenter?: string;
 }
 
 /** Settings the app stores in its plugin jsonData. */

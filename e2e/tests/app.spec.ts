@@ -42,6 +42,14 @@ test('overview shows clusters, hosts, datastores and VM counts from the backend'
   }
   const datastores = await getJSON(page, api(hostUrl, 'inventory/datastores?pageSize=5'));
   await expect(page.getByText(datastores.items[0].name, { exact: true }).first()).toBeVisible();
+  // Host counts come from vROps relationships: a cluster's shared datastore is on all its hosts, a local one on one.
+  const dsTable = page.getByRole('table', { name: 'Datastores' });
+  const shared = (await getJSON(page, api(hostUrl, 'inventory/datastores?search=-vsan&pageSize=1'))).items[0];
+  const local = (await getJSON(page, api(hostUrl, 'inventory/datastores?search=-local&pageSize=1'))).items[0];
+  expect(shared.hostCount).toBeGreaterThan(1);
+  expect(local.hostCount).toBe(1);
+  await expect(dsTable.getByRole('row').filter({ hasText: shared.name })).toContainText(`${shared.hostCount} · shared`);
+  await expect(dsTable.getByRole('row').filter({ hasText: local.name })).toContainText('1 · local');
   await shoot('app-overview');
 });
 

@@ -148,6 +148,49 @@ describe('Overview', () => {
     );
   });
 
+  it('shows how many hosts share each datastore, shared or local, and why counts are missing', async () => {
+    const ds = (name: string, hostCount?: number) => ({
+      id: `datastore-${name}`,
+      name,
+      type: 'VMFS',
+      capacityBytes: 1024 ** 4,
+      freeBytes: 1024 ** 3,
+      ...(hostCount === undefined ? {} : { hostCount }),
+    });
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([]),
+      [`GET ${RES}/inventory/hosts`]: one([]),
+      [`GET ${RES}/inventory/datastores`]: one([ds('CL01-vsan', 4), ds('esx-01-local', 1), ds('orphan', 0)]),
+      [`GET ${RES}/inventory/vms`]: one([], 0),
+    });
+    renderPage(<Overview />);
+    const o = await screen.findByTestId(selectors.overview.container);
+    const table = within(o).getByRole('table', { name: 'Datastores' });
+    const hostsCell = (name: string) => within(table).getByText(name).closest('tr')!.lastElementChild;
+    expect(hostsCell('CL01-vsan')).toHaveTextContent(/^4 · shared$/);
+    expect(hostsCell('esx-01-local')).toHaveTextContent(/^1 · local$/);
+    expect(hostsCell('orphan')).toHaveTextContent(/^0$/);
+  });
+
+  it('lists datastores with "—" for hosts and the backend warning when vROps could not count them', async () => {
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([]),
+      [`GET ${RES}/inventory/hosts`]: one([]),
+      [`GET ${RES}/inventory/datastores`]: {
+        ...one([{ id: 'datastore-1', name: 'ds-01', type: 'NFS', capacityBytes: 1024 ** 4, freeBytes: 0 }]),
+        warnings: ['datastore host counts are unavailable: vROps is not reachable'],
+      },
+      [`GET ${RES}/inventory/vms`]: one([], 0),
+    });
+    renderPage(<Overview />);
+    const o = await screen.findByTestId(selectors.overview.container);
+    const table = within(o).getByRole('table', { name: 'Datastores' });
+    expect(within(table).getByText('ds-01').closest('tr')!.lastElementChild).toHaveTextContent(/^—$/);
+    expect(within(o).getByText('datastore host counts are unavailable: vROps is not reachable')).toBeInTheDocument();
+  });
+
   it('shows the backend error and loads again on retry', async () => {
     let calls = 0;
     useBackend({

@@ -136,14 +136,27 @@ function Body({ client }: { client: VsphereClient }) {
                 <td>{d.type ?? '—'}</td>
                 <td>{formatBytes(d.capacityBytes)}</td>
                 <td>{formatBytes(d.freeBytes)}</td>
-                <td>{d.hostCount ?? '—'}</td>
+                <td>{datastoreHosts(d.hostCount)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        {datastores.warnings?.map((w) => (
+          <p key={w} className={styles.muted}>
+            {w}
+          </p>
+        ))}
       </section>
     </div>
   );
+}
+
+/** "4 · shared" or "1 · local" from the number of hosts mounting a datastore; "—" when unknown. */
+function datastoreHosts(n: number | undefined): string {
+  if (n === undefined || n === null) {
+    return '—';
+  }
+  return n === 0 ? '0' : `${n} · ${n > 1 ? 'shared' : 'local'}`;
 }
 
 const levelColor: Record<string, 'red' | 'orange' | 'blue' | 'purple'> = {

@@ -35,9 +35,10 @@ type VCenter interface {
 	ListDatacenters(ctx context.Context, f vcenter.ListFilter) ([]vcenter.Datacenter, error)
 }
 
-// VROps is what the id map needs from the vROps client.
+// VROps is what the id map and the datastore host counts need from the vROps client.
 type VROps interface {
 	QueryResources(ctx context.Context, kinds []string) ([]vrops.Resource, error)
+	BulkRelationships(ctx context.Context, relationshipType string, ids []string) ([]vrops.Relation, error)
 }
 
 // Object is the common part of every inventory object.
@@ -81,6 +82,9 @@ type Datastore struct {
 	Type          string `json:"type"`
 	CapacityBytes int64  `json:"capacityBytes"`
 	FreeBytes     int64  `json:"freeBytes"`
+	// HostCount is how many hosts mount it (vROps relationships); nil when unknown. Snapshots
+	// leave it nil: see Cache.DatastoreHosts and WithHostCount.
+	HostCount *int `json:"hostCount,omitempty"`
 }
 
 // Network is a port group.
@@ -252,6 +256,7 @@ type Cache struct {
 	snap    *Snapshot
 	idmap   *IDMap
 	history []HostChange
+	dsHosts *DatastoreHosts
 	sf      singleflight.Group
 }
 

@@ -20,7 +20,12 @@ func inventoryQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Dat
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	frame, err := d.frames.get(s, q.Entity, q.Filter)
+	var hosts *inventory.DatastoreHosts
+	if q.Entity == models.EntityDatastores {
+		// From vROps, once per snapshot; a failure becomes a notice on the frame, not an error.
+		hosts = d.Inventory.DatastoreHosts(ctx, s)
+	}
+	frame, err := d.frames.get(s, q.Entity, q.Filter, hosts)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
@@ -29,7 +34,8 @@ func inventoryQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Dat
 }
 
 // frameCache keeps built inventory frames for the current snapshot, so a repeated query (dashboard
-// refresh, several panels) costs no rebuild; it empties itself when the snapshot changes.
+// refresh, several panels) costs no rebuild; it empties itself when the snapshot changes (the
+// datastore host counts are per snapshot too).
 type frameCache struct {
 	mu   sync.Mutex
 	snap *inventory.Snapshot
@@ -38,7 +44,7 @@ type frameCache struct {
 
 const maxCachedFrames = 64
 
-func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.InventoryFilter) (*data.Frame, error) {
+func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.InventoryFilter, hosts *inventory.DatastoreHosts) (*data.Frame, error) {
 	raw, _ := json.Marshal(filter)
 	key := entity + "\x00" + string(raw)
 	c.mu.Lock()
@@ -52,7 +58,7 @@ func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.Inv
 		if err != nil {
 			return nil, err
 		}
-		fr = InventoryFrame(s, entity, f)
+		fr = inventoryFrame(s, entity, f, hosts)
 		c.mu.Lock()
 		if c.snap == s && len(c.m) < maxCachedFrames {
 			c.m[key] = fr
@@ -74,8 +80,14 @@ func named(f *data.Field, display string) *data.Field {
 	return f
 }
 
-// InventoryFrame builds the table frame of one entity.
+// InventoryFrame builds the table frame of one entity (datastores without host counts).
 func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame {
+	return inventoryFrame(s, entity, f, nil)
+}
+
+// inventoryFrame builds the table frame of one entity; hosts (may be nil) fills the datastores'
+// Hosts column and, when vROps failed, a warning notice.
+func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inventory.DatastoreHosts) *data.Frame {
 	var fr *data.Frame
 	switch entity {
 	case models.EntityVMs:
@@ -140,6 +152,7 @@ func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame
 		var ids, names, types, dcs []string
 		var capb, free []int64
 		var used []float64
+		hostCounts := []*int64{}
 		for _, ds := range s.Datastores {
 			if !f.DC(&ds.Object) {
 				continue
@@ -151,6 +164,12 @@ func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame
 				pct = float64(ds.CapacityBytes-ds.FreeBytes) * 100 / float64(ds.CapacityBytes)
 			}
 			used = append(used, pct)
+			var n *int64
+			if c := hosts.Count(ds.ID); c != nil {
+				v := int64(*c)
+				n = &v
+			}
+			hostCounts = append(hostCounts, n)
 		}
 		if used == nil {
 			used = []float64{}
@@ -161,6 +180,7 @@ func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame
 			unitField(data.NewField("capacityBytes", nil, nzi(capb)), "bytes", "Capacity"),
 			unitField(data.NewField("freeBytes", nil, nzi(free)), "bytes", "Free"),
 			unitField(data.NewField("usedPercent", nil, used), "percent", "Used"),
+			named(data.NewField("hostCount", nil, hostCounts), "Hosts"),
 			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"))
 	case models.EntityNetworks, models.EntityFolders:
 		var ids, names, types, dcs []string
@@ -203,6 +223,9 @@ func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame
 		fr = data.NewFrame("datacenters", named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"))
 	}
 	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, PreferredVisualization: data.VisTypeTable}
+	if entity == models.EntityDatastores && hosts != nil && hosts.Err != nil {
+		fr.Meta.Notices = []data.Notice{{Severity: data.NoticeSeverityWarning, Text: hosts.Err.Error() + " (the Hosts column is empty)"}}
+	}
 	return fr
 }
 

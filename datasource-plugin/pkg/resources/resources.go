@@ -187,6 +187,8 @@ type Page struct {
 	// MetricsError says why host items lack CPU and memory figures (hosts only; the list itself
 	// never fails for want of vROps).
 	MetricsError string `json:"metricsError,omitempty"`
+	// Warnings name data that could not be fetched (the items are still complete otherwise).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // HostItem is one row of `inventory/hosts`: vCenter's view of the host plus the latest CPU and
@@ -262,6 +264,7 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	search := strings.ToLower(q.Get("search"))
 	var items []listItem
+	var warnings []string
 	add := func(id, name string, v any, keys map[string]string) {
 		if search != "" && !strings.Contains(strings.ToLower(name), search) && !strings.Contains(strings.ToLower(id), search) {
 			return
@@ -289,9 +292,14 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case models.EntityDatastores:
+		// hostCount comes from vROps (one bulk call per snapshot); without it datastores still list.
+		hosts := a.d.Query.Inventory.DatastoreHosts(r.Context(), s)
+		if hosts.Err != nil {
+			warnings = append(warnings, hosts.Err.Error())
+		}
 		for _, d := range s.Datastores {
 			if cf.DC(&d.Object) {
-				add(d.ID, d.Name, d, nil)
+				add(d.ID, d.Name, d.WithHostCount(hosts), nil)
 			}
 		}
 	case models.EntityNetworks:
@@ -353,7 +361,7 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items[start:end] {
 		out = append(out, it.v)
 	}
-	p := Page{Items: out, Total: len(items), Page: page, PageSize: size}
+	p := Page{Items: out, Total: len(items), Page: page, PageSize: size, Warnings: warnings}
 	if entity == models.EntityHosts {
 		p.MetricsError = a.addHostUsage(r.Context(), out)
 	}

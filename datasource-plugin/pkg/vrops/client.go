@@ -285,6 +285,74 @@ func (c *Client) QueryResources(ctx context.Context, kinds []string) ([]Resource
 	}
 }
 
+// MaxRelationshipIDs is how many resource ids one bulk relationships call carries, like the
+// stats calls (vROps handles more, but large bulk calls take tens of seconds).
+const MaxRelationshipIDs = 1000
+
+// RelatedIDs are the requested resources a related resource relates to. vROps documents them as
+// id strings; an object with an `identifier` is accepted too.
+type RelatedIDs []string
+
+// UnmarshalJSON accepts `["id", …]` and `[{"identifier": "id", …}, …]`.
+func (r *RelatedIDs) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make([]string, 0, len(raw))
+	for _, e := range raw {
+		var s string
+		if json.Unmarshal(e, &s) == nil {
+			out = append(out, s)
+			continue
+		}
+		var o struct {
+			Identifier string `json:"identifier"`
+		}
+		if err := json.Unmarshal(e, &o); err != nil {
+			return err
+		}
+		out = append(out, o.Identifier)
+	}
+	*r = out
+	return nil
+}
+
+// Relation is one entry of a bulk relationships answer: a related resource and the ids of the
+// requested resources it is related to (for PARENT: a parent and the children asked about).
+type Relation struct {
+	Resource         Resource   `json:"resource"`
+	RelatedResources RelatedIDs `json:"relatedResources"`
+}
+
+// BulkRelationships runs POST /resources/bulk/relationships for the given relationship type
+// (PARENT, CHILD, ALL, ANCESTOR, DESCENDANT): one call per MaxRelationshipIDs ids, every page.
+func (c *Client) BulkRelationships(ctx context.Context, relationshipType string, ids []string) ([]Relation, error) {
+	const pageSize = 5000
+	var all []Relation
+	for start := 0; start < len(ids); start += MaxRelationshipIDs {
+		chunk := ids[start:min(start+MaxRelationshipIDs, len(ids))]
+		body := map[string]any{"relationshipType": relationshipType, "resourceIds": chunk}
+		for page := 0; ; page++ {
+			var p struct {
+				PageInfo struct {
+					TotalCount int `json:"totalCount"`
+				} `json:"pageInfo"`
+				ResourcesRelations []Relation `json:"resourcesRelations"`
+			}
+			q := url.Values{"page": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(pageSize)}}
+			if err := c.do(ctx, http.MethodPost, "/resources/bulk/relationships", q, body, &p, "relationships query"); err != nil {
+				return nil, err
+			}
+			all = append(all, p.ResourcesRelations...)
+			if len(p.ResourcesRelations) == 0 || (page+1)*pageSize >= p.PageInfo.TotalCount {
+				break
+			}
+		}
+	}
+	return all, nil
+}
+
 // Stat is one series of a stats answer.
 type Stat struct {
 	Timestamps []int64 `json:"timestamps"`

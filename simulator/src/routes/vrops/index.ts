@@ -4,6 +4,7 @@ import { credentialsMatch } from '../vcenter/session';
 import { alertRoutes } from './alerts';
 import { OpsError, tokenInvalid } from './errors';
 import { propertyRoutes } from './properties';
+import { relationshipRoutes } from './relationships';
 import { resourceRoutes } from './resources';
 import { statsRoutes } from './stats';
 
@@ -19,8 +20,8 @@ function readToken(header: string | undefined): { scheme: string; token: string 
 
 /**
  * vropsRoutes serves the Suite API under `/suite-api/api`: token acquire/release, resources,
- * stats, properties and alerts. Every call except acquire needs a live token; using it slides
- * its validity forward (vROps extends tokens to 6 h after the last call).
+ * relationships, stats, properties and alerts. Every call except acquire needs a live token;
+ * using it slides its validity forward (vROps extends tokens to 6 h after the last call).
  */
 export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
   app.addHook('onRequest', async (req) => {
@@ -72,6 +73,7 @@ export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
   });
 
   await app.register(resourceRoutes, { state });
+  await app.register(relationshipRoutes, { state });
   await app.register(statsRoutes, { state });
   await app.register(propertyRoutes, { state });
   await app.register(alertRoutes, { state });
