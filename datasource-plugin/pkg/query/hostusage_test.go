@@ -49,6 +49,10 @@ func (f *fakeVROps) QueryStats(context.Context, vrops.StatsQuery) ([]vrops.Resou
 	return nil, errors.New("QueryStats must not be used for host figures")
 }
 
+func (f *fakeVROps) BulkRelationships(context.Context, string, []string) ([]vrops.Relation, error) {
+	return nil, errors.New("the host usage path must not ask for relationships")
+}
+
 func (f *fakeVROps) QueryAlerts(context.Context, []string, []string) ([]vrops.Alert, error) {
 	return nil, errors.New("QueryAlerts must not be used for host figures")
 }
