@@ -40,7 +40,7 @@ function run(cmd, argv, opts = {}) {
 
 function pkgScripts(dir) {
   const f = path.join(root, dir, 'package.json');
-  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).scripts ?? {} : null;
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')).scripts ?? {}) : null;
 }
 
 async function runJest(s) {
@@ -137,10 +137,16 @@ for (const s of suites) {
   const r = await runners[s.kind](s);
   totalPassed += r.passed;
   totalFailed += r.failed;
-  rows.push([s.name, r.passed, r.failed, `${((Date.now() - started) / 1000).toFixed(1)}s${r.note ? ' ' + r.note : ''}`]);
+  rows.push([
+    s.name,
+    r.passed,
+    r.failed,
+    `${((Date.now() - started) / 1000).toFixed(1)}s${r.note ? ' ' + r.note : ''}`,
+  ]);
 }
 
 console.log('\n=== summary ===');
-for (const [name, p, f, note] of rows) console.log(`${name.padEnd(26)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed  ${note}`);
+for (const [name, p, f, note] of rows)
+  console.log(`${name.padEnd(26)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed  ${note}`);
 console.log(`${totalPassed} passed, ${totalFailed} failed`);
 process.exit(totalFailed === 0 && totalPassed > 0 ? 0 : 1);

@@ -1,7 +1,6 @@
 // The app in a real Grafana: its pages open and show the simulator's inventory.
 import { expect, test } from '@grafana/plugin-e2e';
 
-
 const pluginId = 'privatecloud-vsphere-app';
 
 test('the app root page renders', async ({ gotoAppPage, page }) => {

@@ -3,14 +3,20 @@
 import { expect, test } from '@grafana/plugin-e2e';
 import { selectors } from '../../datasource-plugin/src/selectors';
 
-
-test('the provisioned data source passes save & test', async ({ readProvisionedDataSource, gotoDataSourceConfigPage }) => {
+test('the provisioned data source passes save & test', async ({
+  readProvisionedDataSource,
+  gotoDataSourceConfigPage,
+}) => {
   const ds = await readProvisionedDataSource({ fileName: 'datasources/privatecloud-vsphere.yaml' });
   const configPage = await gotoDataSourceConfigPage(ds.uid);
   await expect(configPage.saveAndTest()).toBeOK();
 });
 
-test('an inventory query lists the hosts in a table panel', async ({ panelEditPage, readProvisionedDataSource, page }) => {
+test('an inventory query lists the hosts in a table panel', async ({
+  panelEditPage,
+  readProvisionedDataSource,
+  page,
+}) => {
   const ds = await readProvisionedDataSource({ fileName: 'datasources/privatecloud-vsphere.yaml' });
   await panelEditPage.datasource.set(ds.name);
   await panelEditPage.setVisualization('Table');

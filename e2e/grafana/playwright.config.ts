@@ -8,7 +8,9 @@ import { chromiumLaunch } from '../playwright.config';
 
 const grafanaUrl = process.env.GRAFANA_URL;
 if (!grafanaUrl) {
-  throw new Error('GRAFANA_URL is not set: these specs run against a live Grafana with both plugins (see e2e/grafana/README.md).');
+  throw new Error(
+    'GRAFANA_URL is not set: these specs run against a live Grafana with both plugins (see e2e/grafana/README.md).'
+  );
 }
 
 export default defineConfig<PluginOptions>({
@@ -22,10 +24,17 @@ export default defineConfig<PluginOptions>({
     baseURL: grafanaUrl,
     launchOptions: chromiumLaunch,
     provisioningRootDir: path.join(__dirname, '..', '..', 'provisioning'),
-    grafanaAPICredentials: { user: process.env.GRAFANA_ADMIN_USER ?? 'admin', password: process.env.GRAFANA_ADMIN_PASSWORD ?? 'admin' },
+    grafanaAPICredentials: {
+      user: process.env.GRAFANA_ADMIN_USER ?? 'admin',
+      password: process.env.GRAFANA_ADMIN_PASSWORD ?? 'admin',
+    },
   },
   projects: [
-    { name: 'auth', testDir: require.resolve('@grafana/plugin-e2e/package.json').replace('package.json', 'dist/auth'), testMatch: [/.*\.js/] },
+    {
+      name: 'auth',
+      testDir: require.resolve('@grafana/plugin-e2e/package.json').replace('package.json', 'dist/auth'),
+      testMatch: [/.*\.js/],
+    },
     { name: 'grafana', dependencies: ['auth'], use: { storageState: 'playwright/.auth/admin.json' } },
   ],
 });

@@ -15,7 +15,13 @@ const grafanaCjs: Plugin = {
   setup(b) {
     // Grafana core's own setter for PluginPage (not in the package's public exports).
     b.onResolve({ filter: /^grafana-runtime-internal:PluginPage$/ }, () => ({
-      path: path.join(path.dirname(require.resolve('@grafana/runtime/package.json')), 'dist', 'cjs', 'components', 'PluginPage.cjs'),
+      path: path.join(
+        path.dirname(require.resolve('@grafana/runtime/package.json')),
+        'dist',
+        'cjs',
+        'components',
+        'PluginPage.cjs'
+      ),
     }));
     b.onResolve({ filter: /^@grafana\/(data|ui|runtime|schema|i18n|e2e-selectors)(\/unstable)?$/ }, (args) => ({
       path: require.resolve(args.path, { paths: [args.resolveDir || __dirname] }),
@@ -41,8 +47,18 @@ export function buildHostBundle(): Promise<string> {
       minify: !process.env.E2E_HOST_DEBUG,
       jsx: 'automatic',
       sourcemap: false,
-      define: { 'process.env.NODE_ENV': process.env.E2E_HOST_DEBUG ? '"development"' : '"production"', global: 'window' },
-      loader: { '.svg': 'text', '.png': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.css': 'css' },
+      define: {
+        'process.env.NODE_ENV': process.env.E2E_HOST_DEBUG ? '"development"' : '"production"',
+        global: 'window',
+      },
+      loader: {
+        '.svg': 'text',
+        '.png': 'dataurl',
+        '.woff': 'dataurl',
+        '.woff2': 'dataurl',
+        '.ttf': 'dataurl',
+        '.css': 'css',
+      },
       logLevel: 'error',
       plugins: [grafanaCjs],
     }).then(() => hostBundleDir);

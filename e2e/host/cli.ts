@@ -9,7 +9,15 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 
-startHost({ ...defaultHostOptions({ simUrl: arg('sim') ?? 'http://127.0.0.1:9', relayUrl: arg('relay'), relayToken: arg('relay-token') }), port: Number(arg('port') ?? 3000), logSink: (l) => process.stderr.write(l + '\n') }).then(
+startHost({
+  ...defaultHostOptions({
+    simUrl: arg('sim') ?? 'http://127.0.0.1:9',
+    relayUrl: arg('relay'),
+    relayToken: arg('relay-token'),
+  }),
+  port: Number(arg('port') ?? 3000),
+  logSink: (l) => process.stderr.write(l + '\n'),
+}).then(
   (h) => {
     console.log(`e2e host listening on ${h.url} (repo ${path.relative(process.cwd(), repoRoot) || '.'})`);
     // Stop the backend plugin with the host: go-plugin servers do not notice their parent dying.

@@ -12,7 +12,12 @@ export const APP_ID = 'privatecloud-vsphere-app';
 export const DS_UID = 'privatecloud-vsphere';
 
 /** Host options for a simulator at simUrl and, when given, a relay. */
-export function defaultHostOptions(o: { simUrl: string; relayUrl?: string; relayToken?: string; configured?: boolean }): HostOptions {
+export function defaultHostOptions(o: {
+  simUrl: string;
+  relayUrl?: string;
+  relayToken?: string;
+  configured?: boolean;
+}): HostOptions {
   const configured = o.configured ?? true;
   return {
     plugins: [
@@ -36,7 +41,11 @@ export function defaultHostOptions(o: { simUrl: string; relayUrl?: string; relay
             }
           : {},
         secureJsonData: configured
-          ? { vcenterPassword: 'VMware1!', vropsPassword: 'VMware1!', ...(o.relayToken ? { relayToken: o.relayToken } : {}) }
+          ? {
+              vcenterPassword: 'VMware1!',
+              vropsPassword: 'VMware1!',
+              ...(o.relayToken ? { relayToken: o.relayToken } : {}),
+            }
           : {},
       },
     ],

@@ -108,7 +108,9 @@ export interface ResourceResponse {
 
 /** A running plugin process. */
 export interface PluginClient {
-  queryData(req: CallContext & { queries: PluginQuery[]; headers?: Record<string, string> }): Promise<Record<string, QueryResult>>;
+  queryData(
+    req: CallContext & { queries: PluginQuery[]; headers?: Record<string, string> }
+  ): Promise<Record<string, QueryResult>>;
   checkHealth(req: CallContext): Promise<HealthResult>;
   callResource(req: ResourceRequest): Promise<ResourceResponse>;
   /** Stops the process. */
@@ -125,7 +127,13 @@ const DEFAULT_PLUGIN_ID = 'privatecloud-vsphere-datasource';
 let loaded: any;
 function protoPackage(): any {
   if (!loaded) {
-    const def = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
+    const def = protoLoader.loadSync(PROTO, {
+      keepCase: true,
+      longs: Number,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    });
     loaded = (grpc.loadPackageDefinition(def) as any).pluginv2;
   }
   return loaded;
@@ -140,7 +148,9 @@ function pluginContext(c: CallContext) {
   return {
     orgId: c.orgId ?? 1,
     pluginId: c.pluginId ?? s.type ?? DEFAULT_PLUGIN_ID,
-    user: c.user ? { login: c.user.login, name: c.user.name ?? c.user.login, email: c.user.email, role: c.user.role } : undefined,
+    user: c.user
+      ? { login: c.user.login, name: c.user.name ?? c.user.login, email: c.user.email, role: c.user.role }
+      : undefined,
     dataSourceInstanceSettings: {
       id: s.id ?? 1,
       uid: s.uid,
@@ -159,7 +169,10 @@ function pluginContext(c: CallContext) {
  * Starts the plugin binary as Grafana does and resolves once its gRPC server is reachable.
  * The process's stderr (hclog output) goes to `logSink` when given.
  */
-export async function startPlugin(binPath: string, opts: { logSink?: (line: string) => void; env?: Record<string, string> } = {}): Promise<PluginClient> {
+export async function startPlugin(
+  binPath: string,
+  opts: { logSink?: (line: string) => void; env?: Record<string, string> } = {}
+): Promise<PluginClient> {
   const child: ChildProcess = spawn(binPath, [], {
     env: { ...process.env, ...opts.env, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,7 +190,10 @@ export async function startPlugin(binPath: string, opts: { logSink?: (line: stri
   });
   const address = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`no go-plugin handshake from ${binPath} within 20s: ${stderrTail.join(' | ')}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no go-plugin handshake from ${binPath} within 20s: ${stderrTail.join(' | ')}`)),
+      20_000
+    );
     child.once('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -213,7 +229,9 @@ export async function startPlugin(binPath: string, opts: { logSink?: (line: stri
   const deadline = () => new Date(Date.now() + 60_000);
 
   const unary = <T>(client: any, method: string, req: unknown): Promise<T> =>
-    new Promise((resolve, reject) => client[method](req, { deadline: deadline() }, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+    new Promise((resolve, reject) =>
+      client[method](req, { deadline: deadline() }, (err: Error | null, res: T) => (err ? reject(err) : resolve(res)))
+    );
 
   const close = async () => {
     data.close();
@@ -364,7 +382,11 @@ function fieldKind(t: any): { type: FrameField['type']; frameType: string; conve
   switch (t.typeId) {
     case Type.Timestamp: {
       // Arrow JS gives timestamps in ms as a number; the SDK writes nanoseconds.
-      return { type: 'time', frameType: 'time.Time', convert: (v) => (typeof v === 'bigint' ? Number(v / 1_000_000n) : Number(v)) };
+      return {
+        type: 'time',
+        frameType: 'time.Time',
+        convert: (v) => (typeof v === 'bigint' ? Number(v / 1_000_000n) : Number(v)),
+      };
     }
     case Type.Float:
       return { type: 'number', frameType: t.precision === 1 ? 'float32' : 'float64', convert: (v) => Number(v) };
@@ -377,7 +399,11 @@ function fieldKind(t: any): { type: FrameField['type']; frameType: string; conve
       return { type: 'boolean', frameType: 'bool', convert: (v) => Boolean(v) };
     case Type.Binary:
       // json.RawMessage fields are binary in Arrow.
-      return { type: 'other', frameType: 'json.RawMessage', convert: (v) => parseJSON(Buffer.from(v).toString('utf8')) ?? null };
+      return {
+        type: 'other',
+        frameType: 'json.RawMessage',
+        convert: (v) => parseJSON(Buffer.from(v).toString('utf8')) ?? null,
+      };
     default:
       return { type: 'other', frameType: 'unknown', convert: (v) => v };
   }

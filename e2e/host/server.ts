@@ -126,7 +126,11 @@ function dsView(ds: HostDataSource, version: number) {
     basicAuth: false,
     isDefault: true,
     jsonData: ds.jsonData,
-    secureJsonFields: Object.fromEntries(Object.entries(ds.secureJsonData).filter(([, v]) => v !== '').map(([k]) => [k, true])),
+    secureJsonFields: Object.fromEntries(
+      Object.entries(ds.secureJsonData)
+        .filter(([, v]) => v !== '')
+        .map(([k]) => [k, true])
+    ),
     version,
     readOnly: false,
   };
@@ -156,7 +160,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const uiPublic = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public');
   const interDir = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
   const systemjsDir = path.join(path.dirname(require.resolve('systemjs/package.json')), 'dist');
-  const datasources = opts.datasources.map((d) => ({ ...d, jsonData: { ...d.jsonData }, secureJsonData: { ...d.secureJsonData } }));
+  const datasources = opts.datasources.map((d) => ({
+    ...d,
+    jsonData: { ...d.jsonData },
+    secureJsonData: { ...d.secureJsonData },
+  }));
   const versions = new Map<string, number>(datasources.map((d) => [d.uid, 1]));
   const updated = new Map<string, number>(datasources.map((d) => [d.uid, Date.now()]));
   const appSettings = new Map<string, Record<string, unknown>>(Object.entries(opts.appSettings ?? {}));
@@ -206,7 +214,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         datasources: Object.fromEntries(datasources.map((d) => [d.name, { ...dsView(d, 0), meta: metas.get(d.type) }])),
         defaultDatasource: datasources[0]?.uid ?? '',
         featureToggles: {},
-        apps: Object.fromEntries([...metas.values()].filter((m) => m.type === 'app').map((m) => [m.id, { id: m.id, path: m.module, version: m.info?.version, preload: false }])),
+        apps: Object.fromEntries(
+          [...metas.values()]
+            .filter((m) => m.type === 'app')
+            .map((m) => [m.id, { id: m.id, path: m.module, version: m.info?.version, preload: false }])
+        ),
       },
       user: {
         id: 1,
@@ -230,7 +242,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const hostData = {
       datasources: datasources.map((d) => ({ ...dsView(d, versions.get(d.uid)!), meta: metas.get(d.type) })),
       // Grafana's plugin meta carries the plugin's settings (jsonData), which apps read.
-      plugins: Object.fromEntries([...metas].map(([id, m]) => [id, { ...m, jsonData: appSettings.get(id) ?? {}, enabled: true }])),
+      plugins: Object.fromEntries(
+        [...metas].map(([id, m]) => [id, { ...m, jsonData: appSettings.get(id) ?? {}, enabled: true }])
+      ),
     };
     const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
     return `<!doctype html>
@@ -251,10 +265,16 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         if (!users[m[1]]) {
           return sendJSON(res, 404, { message: 'unknown user' });
         }
-        res.writeHead(302, { 'Set-Cookie': `grafana_session=${m[1]}; Path=/; HttpOnly; SameSite=Lax`, Location: url.searchParams.get('next') ?? '/' });
+        res.writeHead(302, {
+          'Set-Cookie': `grafana_session=${m[1]}; Path=/; HttpOnly; SameSite=Lax`,
+          Location: url.searchParams.get('next') ?? '/',
+        });
         return res.end();
       }
-      if ((p === '/public/host/host.js' || p === '/public/host/host.css') && sendFile(res, bundleDir, path.basename(p))) {
+      if (
+        (p === '/public/host/host.js' || p === '/public/host/host.css') &&
+        sendFile(res, bundleDir, path.basename(p))
+      ) {
         return;
       }
       if ((m = p.match(/^\/public\/plugins\/([^/]+)\/(.+)$/))) {
@@ -399,12 +419,21 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         versions.set(ds.uid, versions.get(ds.uid)! + 1);
         updated.set(ds.uid, Date.now());
         const view = dsView(ds, versions.get(ds.uid)!);
-        return sendJSON(res, 200, { datasource: { ...view, meta: metas.get(ds.type) }, id: 1, message: 'Datasource updated', name: ds.name });
+        return sendJSON(res, 200, {
+          datasource: { ...view, meta: metas.get(ds.type) },
+          id: 1,
+          message: 'Datasource updated',
+          name: ds.name,
+        });
       }
       if (rest === '/health' && req.method === 'GET') {
         const client = await plugin(ds.type);
         const h = await client.checkHealth({ settings: settingsOf(ds), user });
-        return sendJSON(res, h.status === 'OK' ? 200 : 400, { status: h.status, message: h.message, ...(h.details !== undefined ? { details: h.details } : {}) });
+        return sendJSON(res, h.status === 'OK' ? 200 : 400, {
+          status: h.status,
+          message: h.message,
+          ...(h.details !== undefined ? { details: h.details } : {}),
+        });
       }
       if ((m = rest.match(/^\/resources(?:\/(.*))?$/))) {
         const sub = m[1] ?? '';

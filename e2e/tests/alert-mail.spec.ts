@@ -33,7 +33,11 @@ async function mails(): Promise<ReceivedMail[]> {
 }
 
 /** Waits for a mail matching `pred`; fails with what did arrive. */
-async function waitForMail(what: string, pred: (m: ReceivedMail) => boolean, timeoutMs = 30_000): Promise<ReceivedMail> {
+async function waitForMail(
+  what: string,
+  pred: (m: ReceivedMail) => boolean,
+  timeoutMs = 30_000
+): Promise<ReceivedMail> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const all = await mails();
@@ -42,21 +46,27 @@ async function waitForMail(what: string, pred: (m: ReceivedMail) => boolean, tim
       return m;
     }
     if (Date.now() > end) {
-      throw new Error(`no ${what} within ${timeoutMs} ms; mails received: ${JSON.stringify(all.map((x) => ({ to: x.to, subject: x.subject })))}`);
+      throw new Error(
+        `no ${what} within ${timeoutMs} ms; mails received: ${JSON.stringify(all.map((x) => ({ to: x.to, subject: x.subject })))}`
+      );
     }
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
 function links(m: ReceivedMail): string[] {
-  return [...`${m.text}\n${m.html}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((x) => x[0].replace(/&amp;/g, '&').replace(/[.,]+$/, ''));
+  return [...`${m.text}\n${m.html}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((x) =>
+    x[0].replace(/&amp;/g, '&').replace(/[.,]+$/, '')
+  );
 }
 
 /** Renders the two Go-template forms the provisioned annotations use. */
 function renderAnnotation(tpl: string, labels: Record<string, string>, values: Record<string, number>): string {
   return tpl
     .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, k) => labels[k] ?? '')
-    .replace(/\{\{\s*printf\s+"%\.(\d)f"\s+\$values\.(\w+)\.Value\s*\}\}/g, (_, d, ref) => values[ref].toFixed(Number(d)));
+    .replace(/\{\{\s*printf\s+"%\.(\d)f"\s+\$values\.(\w+)\.Value\s*\}\}/g, (_, d, ref) =>
+      values[ref].toFixed(Number(d))
+    );
 }
 
 /** Signs a webhook body as Grafana does with hmacConfig {secret, header, timestampHeader}. */
@@ -78,7 +88,10 @@ interface Firing {
 
 function webhook(status: 'firing' | 'resolved', alert: Firing, hostUrl: string, ruleTitle: string) {
   const endsAt = status === 'firing' ? '0001-01-01T00:00:00Z' : new Date().toISOString();
-  const fingerprint = createHash('sha256').update(JSON.stringify(Object.entries(alert.labels).sort())).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(Object.entries(alert.labels).sort()))
+    .digest('hex')
+    .slice(0, 16);
   const groupLabels = { alertname: ruleTitle, grafana_folder: alert.labels.grafana_folder };
   return {
     receiver: 'PrivateCloud relay',
@@ -108,7 +121,12 @@ function webhook(status: 'firing' | 'resolved', alert: Firing, hostUrl: string, 
         panelURL: `${hostUrl}/d/privatecloud-vm?orgId=1&viewPanel=2`,
         values: alert.values,
         valueString: Object.entries(alert.values)
-          .map(([k, v]) => `[ var='${k}' labels={${Object.entries(alert.labels).map(([a, b]) => `${a}=${b}`).join(', ')}} value=${v} ]`)
+          .map(
+            ([k, v]) =>
+              `[ var='${k}' labels={${Object.entries(alert.labels)
+                .map(([a, b]) => `${a}=${b}`)
+                .join(', ')}} value=${v} ]`
+          )
           .join(', '),
         ruleUID: RULE_UID,
         orgId: 1,
@@ -122,13 +140,21 @@ let firing: Firing;
 let ruleTitle = '';
 let firingMail: ReceivedMail;
 
-test('register from the app page: the double opt-in mail arrives and its link confirms', async ({ page, open, signIn, hostUrl, shoot }) => {
+test('register from the app page: the double opt-in mail arrives and its link confirms', async ({
+  page,
+  open,
+  signIn,
+  hostUrl,
+  shoot,
+}) => {
   need('relayUrl');
   await fetch(`${mailApi()}/mails`, { method: 'DELETE' });
   await signIn('viewer');
   await open(`${APP}/alerts`);
   await expect(page.getByTestId(sel.alerts.container)).toContainText('viewer@example.com');
-  const saved = page.waitForResponse((r) => /\/resources\/me\/subscriptions$/.test(r.url()) && r.request().method() === 'PUT');
+  const saved = page.waitForResponse(
+    (r) => /\/resources\/me\/subscriptions$/.test(r.url()) && r.request().method() === 'PUT'
+  );
   await page.getByTestId(sel.alerts.save).click();
   expect((await saved).status()).toBe(200);
   await shoot('app-alert-emails');
@@ -136,14 +162,27 @@ test('register from the app page: the double opt-in mail arrives and its link co
   const confirmation = await waitForMail('confirmation mail', (m) => m.to.includes('viewer@example.com'));
   const link = links(confirmation).find((l) => /confirm/i.test(l));
   expect(link, `a confirmation link in:\n${confirmation.text}`).toBeTruthy();
-  const before = await (await page.request.get(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/me/subscriptions`)).json();
-  expect(before, JSON.stringify(before)).toMatchObject({ login: 'viewer', email: 'viewer@example.com', confirmed: false });
+  const before = await (
+    await page.request.get(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/me/subscriptions`)
+  ).json();
+  expect(before, JSON.stringify(before)).toMatchObject({
+    login: 'viewer',
+    email: 'viewer@example.com',
+    confirmed: false,
+  });
   // The link opens the relay's page; its button confirms (a GET alone changes nothing).
   await page.goto(link!);
   await page.getByRole('button', { name: /confirm/i }).click();
   await expect(page.locator('body')).toContainText(/confirmed/i);
-  const after = await (await page.request.get(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/me/subscriptions`)).json();
-  expect(after, JSON.stringify(after)).toMatchObject({ login: 'viewer', confirmed: true, firing: true, resolved: true });
+  const after = await (
+    await page.request.get(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/me/subscriptions`)
+  ).json();
+  expect(after, JSON.stringify(after)).toMatchObject({
+    login: 'viewer',
+    confirmed: true,
+    firing: true,
+    resolved: true,
+  });
   confirmedEmail = after.email;
 });
 
@@ -196,7 +235,10 @@ test("the provisioned CPU rule's query fires for the simulator's hot VM", async 
     const fired = series.filter((s) => s.mean > threshold);
     const hotSeries = fired.find((s) => hot.includes(s.labels.vm) || hot.includes(s.labels.vmId ?? ''));
     const hotNames = hot.join(', ');
-    expect(hotSeries, `a firing series for a hot VM (${hotNames}); fired: ${JSON.stringify(fired.map((f) => f.labels))}`).toBeTruthy();
+    expect(
+      hotSeries,
+      `a firing series for a hot VM (${hotNames}); fired: ${JSON.stringify(fired.map((f) => f.labels))}`
+    ).toBeTruthy();
     const labels = { alertname: rule.title, grafana_folder: group.folder, ...rule.labels, ...hotSeries!.labels };
     const values = { B: hotSeries!.mean, C: 1 };
     const annotations = Object.fromEntries(
@@ -220,12 +262,23 @@ test('the signed firing webhook becomes a mail with the right recipient, subject
   const body = JSON.stringify(webhook('firing', firing, hostUrl, ruleTitle));
 
   // A wrong signature is refused and sends nothing.
-  const forged = await fetch(`${relay}/webhook/grafana`, { method: 'POST', headers: signed(body, 'not-the-secret'), body });
+  const forged = await fetch(`${relay}/webhook/grafana`, {
+    method: 'POST',
+    headers: signed(body, 'not-the-secret'),
+    body,
+  });
   expect(forged.status).toBe(401);
 
-  const res = await fetch(`${relay}/webhook/grafana`, { method: 'POST', headers: signed(body, env.relayWebhookSecret), body });
+  const res = await fetch(`${relay}/webhook/grafana`, {
+    method: 'POST',
+    headers: signed(body, env.relayWebhookSecret),
+    body,
+  });
   expect(res.status).toBeLessThan(300);
-  firingMail = await waitForMail('alert mail', (m) => m.to.includes(confirmedEmail) && m.subject.includes(firing.labels.vm));
+  firingMail = await waitForMail(
+    'alert mail',
+    (m) => m.to.includes(confirmedEmail) && m.subject.includes(firing.labels.vm)
+  );
   expect(firingMail.to).toEqual([confirmedEmail]);
   // Subject: status/severity and what is affected, e.g. "[WARNING] CPU 93% on vm web-03 (cluster-a)".
   expect(firingMail.subject).toMatch(/warning/i);
@@ -234,7 +287,11 @@ test('the signed firing webhook becomes a mail with the right recipient, subject
   expect(text).toContain(firing.labels.vm);
   expect(text).toContain(firing.values.B.toFixed(0));
   const l = links(firingMail);
-  expect(l.some((x) => x.startsWith(`${hostUrl}/alerting/grafana/${RULE_UID}`) || x.startsWith(`${hostUrl}/d/privatecloud-vm`))).toBe(true);
+  expect(
+    l.some(
+      (x) => x.startsWith(`${hostUrl}/alerting/grafana/${RULE_UID}`) || x.startsWith(`${hostUrl}/d/privatecloud-vm`)
+    )
+  ).toBe(true);
   expect(l.some((x) => x.startsWith(`${relay}/unsubscribe?token=`))).toBe(true);
   expect(firingMail.headers['list-unsubscribe']).toContain(`${relay}/unsubscribe?token=`);
 });
@@ -245,16 +302,27 @@ test('resolved follows, then unsubscribe stops further mail', async () => {
   expect(firingMail, 'the firing mail arrived').toBeTruthy();
   const env = e2eEnv();
   const body = JSON.stringify(webhook('resolved', firing, hostUrl, ruleTitle));
-  const res = await fetch(`${relay}/webhook/grafana`, { method: 'POST', headers: signed(body, env.relayWebhookSecret), body });
+  const res = await fetch(`${relay}/webhook/grafana`, {
+    method: 'POST',
+    headers: signed(body, env.relayWebhookSecret),
+    body,
+  });
   expect(res.status).toBeLessThan(300);
-  const resolved = await waitForMail('resolved mail', (m) => m.to.includes(confirmedEmail) && /resolved/i.test(m.subject));
+  const resolved = await waitForMail(
+    'resolved mail',
+    (m) => m.to.includes(confirmedEmail) && /resolved/i.test(m.subject)
+  );
   expect(resolved.subject).toContain(firing.labels.vm);
 
   const unsubscribe = links(resolved).find((x) => x.startsWith(`${relay}/unsubscribe?token=`))!;
   expect(unsubscribe).toBeTruthy();
   // A tampered token changes nothing.
   // One-click unsubscribe (RFC 8058), as mail clients do it from List-Unsubscribe.
-  const oneClick = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' };
+  const oneClick = {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  };
   const bad = await fetch(unsubscribe.replace(/token=.{4}/, 'token=XXXX'), oneClick);
   expect(bad.status).toBeGreaterThanOrEqual(400);
   const ok = await fetch(unsubscribe, oneClick);
@@ -267,8 +335,14 @@ test('resolved follows, then unsubscribe stops further mail', async () => {
 
   // A new firing for another alert instance sends nothing to the unsubscribed user.
   const count = (await mails()).filter((m) => m.to.includes(confirmedEmail)).length;
-  const again = JSON.stringify(webhook('firing', { ...firing, startsAt: new Date().toISOString() }, hostUrl, ruleTitle));
-  const r2 = await fetch(`${relay}/webhook/grafana`, { method: 'POST', headers: signed(again, env.relayWebhookSecret), body: again });
+  const again = JSON.stringify(
+    webhook('firing', { ...firing, startsAt: new Date().toISOString() }, hostUrl, ruleTitle)
+  );
+  const r2 = await fetch(`${relay}/webhook/grafana`, {
+    method: 'POST',
+    headers: signed(again, env.relayWebhookSecret),
+    body: again,
+  });
   expect(r2.status).toBeLessThan(300);
   await new Promise((r) => setTimeout(r, 3000));
   expect((await mails()).filter((m) => m.to.includes(confirmedEmail)).length).toBe(count);

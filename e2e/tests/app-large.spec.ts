@@ -43,7 +43,11 @@ test('VM list at 10,000 VMs: server-side search and paging', async ({ page, page
   expect(await page.getByRole('row').count()).toBeLessThan(200);
 
   // Search: one request with the term, the match shown.
-  const all = await (await page.request.get(`${base}/api/datasources/uid/${DS_UID}/resources/inventory/vms?page=137&pageSize=50&sort=name&order=asc`)).json();
+  const all = await (
+    await page.request.get(
+      `${base}/api/datasources/uid/${DS_UID}/resources/inventory/vms?page=137&pageSize=50&sort=name&order=asc`
+    )
+  ).json();
   const wanted = all.items[7];
   const before = listCalls.length;
   await page.getByTestId(sel.vmList.search).fill(wanted.name);

@@ -32,7 +32,12 @@ async function createdVm(page: Page, hostUrl: string) {
   return found.items[0];
 }
 
-test('overview shows clusters, hosts, datastores and VM counts from the backend', async ({ page, open, hostUrl, shoot }) => {
+test('overview shows clusters, hosts, datastores and VM counts from the backend', async ({
+  page,
+  open,
+  hostUrl,
+  shoot,
+}) => {
   need('simUrl');
   await open(`${APP}/`);
   const clusters = await getJSON(page, api(hostUrl, 'inventory/clusters?pageSize=50'));
@@ -69,7 +74,9 @@ test('VM detail shows the static information and CPU/memory charts', async ({ pa
   need('simUrl');
   const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=asc'));
   const vm = await getJSON(page, api(hostUrl, `vms/${vms.items[0].id}`));
-  const charts = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"metrics"'));
+  const charts = page.waitForResponse(
+    (r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"metrics"')
+  );
   await open(`${APP}/vms/${vm.id}`);
   const info = page.getByTestId(sel.vmDetail.info);
   await expect(info).toContainText(vm.hostName);
@@ -96,7 +103,13 @@ test('create a VM: the form sends it to vCenter and the new VM appears', async (
   await page.getByTestId(sel.vmList.create).click();
   await expect(page.getByTestId(sel.createVm.form)).toBeVisible();
   await page.getByTestId(sel.createVm.name).fill(createdName);
-  for (const id of [sel.createVm.guestOs, sel.createVm.network, sel.createVm.folder, sel.createVm.compute, sel.createVm.datastore]) {
+  for (const id of [
+    sel.createVm.guestOs,
+    sel.createVm.network,
+    sel.createVm.folder,
+    sel.createVm.compute,
+    sel.createVm.datastore,
+  ]) {
     await pickFirst(page, id);
   }
   const created = page.waitForResponse((r) => /\/resources\/vms$/.test(r.url()) && r.request().method() === 'POST');
@@ -175,14 +188,22 @@ test('delete asks for the exact VM name and removes it', async ({ page, open, ho
   expect(deletes).toBe(0);
   expect((await createdVm(page, hostUrl)).id).toBe(createdId);
   await page.getByTestId(sel.deleteVm.confirm).fill(createdName);
-  const sent = page.waitForResponse((r) => r.url().endsWith(`/resources/vms/${createdId}`) && r.request().method() === 'DELETE');
+  const sent = page.waitForResponse(
+    (r) => r.url().endsWith(`/resources/vms/${createdId}`) && r.request().method() === 'DELETE'
+  );
   await confirm.click();
   expect((await sent).status()).toBe(204);
   const gone = await page.request.get(api(hostUrl, `vms/${createdId}`));
   expect(gone.status()).toBe(404);
 });
 
-test('as a Viewer the actions are disabled and a crafted request is refused with nothing changed', async ({ page, open, hostUrl, signIn, shoot }) => {
+test('as a Viewer the actions are disabled and a crafted request is refused with nothing changed', async ({
+  page,
+  open,
+  hostUrl,
+  signIn,
+  shoot,
+}) => {
   need('simUrl');
   await signIn('viewer');
   const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name&order=asc'));
@@ -207,7 +228,14 @@ test('the audit page shows every operation with its user and outcome', async ({ 
   need('relayUrl');
   const audit = await getJSON(page, api(hostUrl, 'audit?pageSize=100'));
   const actions = audit.items.map((e: any) => `${e.user.login}:${e.action}:${e.outcome}`);
-  expect(actions).toEqual(expect.arrayContaining(['admin:create:success', 'admin:power:success', 'admin:delete:success', 'viewer:power:refused']));
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'admin:create:success',
+      'admin:power:success',
+      'admin:delete:success',
+      'viewer:power:refused',
+    ])
+  );
   await open(`${APP}/audit`);
   const table = page.getByTestId(sel.audit.table);
   await expect(table).toContainText(createdName);

@@ -9,7 +9,12 @@ import { NEW_DS_UID } from './global-setup';
 const DS_UID = 'privatecloud-vsphere';
 const q = selectors.query;
 
-test('config editor: fill in, save & test shows the health result; secrets stay on the server', async ({ page, open, hostUrl, shoot }) => {
+test('config editor: fill in, save & test shows the health result; secrets stay on the server', async ({
+  page,
+  open,
+  hostUrl,
+  shoot,
+}) => {
   const simUrl = need('simUrl');
   await open(`/connections/datasources/edit/${NEW_DS_UID}`);
   const c = selectors.config;
@@ -35,9 +40,14 @@ test('config editor: fill in, save & test shows the health result; secrets stay 
   expect(JSON.stringify(stored)).not.toContain('VMware1!');
 
   // Fix the password (reset the stored secret, type the right one) and test again.
-  await page.getByTestId(c.vcenterPassword.testId).locator('..').getByRole('button', { name: 'Reset' }).click().catch(async () => {
-    await page.getByRole('button', { name: 'Reset' }).first().click();
-  });
+  await page
+    .getByTestId(c.vcenterPassword.testId)
+    .locator('..')
+    .getByRole('button', { name: 'Reset' })
+    .click()
+    .catch(async () => {
+      await page.getByRole('button', { name: 'Reset' }).first().click();
+    });
   await page.getByTestId(c.vcenterPassword.testId).fill('VMware1!');
   await page.getByTestId('data-testid Data source settings page Save and Test button').click();
   const ok = page.getByTestId('data-testid Alert success').first();
@@ -55,7 +65,9 @@ test('query editor: an inventory query renders a table of hosts', async ({ page,
   const entity = page.getByTestId(q.entity.testId);
   await entity.click();
   await page.getByRole('option', { name: 'Hosts', exact: true }).click();
-  const answer = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"entity":"hosts"'));
+  const answer = page.waitForResponse(
+    (r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"entity":"hosts"')
+  );
   await page.getByTestId('host-run-query').click();
   const res = await answer;
   expect(res.status()).toBe(200);
@@ -128,7 +140,10 @@ test('query editor: an unknown stat key shows the error next to the field and is
   await stat.click();
   await page.keyboard.type('cpu|no_such_metric');
   // The picker offers a typed key as a custom value ("Use this stat key").
-  await page.getByRole('option', { name: /no_such_metric/ }).first().click();
+  await page
+    .getByRole('option', { name: /no_such_metric/ })
+    .first()
+    .click();
   await page.keyboard.press('Escape');
   const problem = page.getByTestId(q.problem('statKeys').testId);
   await expect(problem).toBeVisible();
@@ -169,13 +184,17 @@ test('variables: hosts chained to the chosen cluster', async ({ page, open, host
   await expect(page.getByTestId(selectors.variable.editor.testId).first()).toBeVisible();
 
   for (const cluster of clusterIds.slice(0, 2)) {
-    const refreshed = page.waitForResponse((r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"hosts"'));
+    const refreshed = page.waitForResponse(
+      (r) => r.url().includes('/api/ds/query') && (r.request().postData() ?? '').includes('"hosts"')
+    );
     await page.getByTestId('host-variable-cluster-select').selectOption(cluster);
     const sent = JSON.parse((await refreshed).request().postData()!);
     // The template variable was expanded to the chosen cluster's id before the backend saw it.
     expect(JSON.stringify(sent.queries[0].filter)).toContain(cluster);
     const expected = await (
-      await page.request.get(`${hostUrl}/api/datasources/uid/${DS_UID}/resources/inventory/hosts?cluster=${encodeURIComponent(cluster)}&pageSize=500`)
+      await page.request.get(
+        `${hostUrl}/api/datasources/uid/${DS_UID}/resources/inventory/hosts?cluster=${encodeURIComponent(cluster)}&pageSize=500`
+      )
     ).json();
     expect(expected.total).toBeGreaterThan(0);
     const hosts = page.getByTestId('host-variable-host-options').locator('li');

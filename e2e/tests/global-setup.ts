@@ -13,7 +13,11 @@ export const NEW_DS_UID = 'privatecloud-vsphere-new';
 export const EMPTY_DS_UID = 'privatecloud-vsphere-empty';
 
 export default async function globalSetup(_config: FullConfig) {
-  const env: E2EEnv & { mailApi?: string } = { relayInternalToken: secret(), relayWebhookSecret: secret(), problems: {} };
+  const env: E2EEnv & { mailApi?: string } = {
+    relayInternalToken: secret(),
+    relayWebhookSecret: secret(),
+    problems: {},
+  };
   const stops: Array<() => Promise<void>> = [];
   const attempt = async (what: keyof E2EEnv | 'mailApi', fn: () => Promise<void>) => {
     try {
@@ -44,7 +48,9 @@ export default async function globalSetup(_config: FullConfig) {
     const opts = defaultHostOptions({ simUrl: env.simUrl ?? 'http://127.0.0.1:9' });
     const host = await startHost({
       ...opts,
-      datasources: [...opts.datasources, { uid: NEW_DS_UID, name: 'vSphere (new)', type: DS_TYPE, jsonData: {}, secureJsonData: {} },
+      datasources: [
+        ...opts.datasources,
+        { uid: NEW_DS_UID, name: 'vSphere (new)', type: DS_TYPE, jsonData: {}, secureJsonData: {} },
         { uid: EMPTY_DS_UID, name: 'vSphere (empty)', type: DS_TYPE, jsonData: {}, secureJsonData: {} },
       ],
       logSink: process.env.E2E_DEBUG ? (l) => console.error(l) : undefined,

@@ -3,8 +3,13 @@
 import { expect, test } from './fixtures';
 import { EMPTY_DS_UID, NEW_DS_UID } from './global-setup';
 
-test('the data source bundle loads through SystemJS and its settings page renders without errors', async ({ page, open }) => {
-  const loaded = page.waitForResponse((r) => r.url().endsWith('/public/plugins/privatecloud-vsphere-datasource/module.js'));
+test('the data source bundle loads through SystemJS and its settings page renders without errors', async ({
+  page,
+  open,
+}) => {
+  const loaded = page.waitForResponse((r) =>
+    r.url().endsWith('/public/plugins/privatecloud-vsphere-datasource/module.js')
+  );
   await open(`/connections/datasources/edit/${NEW_DS_UID}`);
   expect((await loaded).status()).toBe(200);
   await expect(page.getByTestId('host-page-title')).toHaveText('Settings: vSphere (new)');
@@ -33,7 +38,9 @@ test('resource calls carry the signed-in user to the backend', async ({ page, ho
     ['admin', 'Admin'],
   ] as const) {
     await signIn(login);
-    const me = await (await page.request.get(`${hostUrl}/api/datasources/uid/privatecloud-vsphere/resources/me`)).json();
+    const me = await (
+      await page.request.get(`${hostUrl}/api/datasources/uid/privatecloud-vsphere/resources/me`)
+    ).json();
     expect(me).toMatchObject({ login, email: `${login}@example.com`, role });
   }
 });

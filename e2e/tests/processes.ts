@@ -37,7 +37,9 @@ export async function startSimulator(args: string[] = []): Promise<Child> {
   if (!existsSync(cli)) {
     throw new Error(`${cli} is missing: build the simulator (npm run build -w simulator)`);
   }
-  const child = spawn(process.execPath, [cli, '--port', '0', '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--seed', '1', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
   child.on('exit', (code, signal) => {
@@ -147,7 +149,12 @@ export async function startSmtpCatcher(): Promise<{ smtpPort: number; apiUrl: st
 }
 
 /** Starts the built relay (alert-relay/dist/server.js) on SQLite with the given secrets and SMTP port. */
-export async function startRelay(o: { smtpPort: number; internalToken: string; webhookSecret: string; grafanaUrl: string }): Promise<Child> {
+export async function startRelay(o: {
+  smtpPort: number;
+  internalToken: string;
+  webhookSecret: string;
+  grafanaUrl: string;
+}): Promise<Child> {
   const entry = path.join(repoRoot, 'alert-relay', 'dist', 'server.js');
   if (!existsSync(entry)) {
     throw new Error(`${entry} is missing: build the relay (npm run build -w alert-relay)`);

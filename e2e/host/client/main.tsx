@@ -72,7 +72,6 @@ async function loadDataSource(s: DataSourceInstanceSettings): Promise<DataSource
   return instance;
 }
 
-
 function Page({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <div className={css({ padding: 16, maxWidth: 1200 })}>
@@ -112,7 +111,11 @@ function DataSourceSettingsPage({ uid }: { uid: string }) {
       setOptions({ ...body.datasource, secureJsonData: {} });
       const ds = await loadDataSource({ ...body.datasource, meta: plugin.meta });
       const health = await ds.testDatasource();
-      setResult({ status: health.status === 'success' ? 'success' : 'error', message: health.message, details: health.details });
+      setResult({
+        status: health.status === 'success' ? 'success' : 'error',
+        message: health.message,
+        details: health.details,
+      });
     } catch (e: any) {
       setResult({ status: 'error', message: e?.message ?? String(e) });
     } finally {
@@ -130,7 +133,11 @@ function DataSourceSettingsPage({ uid }: { uid: string }) {
             </Alert>
           </div>
         )}
-        <Button onClick={saveAndTest} disabled={busy} data-testid="data-testid Data source settings page Save and Test button">
+        <Button
+          onClick={saveAndTest}
+          disabled={busy}
+          data-testid="data-testid Data source settings page Save and Test button"
+        >
           Save &amp; test
         </Button>
       </div>
@@ -203,10 +210,13 @@ function QueryPage({ uid }: { uid: string }) {
   }, []);
   const [data, setData] = useState<PanelData>({ state: LoadingState.NotStarted, series: [], timeRange: range });
   useEffect(() => {
-    loadDataSource(hostData.datasources.find((d) => d.uid === uid)!).then((d) => {
-      setDs(d);
-      setQuery({ refId: 'A', ...(d.getDefaultQuery?.(CoreApp.Explore) ?? {}) });
-    }, (e) => setError(String(e)));
+    loadDataSource(hostData.datasources.find((d) => d.uid === uid)!).then(
+      (d) => {
+        setDs(d);
+        setQuery({ refId: 'A', ...(d.getDefaultQuery?.(CoreApp.Explore) ?? {}) });
+      },
+      (e) => setError(String(e))
+    );
   }, [uid]);
   const run = async (q = query) => {
     if (!ds) {
@@ -239,7 +249,12 @@ function QueryPage({ uid }: { uid: string }) {
         timeRange: range,
       });
     } catch (e: any) {
-      setData({ state: LoadingState.Error, series: [], errors: [{ message: e?.data?.message ?? e?.message ?? String(e) }], timeRange: range });
+      setData({
+        state: LoadingState.Error,
+        series: [],
+        errors: [{ message: e?.data?.message ?? e?.message ?? String(e) }],
+        timeRange: range,
+      });
     }
   };
   if (error) {
@@ -251,7 +266,15 @@ function QueryPage({ uid }: { uid: string }) {
   const Editor = ds.components!.QueryEditor!;
   return (
     <Page title="Explore">
-      <Editor datasource={ds} query={query} onChange={setQuery} onRunQuery={() => run()} range={range} data={data} app={CoreApp.Explore} />
+      <Editor
+        datasource={ds}
+        query={query}
+        onChange={setQuery}
+        onRunQuery={() => run()}
+        range={range}
+        data={data}
+        app={CoreApp.Explore}
+      />
       <div className={css({ margin: '12px 0' })}>
         <Button onClick={() => run()} data-testid="host-run-query">
           Run query
@@ -275,7 +298,9 @@ function VariablesPage({ uid }: { uid: string }) {
     loadDataSource(hostData.datasources.find((d) => d.uid === uid)!).then(setDs);
   }, [uid]);
   const refresh = async (name: string, def = defs[name]) => {
-    const res: DataQueryResponse = await lastValueFrom((ds!.variables as any).query({ targets: [def], range: getDefaultTimeRange(), scopedVars: {} }));
+    const res: DataQueryResponse = await lastValueFrom(
+      (ds!.variables as any).query({ targets: [def], range: getDefaultTimeRange(), scopedVars: {} })
+    );
     const frame = toDataFrame(res.data[0] ?? { fields: [] });
     const text = frame.fields.find((f) => f.name === 'text')?.values ?? [];
     const value = frame.fields.find((f) => f.name === 'value')?.values ?? text;
@@ -356,7 +381,12 @@ function VariablesPage({ uid }: { uid: string }) {
 }
 
 /** A simple stand-in for Grafana's page chrome: title, subtitle, actions, then the page. */
-function HostPluginPage(props: { pageNav?: { text?: string }; subTitle?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode }) {
+function HostPluginPage(props: {
+  pageNav?: { text?: string };
+  subTitle?: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <div>
       <div className={css({ display: 'flex', alignItems: 'center', gap: 16, marginBottom: 16 })}>
@@ -371,7 +401,9 @@ function HostPluginPage(props: { pageNav?: { text?: string }; subTitle?: React.R
 
 /** Grafana's notification area: alerts published on the app event bus (AppEvents.alert*). */
 function Notifications() {
-  const [items, setItems] = useState<Array<{ id: number; severity: 'success' | 'error' | 'warning' | 'info'; title: string; text?: string }>>([]);
+  const [items, setItems] = useState<
+    Array<{ id: number; severity: 'success' | 'error' | 'warning' | 'info'; title: string; text?: string }>
+  >([]);
   useEffect(() => {
     let next = 1;
     const subs = (['success', 'error', 'warning', 'info'] as const).map((severity) =>
@@ -380,16 +412,28 @@ function Notifications() {
         .subscribe((e: any) => {
           const [title, text] = Array.isArray(e.payload) ? e.payload : [String(e.payload?.message ?? e.payload)];
           const id = next++;
-          setItems((all) => [...all, { id, severity, title: String(title), text: text === undefined ? undefined : String(text) }]);
+          setItems((all) => [
+            ...all,
+            { id, severity, title: String(title), text: text === undefined ? undefined : String(text) },
+          ]);
           setTimeout(() => setItems((all) => all.filter((x) => x.id !== id)), severity === 'error' ? 15_000 : 8_000);
         })
     );
     return () => subs.forEach((s) => s.unsubscribe());
   }, []);
   return (
-    <div className={css({ position: 'fixed', top: 8, right: 8, width: 420, zIndex: 2000 })} data-testid="host-notifications">
+    <div
+      className={css({ position: 'fixed', top: 8, right: 8, width: 420, zIndex: 2000 })}
+      data-testid="host-notifications"
+    >
       {items.map((n) => (
-        <Alert key={n.id} severity={n.severity} title={n.title} data-testid={`data-testid Alert ${n.severity}`} onRemove={() => setItems((all) => all.filter((x) => x.id !== n.id))}>
+        <Alert
+          key={n.id}
+          severity={n.severity}
+          title={n.title}
+          data-testid={`data-testid Alert ${n.severity}`}
+          onRemove={() => setItems((all) => all.filter((x) => x.id !== n.id))}
+        >
           {n.text}
         </Alert>
       ))}

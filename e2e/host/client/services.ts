@@ -45,7 +45,10 @@ function withParams(url: string, params?: BackendSrvRequest['params']): string {
 export const requestErrors: string[] = [];
 
 async function doFetch<T>(options: BackendSrvRequest, signal: AbortSignal): Promise<FetchResponse<T>> {
-  const url = withParams(options.url.startsWith('/') || /^https?:/.test(options.url) ? options.url : `/${options.url}`, options.params);
+  const url = withParams(
+    options.url.startsWith('/') || /^https?:/.test(options.url) ? options.url : `/${options.url}`,
+    options.params
+  );
   const method = (options.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = { Accept: 'application/json, text/plain, */*', ...(options.headers ?? {}) };
   let body: BodyInit | undefined;
@@ -240,7 +243,9 @@ export class HostDataSourceSrv {
     return this.settings.find((s) => s.uid === key || s.name === key);
   }
   getList(filter?: { pluginId?: string; type?: string }): DataSourceInstanceSettings[] {
-    return this.settings.filter((s) => (!filter?.pluginId || s.type === filter.pluginId) && (!filter?.type || s.type === filter.type));
+    return this.settings.filter(
+      (s) => (!filter?.pluginId || s.type === filter.pluginId) && (!filter?.type || s.type === filter.type)
+    );
   }
   get(ref?: any): Promise<DataSourceApi> {
     const s = this.getInstanceSettings(ref);
@@ -265,7 +270,10 @@ export class HostDataSourceSrv {
 export const templateSrv = new HostTemplateSrv();
 
 /** Sets every runtime service; call before any plugin code runs. */
-export function initServices(dsSettings: DataSourceInstanceSettings[], loadDs: (s: DataSourceInstanceSettings) => Promise<DataSourceApi>) {
+export function initServices(
+  dsSettings: DataSourceInstanceSettings[],
+  loadDs: (s: DataSourceInstanceSettings) => Promise<DataSourceApi>
+) {
   setBackendSrv(new HostBackendSrv() as unknown as BackendSrv);
   setAppEvents(new EventBusSrv());
   setTemplateSrv(templateSrv);
