@@ -1,9 +1,12 @@
 import React from 'react';
 import { css, cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Icon, useStyles2 } from '@grafana/ui';
+import { Badge, Icon, useStyles2 } from '@grafana/ui';
+import { Link } from 'react-router-dom';
+import { hostUrl } from '../constants';
 import { selectors } from '../selectors';
 import { HostSummary } from '../types';
+import { getStyles as getCommonStyles } from './common';
 import { formatBytes, formatMHz, formatPercent } from './format';
 
 /** Usage at or above this share shows in the warning colour, and from `HIGH` in the error colour. */
@@ -118,3 +121,60 @@ const getStyles = (theme: GrafanaTheme2) => ({
     marginBottom: theme.spacing(1),
   }),
 });
+
+/**
+ * The hosts table of the Overview and Hosts pages: name (linked to the host page), connection
+ * badge, power state, optionally the cluster, CPU and memory usage with capacity, and VM count.
+ */
+export function HostsTable({
+  hosts,
+  showCluster = false,
+  rowTestId,
+}: {
+  hosts: HostSummary[];
+  showCluster?: boolean;
+  rowTestId?: (id: string) => string;
+}) {
+  const styles = useStyles2(getCommonStyles);
+  return (
+    <table className={styles.table} aria-label="Hosts">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Connection</th>
+          <th>Power</th>
+          {showCluster && <th>Cluster</th>}
+          <th>CPU</th>
+          <th>Memory</th>
+          <th>VMs</th>
+        </tr>
+      </thead>
+      <tbody>
+        {hosts.map((h) => (
+          <tr key={h.id} data-testid={rowTestId?.(h.id)}>
+            <td>
+              <Link className={styles.link} to={hostUrl(h.id)}>
+                {h.name}
+              </Link>
+            </td>
+            <td>
+              <Badge
+                color={h.connectionState === 'CONNECTED' ? 'green' : 'red'}
+                text={h.connectionState ?? 'unknown'}
+              />
+            </td>
+            <td>{h.powerState ?? '—'}</td>
+            {showCluster && <td>{h.clusterName ?? h.cluster ?? '—'}</td>}
+            <td>
+              <HostUsageCell host={h} kind="cpu" />
+            </td>
+            <td>
+              <HostUsageCell host={h} kind="memory" />
+            </td>
+            <td>{h.vmCount ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,11 +1,9 @@
 import React, { useState } from 'react';
-import { Link } from 'react-router-dom';
-import { Field, Icon, Input, Pagination, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Field, Icon, Input, Pagination, RadioButtonGroup, Stack } from '@grafana/ui';
 import { VsphereClient } from '../api/client';
-import { AppPage, Empty, ErrorState, getStyles, Loading } from '../components/common';
+import { AppPage, Empty, ErrorState, Loading } from '../components/common';
 import { useAsync, useDebounced } from '../components/hooks';
-import { HostMetricsWarning, HostUsageCell } from '../components/HostUsage';
-import { hostUrl } from '../constants';
+import { HostMetricsWarning, HostsTable } from '../components/HostUsage';
 import { selectors } from '../selectors';
 
 const PAGE_SIZE = 50;
@@ -17,7 +15,6 @@ const states = [
 ];
 
 function HostTable({ client }: { client: VsphereClient }) {
-  const styles = useStyles2(getStyles);
   const [search, setSearch] = useState('');
   const [state, setState] = useState('');
   const [page, setPage] = useState(1);
@@ -65,40 +62,7 @@ function HostTable({ client }: { client: VsphereClient }) {
       ) : (
         <>
           <HostMetricsWarning message={list.value.metricsError} />
-          <table className={styles.table} aria-label="Hosts">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Connection</th>
-                <th>Power</th>
-                <th>Cluster</th>
-                <th>CPU</th>
-                <th>Memory</th>
-                <th>VMs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((h) => (
-                <tr key={h.id} data-testid={selectors.hosts.row(h.id)}>
-                  <td>
-                    <Link className={styles.link} to={hostUrl(h.id)}>
-                      {h.name}
-                    </Link>
-                  </td>
-                  <td>{h.connectionState ?? '—'}</td>
-                  <td>{h.powerState ?? '—'}</td>
-                  <td>{h.clusterName ?? h.cluster ?? '—'}</td>
-                  <td>
-                    <HostUsageCell host={h} kind="cpu" />
-                  </td>
-                  <td>
-                    <HostUsageCell host={h} kind="memory" />
-                  </td>
-                  <td>{h.vmCount ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HostsTable hosts={items} showCluster rowTestId={selectors.hosts.row} />
           {pages > 1 && <Pagination currentPage={page} numberOfPages={pages} onNavigate={setPage} />}
         </>
       )}

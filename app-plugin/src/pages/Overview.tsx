@@ -5,7 +5,7 @@ import { queryAlerts, VsphereClient } from '../api/client';
 import { AppPage, ErrorState, getStyles, Loading } from '../components/common';
 import { formatBytes, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
-import { HostMetricsWarning, HostUsageCell } from '../components/HostUsage';
+import { HostMetricsWarning, HostsTable } from '../components/HostUsage';
 import { hostUrl, prefixRoute, ROUTES, vmUrl } from '../constants';
 import { selectors } from '../selectors';
 import { PowerState } from '../types';
@@ -79,43 +79,7 @@ function Body({ client }: { client: VsphereClient }) {
       <section className={styles.section}>
         <h3>Hosts</h3>
         <HostMetricsWarning message={hosts.metricsError} />
-        <table className={styles.table} aria-label="Hosts">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Connection</th>
-              <th>Power</th>
-              <th>CPU</th>
-              <th>Memory</th>
-              <th>VMs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hosts.items.map((h) => (
-              <tr key={h.id}>
-                <td>
-                  <Link className={styles.link} to={hostUrl(h.id)}>
-                    {h.name}
-                  </Link>
-                </td>
-                <td>
-                  <Badge
-                    color={h.connectionState === 'CONNECTED' ? 'green' : 'red'}
-                    text={h.connectionState ?? 'unknown'}
-                  />
-                </td>
-                <td>{h.powerState ?? '—'}</td>
-                <td>
-                  <HostUsageCell host={h} kind="cpu" />
-                </td>
-                <td>
-                  <HostUsageCell host={h} kind="memory" />
-                </td>
-                <td>{h.vmCount ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HostsTable hosts={hosts.items} />
       </section>
       <section className={styles.section}>
         <h3>Datastores</h3>
