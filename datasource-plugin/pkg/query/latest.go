@@ -3,14 +3,12 @@ package query
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vrops"
-	"golang.org/x/sync/errgroup"
 )
 
 func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQuery) (backend.DataResponse, error) {
@@ -85,28 +83,7 @@ func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 // FetchLatest sends one bulk latest-values call per chunk of ChunkSize resources with all stat
 // keys, a few chunks at a time; never one call per resource.
 func FetchLatest(ctx context.Context, st Stats, targets []Target, keys []string) (map[string][]vrops.Stat, error) {
-	out := make(map[string][]vrops.Stat, len(targets))
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(chunkConcurrency)
-	for start := 0; start < len(targets); start += ChunkSize {
-		end := min(start+ChunkSize, len(targets))
-		ids := make([]string, 0, end-start)
-		for _, t := range targets[start:end] {
-			ids = append(ids, t.VropsID)
-		}
-		g.Go(func() error {
-			vals, err := st.QueryLatest(gctx, ids, keys)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			for _, v := range vals {
-				out[v.ResourceID] = append(out[v.ResourceID], v.StatList.Stat...)
-			}
-			mu.Unlock()
-			return nil
-		})
-	}
-	return out, g.Wait()
+	return fetchChunked(ctx, targets, func(ctx context.Context, ids []string) ([]vrops.ResourceStats, error) {
+		return st.QueryLatest(ctx, ids, keys)
+	})
 }

@@ -142,6 +142,17 @@ func metricsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.Data
 // FetchStats sends one bulk call per chunk of ChunkSize resources with all stat keys, a few
 // chunks at a time; never one call per resource.
 func FetchStats(ctx context.Context, st Stats, targets []Target, keys []string, base vrops.StatsQuery) (map[string][]vrops.Stat, error) {
+	return fetchChunked(ctx, targets, func(ctx context.Context, ids []string) ([]vrops.ResourceStats, error) {
+		q := base
+		q.ResourceID, q.StatKey = ids, keys
+		return st.QueryStats(ctx, q)
+	})
+}
+
+// fetchChunked calls fetch once per chunk of ChunkSize resources' vROps ids, at most
+// chunkConcurrency chunks at a time, and gathers the stats by vROps resource id. The first error
+// cancels the other chunks and is returned.
+func fetchChunked(ctx context.Context, targets []Target, fetch func(context.Context, []string) ([]vrops.ResourceStats, error)) (map[string][]vrops.Stat, error) {
 	out := make(map[string][]vrops.Stat, len(targets))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -153,9 +164,7 @@ func FetchStats(ctx context.Context, st Stats, targets []Target, keys []string, 
 			ids = append(ids, t.VropsID)
 		}
 		g.Go(func() error {
-			q := base
-			q.ResourceID, q.StatKey = ids, keys
-			vals, err := st.QueryStats(gctx, q)
+			vals, err := fetch(gctx, ids)
 			if err != nil {
 				return err
 			}
