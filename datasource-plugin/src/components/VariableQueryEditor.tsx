@@ -1,5 +1,4 @@
 import { QueryEditorProps } from '@grafana/data';
-import { Combobox, Field, Stack } from '@grafana/ui';
 import React, { useEffect, useMemo } from 'react';
 
 import type { VsphereDataSource } from '../datasource';
@@ -8,7 +7,7 @@ import { selectors } from '../selectors';
 import { VsphereOptions } from '../types/config';
 import { VariableEntity, VariableQuery, VsphereQuery } from '../types/query';
 import { toVariableQuery } from '../variables';
-import { FilterFields } from './query/FilterFields';
+import { EntityFilterEditor } from './query/InventoryEditor';
 import { TypedEditorProps } from './query/types';
 
 const ENTITIES: Array<{ label: string; value: VariableEntity }> = [
@@ -28,28 +27,19 @@ export function VariableFieldsEditor({
   onRun,
   problems,
 }: TypedEditorProps<VariableQuery>) {
-  const sel = selectors.variable;
   return (
-    <Stack direction="column" gap={1}>
-      <Field label={sel.entity.label} description="Values are ids, shown by name; chain variables through the filters.">
-        <Combobox<VariableEntity>
-          id={sel.entity.testId}
-          data-testid={sel.entity.testId}
-          options={ENTITIES}
-          value={query.entity}
-          onChange={(o) => onChange({ ...query, entity: o.value }, true)}
-          width={30}
-        />
-      </Field>
-      <FilterFields
-        datasource={datasource}
-        filter={query.filter ?? {}}
-        problems={problems}
-        showPowerState={query.entity === 'vms'}
-        onChange={(filter, run) => onChange({ ...query, filter }, run)}
-        onRun={onRun}
-      />
-    </Stack>
+    <EntityFilterEditor<VariableEntity, VariableQuery>
+      query={query}
+      datasource={datasource}
+      onChange={onChange}
+      onRun={onRun}
+      problems={problems}
+      entities={ENTITIES}
+      entity={query.entity}
+      sel={selectors.variable.entity}
+      description="Values are ids, shown by name; chain variables through the filters."
+      onEntity={(entity) => ({ ...query, entity })}
+    />
   );
 }
 

@@ -2,7 +2,7 @@ import { Combobox, Field, Stack } from '@grafana/ui';
 import React from 'react';
 
 import { selectors } from '../../selectors';
-import { InventoryEntity, InventoryQuery } from '../../types/query';
+import { InventoryEntity, InventoryQuery, VariableQuery } from '../../types/query';
 import { FilterFields } from './FilterFields';
 import { TypedEditorProps } from './types';
 
@@ -18,18 +18,37 @@ export const INVENTORY_ENTITIES: Array<{ label: string; value: InventoryEntity }
   { label: 'Resource pools', value: 'resourcePools' },
 ];
 
-/** InventoryEditor edits a query that lists vCenter objects as a table. */
-export function InventoryEditor({ query, datasource, onChange, onRun, problems }: TypedEditorProps<InventoryQuery>) {
-  const sel = selectors.query.entity;
+/**
+ * EntityFilterEditor is what inventory queries and query variables share: which kind of object
+ * to list, then the filters (chained variables go in the filters).
+ */
+export function EntityFilterEditor<E extends string, Q extends InventoryQuery | VariableQuery>({
+  query,
+  datasource,
+  onChange,
+  onRun,
+  problems,
+  entities,
+  entity,
+  sel,
+  description,
+  onEntity,
+}: TypedEditorProps<Q> & {
+  entities: Array<{ label: string; value: E }>;
+  entity: E;
+  sel: { label: string; testId: string };
+  description?: string;
+  onEntity: (entity: E) => Q;
+}) {
   return (
     <Stack direction="column" gap={1}>
-      <Field label={sel.label}>
-        <Combobox<InventoryEntity>
+      <Field label={sel.label} description={description}>
+        <Combobox<E>
           id={sel.testId}
           data-testid={sel.testId}
-          options={INVENTORY_ENTITIES}
-          value={query.entity}
-          onChange={(o) => onChange({ ...query, entity: o.value }, true)}
+          options={entities}
+          value={entity}
+          onChange={(o) => onChange(onEntity(o.value), true)}
           width={30}
         />
       </Field>
@@ -37,10 +56,24 @@ export function InventoryEditor({ query, datasource, onChange, onRun, problems }
         datasource={datasource}
         filter={query.filter ?? {}}
         problems={problems}
-        showPowerState={query.entity === 'vms'}
+        showPowerState={entity === 'vms'}
         onChange={(filter, run) => onChange({ ...query, filter }, run)}
         onRun={onRun}
       />
     </Stack>
+  );
+}
+
+/** InventoryEditor edits a query that lists vCenter objects as a table. */
+export function InventoryEditor(props: TypedEditorProps<InventoryQuery>) {
+  const { query } = props;
+  return (
+    <EntityFilterEditor<InventoryEntity, InventoryQuery>
+      {...props}
+      entities={INVENTORY_ENTITIES}
+      entity={query.entity}
+      sel={selectors.query.entity}
+      onEntity={(entity) => ({ ...query, entity })}
+    />
   );
 }
