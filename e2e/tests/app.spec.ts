@@ -63,9 +63,17 @@ test('hosts page lists the hosts and opens one', async ({ page, open, hostUrl, s
   await open(`${APP}/hosts`);
   await expect(page.getByTestId(sel.hosts.container)).toBeVisible();
   const hosts = await getJSON(page, api(hostUrl, 'inventory/hosts?pageSize=10&sort=name&order=asc'));
-  await expect(page.getByTestId(sel.hosts.row(hosts.items[0].id))).toContainText(hosts.items[0].name);
+  const first = hosts.items[0];
+  await expect(page.getByTestId(sel.hosts.row(first.id))).toContainText(first.name);
+  // CPU and memory come from vROps through the backend: a meter per figure, its value as the backend gave it.
+  expect(first.cpuUsagePct).toBeGreaterThan(0);
+  expect(first.memoryCapacityBytes).toBeGreaterThan(0);
+  const cpuMeter = page.getByRole('meter', { name: `CPU usage of ${first.name}` });
+  await expect(cpuMeter).toHaveAttribute('aria-valuenow', String(Math.min(100, first.cpuUsagePct)));
+  await expect(page.getByRole('meter', { name: `Memory usage of ${first.name}` })).toBeVisible();
+  await expect(page.getByTestId(sel.hostUsage.cell(first.id, 'memory'))).toContainText(/\d (GiB|TiB)/);
   await shoot('app-hosts');
-  await page.getByTestId(sel.hosts.row(hosts.items[0].id)).getByRole('link').first().click();
+  await page.getByTestId(sel.hosts.row(first.id)).getByRole('link').first().click();
   await expect(page.getByTestId(sel.hostDetail.container)).toBeVisible();
   await shoot('app-host-detail');
 });
