@@ -199,6 +199,19 @@ function Form({
   };
 
   const field = (k: keyof CreateForm) => ({ invalid: !!errors[k], error: errors[k] });
+  /** A number input with its label, hint and the validation message next to it. */
+  const numberField = (k: keyof CreateForm, label: string, description: string, id: string, testId: string) => (
+    <Field label={label} description={description} {...field(k)}>
+      <Input
+        id={id}
+        type="number"
+        width={16}
+        value={f[k]}
+        onChange={(e) => set(k)(e.currentTarget.value)}
+        data-testid={testId}
+      />
+    </Field>
+  );
   return (
     <form
       data-testid={selectors.createVm.form}
@@ -234,46 +247,16 @@ function Form({
       </FieldSet>
       <FieldSet label="Hardware">
         <Stack direction="row" gap={2} wrap="wrap">
-          <Field label="CPUs" description="1–128" {...field('cpu')}>
-            <Input
-              id="create-cpu"
-              type="number"
-              width={16}
-              value={f.cpu}
-              onChange={(e) => set('cpu')(e.currentTarget.value)}
-              data-testid={selectors.createVm.cpu}
-            />
-          </Field>
-          <Field label="Cores per socket" description="Optional; divides CPUs" {...field('coresPerSocket')}>
-            <Input
-              id="create-cps"
-              type="number"
-              width={16}
-              value={f.coresPerSocket}
-              onChange={(e) => set('coresPerSocket')(e.currentTarget.value)}
-              data-testid={selectors.createVm.coresPerSocket}
-            />
-          </Field>
-          <Field label="Memory (MiB)" description="Multiple of 4" {...field('memoryMiB')}>
-            <Input
-              id="create-mem"
-              type="number"
-              width={16}
-              value={f.memoryMiB}
-              onChange={(e) => set('memoryMiB')(e.currentTarget.value)}
-              data-testid={selectors.createVm.memory}
-            />
-          </Field>
-          <Field label="Disk (GiB)" description="Empty = no disk" {...field('diskGiB')}>
-            <Input
-              id="create-disk"
-              type="number"
-              width={16}
-              value={f.diskGiB}
-              onChange={(e) => set('diskGiB')(e.currentTarget.value)}
-              data-testid={selectors.createVm.disk}
-            />
-          </Field>
+          {numberField('cpu', 'CPUs', '1–128', 'create-cpu', selectors.createVm.cpu)}
+          {numberField(
+            'coresPerSocket',
+            'Cores per socket',
+            'Optional; divides CPUs',
+            'create-cps',
+            selectors.createVm.coresPerSocket
+          )}
+          {numberField('memoryMiB', 'Memory (MiB)', 'Multiple of 4', 'create-mem', selectors.createVm.memory)}
+          {numberField('diskGiB', 'Disk (GiB)', 'Empty = no disk', 'create-disk', selectors.createVm.disk)}
         </Stack>
         <div data-testid={selectors.createVm.network}>
           <Field label="Network" {...field('network')}>
