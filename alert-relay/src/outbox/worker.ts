@@ -11,6 +11,18 @@ import type { RelayMetrics } from '../metrics';
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * One fan-out transaction handles notifications while their alert states x subscribers stay within
+ * this many deliveries (at least one notification): a few milliseconds of work, so that with SQLite
+ * (one writer, synchronous driver) a webhook never waits long behind the worker.
+ */
+export const FANOUT_MAX_DELIVERIES = 2000;
+
+/** IntakeGate lets the worker give way to webhooks waiting to be stored (IntakeQueue.idle). */
+export interface IntakeGate {
+  idle(): Promise<void>;
+}
+
 /** backoffMs is exponential backoff with "equal jitter": half fixed, half random, capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, rnd = Math.random): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -36,6 +48,7 @@ export class OutboxWorker {
     private readonly cfg: Config,
     private readonly log: FastifyBaseLogger,
     private readonly metrics: RelayMetrics,
+    private readonly intake?: IntakeGate,
   ) {}
 
   /** start begins polling; `wake` makes the next round start at once (after a webhook). */
@@ -71,11 +84,16 @@ export class OutboxWorker {
     this.timer.unref?.();
   }
 
-  /** round fans out waiting notifications, then sends due mail until none is left. */
+  /**
+   * round fans out waiting notifications, then sends due mail until none is left. Every transaction
+   * is small, and before each one the worker yields to I/O (better-sqlite3 is synchronous: without
+   * it a backlog would starve the socket) and lets the webhooks that arrived meanwhile be stored first.
+   */
   async round(): Promise<void> {
-    // One notification per transaction keeps locks short; yielding between them lets webhook
-    // requests in (better-sqlite3 is synchronous, so without it a backlog would starve the socket).
-    while (this.running && (await this.store.fanOutNext({ now: Date.now() }))) {
+    while (this.running) {
+      await this.intake?.idle();
+      const n = await this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES });
+      if (n === 0) {break;}
       await yieldToIo();
     }
     while (this.running) {
@@ -85,6 +103,7 @@ export class OutboxWorker {
         continue;
       }
       await yieldToIo();
+      await this.intake?.idle();
       const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
       if (rows.length === 0) {break;}
       for (const row of rows) {

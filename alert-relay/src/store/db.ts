@@ -101,10 +101,16 @@ export interface Database {
   audit_events: AuditTable;
 }
 
-/** DbHandle bundles the Kysely instance with its dialect. */
+/**
+ * DbHandle bundles the Kysely instance with its dialect. With SQLite, `sqlite` is the same single
+ * connection Kysely uses: the webhook intake writes through it directly (prepared statements in one
+ * synchronous transaction per batch), which is only safe because no Kysely transaction on this
+ * connection ever spans an event-loop turn (see Store.storeNotifications).
+ */
 export interface DbHandle {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  sqlite?: SQLite.Database;
 }
 
 /** openDatabase connects to PostgreSQL for postgres:// URLs and to a SQLite file otherwise. */
@@ -123,5 +129,5 @@ export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynch
   sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite };
 }
