@@ -73,7 +73,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
     repeatWindowMs: cfg.RELAY_REPEAT_WINDOW_MINUTES * 60000,
     severityLabel: cfg.RELAY_SEVERITY_LABEL,
     defaultSeverity: cfg.RELAY_DEFAULT_SEVERITY,
-  });
+  }, handle.dialect === 'postgres' ? 2 : 1);
   const worker = opts.startWorker === false ? null : new OutboxWorker(store, transport, cfg, fastify.log, metrics, intake);
   fastify.decorate('relay', { cfg, handle, store, intake, transport, metrics, worker });
 

@@ -16,11 +16,22 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * this many deliveries (at least one notification): a few milliseconds of work, so that with SQLite
  * (one writer, synchronous driver) a webhook never waits long behind the worker.
  */
-export const FANOUT_MAX_DELIVERIES = 2000;
+export const FANOUT_MAX_DELIVERIES = 500;
 
-/** IntakeGate lets the worker give way to webhooks waiting to be stored (IntakeQueue.idle). */
+/**
+ * While webhooks are arriving, the worker pauses after each slice of work for this many times the
+ * slice's duration, so it takes at most a third of the process's time and acknowledgements keep
+ * the rest. It never stops: without webhooks it runs flat out, with them it keeps its share.
+ */
+export const PAUSE_PER_SLICE = 2;
+const MAX_PAUSE_MS = 100;
+
+/** IntakeGate lets the worker give way to webhooks (IntakeQueue). */
 export interface IntakeGate {
+  /** idle resolves once the webhooks waiting to be stored have been handed to the database. */
   idle(): Promise<void>;
+  /** active says whether a webhook arrived within the last few milliseconds. */
+  active(): boolean;
 }
 
 /** backoffMs is exponential backoff with "equal jitter": half fixed, half random, capped. */
@@ -41,6 +52,7 @@ export class OutboxWorker {
   private inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | null = null;
   private kick = false;
+  private lastSliceMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -85,33 +97,51 @@ export class OutboxWorker {
   }
 
   /**
-   * round fans out waiting notifications, then sends due mail until none is left. Every transaction
-   * is small, and before each one the worker yields to I/O (better-sqlite3 is synchronous: without
-   * it a backlog would starve the socket) and lets the webhooks that arrived meanwhile be stored first.
+   * round fans out waiting notifications and sends due mail until neither has work left. Mail is
+   * claimed between fan-out batches, so the first mail of a storm goes out while the rest of the
+   * storm is still being fanned out. All work runs in short slices (see `slice`).
    */
   async round(): Promise<void> {
     while (this.running) {
-      await this.intake?.idle();
-      const n = await this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES });
-      if (n === 0) {break;}
-      await yieldToIo();
-    }
-    while (this.running) {
+      const fanned = await this.slice(() => this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES }));
       const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
-      if (free <= 0) {
-        await Promise.race(this.inFlight);
-        continue;
+      let claimed = 0;
+      if (free > 0 && this.running) {
+        const rows = await this.slice(() => this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000));
+        for (const row of rows) {
+          const p = this.deliver(row).finally(() => this.inFlight.delete(p));
+          this.inFlight.add(p);
+        }
+        claimed = rows.length;
       }
-      await yieldToIo();
-      await this.intake?.idle();
-      const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
-      if (rows.length === 0) {break;}
-      for (const row of rows) {
-        const p = this.deliver(row).finally(() => this.inFlight.delete(p));
-        this.inFlight.add(p);
+      if (fanned === 0 && claimed === 0) {
+        if (free > 0) {
+          break; // nothing to fan out and no mail due
+        }
+        await Promise.race(this.inFlight); // every send slot busy: wait for one
       }
     }
     await Promise.all(this.inFlight);
+  }
+
+  /**
+   * slice runs one short piece of work (one transaction). Before it, the worker yields to I/O
+   * (better-sqlite3 is synchronous: without it a backlog would starve the socket), pauses for its
+   * share while webhooks are arriving (PAUSE_PER_SLICE), and lets the webhooks already received be
+   * stored first: an acknowledgement waits for at most one slice of worker work.
+   */
+  private async slice<T>(work: () => Promise<T>): Promise<T> {
+    await yieldToIo();
+    if (this.intake?.active()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_PAUSE_MS, this.lastSliceMs * PAUSE_PER_SLICE)));
+    }
+    await this.intake?.idle();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.lastSliceMs = performance.now() - started;
+    }
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
