@@ -1,11 +1,18 @@
 /**
  * Relay benchmark (npm run bench -w privatecloud-alert-relay). In one run, for SQLite
  * (WAL, synchronous=FULL) and PostgreSQL (fsync and synchronous_commit on, the defaults):
- *  - webhook intake of 1,000 notifications x 10 alerts over real HTTP: ack latency p50/p99, throughput;
+ *  - webhook intake of 1,000 notifications x 10 alerts over real HTTP, 4 senders back to back (a
+ *    closed loop, far above the required 10,000 alerts per minute): acknowledgement latency p50/p99
+ *    and its ratio to the 20 ms target, throughput. The relay's outbox worker runs throughout, as in
+ *    production: it fans out and sends while the webhooks arrive (printed: how far it got);
  *  - the same 10,000 alerts are a storm for 50 subscribers (10-minute digest window): mails per
  *    subscriber must be one immediate mail + at most one digest per window; mails really go to an
- *    in-process SMTP server and are counted there.
+ *    SMTP server in this process and are counted there (not parsed: that would load the process that
+ *    measures the latency).
+ * The sender uses node:http with kept-alive connections (as Grafana keeps its connections), not
+ * fetch, whose per-request CPU cost on this process showed up in the measured latency.
  */
+import http from 'node:http';
 import { SmtpSink } from '../test/helpers/smtp';
 import { alert, baseEnv, payload, sign, tempPgDatabase, tempSqlite, waitUntil } from '../test/helpers/app';
 import { startPgCluster, stopPgCluster } from '../test/helpers/pg-cluster';
@@ -19,10 +26,26 @@ const ALERTS = 10;
 const SUBSCRIBERS = 50;
 const CONCURRENCY = 4;
 
+const TARGET_MS = 20;
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** post sends one webhook and resolves with the status once the whole answer has been read. */
+function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function runOne(name: string, dbUrl: string) {
-  const smtp = new SmtpSink();
+  const smtp = new SmtpSink({ parse: false });
   await smtp.start();
   // The relay runs as its own process (the built dist/server.js), as in production; this process
   // only sends webhooks and runs the SMTP server.
@@ -49,17 +72,20 @@ async function runOne(name: string, dbUrl: string) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
+        const headers = sign(body);
         const s = performance.now();
-        const r = await fetch(url, { method: 'POST', body, headers: sign(body) });
-        await r.arrayBuffer();
+        const status = await post(url, body, headers);
         lat.push(performance.now() - s);
-        if (r.status !== 202) {throw new Error(`webhook answered ${r.status}`);}
+        if (status !== 202) {throw new Error(`webhook answered ${status}`);}
       }
     }),
   );
   const intakeMs = performance.now() - t0;
+  // How far the worker got while the webhooks were arriving (it never stops, it only yields).
+  const duringIntake = { fannedOut: NOTIFICATIONS - (await store.queueDepth()).notifications, mails: smtp.count };
   lat.sort((a, b) => a - b);
   await waitUntil(async () => (await store.queueDepth()).notifications === 0, 600000, 'fan-out');
+  const fanOutDoneMs = performance.now() - t0;
   const rows = await store.db.selectFrom('outbox').select(['login', 'kind']).where('kind', '!=', 'confirm').execute();
   const perUser = new Map<string, { alert: number; digest: number }>();
   for (const r of rows) {
@@ -72,7 +98,7 @@ async function runOne(name: string, dbUrl: string) {
   // Digests are due at the end of the 10-minute window: bring that time forward to send them now.
   await store.db.updateTable('outbox').set({ not_before: Date.now(), next_attempt_at: Date.now() }).where('kind', '=', 'digest').where('state', '=', 'pending').execute();
   await waitUntil(async () => (await store.queueDepth()).outbox === 0, 600000, 'all mail sent');
-  const mails = smtp.mails.length;
+  const mails = smtp.count;
   const alertsTotal = NOTIFICATIONS * ALERTS;
   await stopChild(relay);
   await handle.db.destroy();
@@ -85,6 +111,8 @@ async function runOne(name: string, dbUrl: string) {
     throughput: (NOTIFICATIONS / intakeMs) * 1000,
     alertsPerSec: (alertsTotal / intakeMs) * 1000,
     mails,
+    duringIntake,
+    fanOutDoneMs,
     maxImmediate,
     maxDigests,
     deliveriesWithoutDigest: alertsTotal * SUBSCRIBERS,
@@ -100,7 +128,12 @@ async function main() {
     for (const r of results) {
       console.log(
         `  ${r.name.padEnd(46)} ack p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  ` +
-          `${r.throughput.toFixed(0)} notifications/s (${r.alertsPerSec.toFixed(0)} alerts/s)  p99 < 20 ms: ${r.p99 < 20 ? 'yes' : 'NO'}`,
+          `p99 / ${TARGET_MS} ms target = ${(r.p99 / TARGET_MS).toFixed(2)} (${r.p99 < TARGET_MS ? 'met' : 'NOT met'})  ` +
+          `${r.throughput.toFixed(0)} notifications/s (${r.alertsPerSec.toFixed(0)} alerts/s)`,
+      );
+      console.log(
+        `  ${''.padEnd(46)} worker meanwhile: ${r.duringIntake.fannedOut} of ${NOTIFICATIONS} notifications fanned out, ${r.duringIntake.mails} e-mails sent; ` +
+          `all fanned out ${(r.fanOutDoneMs / 1000).toFixed(1)} s after the first webhook`,
       );
     }
     console.log(`storm: ${NOTIFICATIONS * ALERTS} alerts to ${SUBSCRIBERS} subscribers, 10-minute digest window`);
