@@ -147,6 +147,28 @@ describe.each([
   });
 });
 
+describe.each([
+  ['SQLite', async () => tempSqlite()],
+  ['PostgreSQL', tempPgDatabase],
+])('a big digest (%s)', (_name, makeDb) => {
+  it('is read in pages, all of it, in payload order', async () => {
+    const handle = openDatabase(await makeDb());
+    try {
+      await migrateToLatest(handle);
+      const store = new Store(handle);
+      await addUser(store, 'big');
+      const vms = Array.from({ length: 1201 }, (_, i) => `p-${i}`);
+      await store.storeNotifications([{ payload: payload(vms.map((vm) => alert({ vm }))) as never, now: Date.now() }], opts);
+      expect(await store.fanOutBatch({ now: Date.now(), maxDeliveries: 500 })).toBe(1);
+      const mail = await store.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+      const items = await store.itemsOf(Number(mail.id));
+      expect(items.map((i) => i.stored.a.labels.vm)).toEqual(vms);
+    } finally {
+      await handle.db.destroy();
+    }
+  });
+});
+
 describe('webhooks that arrive together', () => {
   it('share a commit and each gets its own answer', async () => {
     const app = await startApp(baseEnv(1, tempSqlite()), { startWorker: false });

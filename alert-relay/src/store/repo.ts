@@ -48,6 +48,9 @@ interface PreparedIntake {
   events: Array<{ key: string; fingerprint: string; status: string; severity: SeverityT; alert: string }>;
 }
 
+/** Alert events read per query when loading a mail's items (see Store.itemsOf). */
+const ITEMS_PAGE = 500;
+
 /** PG_INTAKE_SQL stores a batch of deliveries: $1 notifications, $2 alert states (JSON arrays), $3 repeat window ms. */
 const PG_INTAKE_SQL = `
 WITH n AS (
@@ -669,16 +672,33 @@ export class Store {
       .execute();
   }
 
-  /** itemsOf answers the alert events a mail reports, oldest first. */
+  /**
+   * itemsOf answers the alert events a mail reports, oldest first. A storm digest can hold
+   * thousands: they are read in pages with a yield to I/O between pages, so reading (and parsing)
+   * a big digest never holds the event loop for long while webhooks wait.
+   */
   async itemsOf(outboxId: number): Promise<Array<{ severity: SeverityT; stored: StoredAlert }>> {
-    const rows = await this.db
-      .selectFrom('outbox_items')
-      .innerJoin('alert_events', 'alert_events.id', 'outbox_items.alert_event_id')
-      .select(['alert_events.severity', 'alert_events.alert', 'alert_events.id'])
-      .where('outbox_items.outbox_id', '=', outboxId)
-      .orderBy('alert_events.id')
-      .execute();
-    return rows.map((r) => ({ severity: r.severity as SeverityT, stored: JSON.parse(r.alert) }));
+    const out: Array<{ severity: SeverityT; stored: StoredAlert }> = [];
+    let after = -1;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('outbox_items')
+        .innerJoin('alert_events', 'alert_events.id', 'outbox_items.alert_event_id')
+        .select(['alert_events.severity', 'alert_events.alert', 'outbox_items.alert_event_id'])
+        .where('outbox_items.outbox_id', '=', outboxId)
+        .where('outbox_items.alert_event_id', '>', after)
+        .orderBy('outbox_items.alert_event_id')
+        .limit(ITEMS_PAGE)
+        .execute();
+      for (const r of rows) {
+        out.push({ severity: r.severity as SeverityT, stored: JSON.parse(r.alert) });
+      }
+      if (rows.length < ITEMS_PAGE) {
+        return out;
+      }
+      after = Number(rows[rows.length - 1].alert_event_id);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** markSent records a delivery; the claim check makes a late duplicate worker harmless. */
