@@ -204,4 +204,13 @@ describe('WalSync', () => {
     await expect(new WalSync(path.join(dir, 'missing-wal')).sync()).rejects.toThrow(/ENOENT/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('lets callers ride on the next synchronous=FULL commit while such commits are flowing', async () => {
+    // No file: any fdatasync of its own would fail, so resolving proves the ride.
+    const sync = new WalSync(path.join(os.tmpdir(), 'relay-walsync-none', 'x.db-wal'));
+    sync.covered();
+    const waiting = Promise.all([sync.sync(), sync.sync()]);
+    sync.covered();
+    await expect(waiting).resolves.toHaveLength(2);
+  });
 });

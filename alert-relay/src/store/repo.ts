@@ -400,7 +400,7 @@ export class Store {
       ),
       settle: db.prepare(`UPDATE notifications SET state = ?, new_alerts = ? WHERE id = ?`),
     });
-    return db.transaction(() =>
+    const stored = db.transaction(() =>
       batch.map((n) => {
         const id = Number(s.notification.run(n.now, n.groupKey, n.status).lastInsertRowid);
         let accepted = 0;
@@ -411,6 +411,9 @@ export class Store {
         return { id, accepted };
       }),
     )();
+    // That commit fsynced the WAL: the worker's earlier commits are on disk too.
+    this.walSync?.covered();
+    return stored;
   }
 
   /**

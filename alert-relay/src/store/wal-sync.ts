@@ -13,10 +13,23 @@ import path from 'node:path';
  * on disk before anyone is told; recovery after a power loss replays the WAL up to the last valid
  * commit frame. With NORMAL SQLite still syncs the WAL before a checkpoint and the database after
  * it, so frames are never dropped from the WAL before they are durable in the database file.
+ *
+ * Riding along: a commit with synchronous=FULL on the same connection (the webhook intake) fsyncs
+ * the whole WAL, so it also makes every frame committed before it durable; the intake reports it
+ * with `covered()`. While such commits are flowing (one in the last RIDE_WINDOW_MS), `sync()` waits
+ * up to RIDE_WAIT_MS for the next one instead of starting an fdatasync of its own: during a storm
+ * the worker's commits ride on the intake's fsyncs, and two fsyncs of one file never compete.
  */
+/** FULL commits count as flowing for this long after one. */
+const RIDE_WINDOW_MS = 50;
+/** How long a sync waits for the next FULL commit while they flow, before it runs its own fdatasync. */
+const RIDE_WAIT_MS = 10;
+
 export class WalSync {
   private running = false;
   private dirSynced = false;
+  private lastCovered = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
   /** Callers waiting for the sync in progress (it started after their commit). */
   private current: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   /** Callers that arrived while a sync was running: their commits need the next one. */
@@ -28,10 +41,38 @@ export class WalSync {
   sync(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.next.push({ resolve, reject });
-      if (!this.running) {
+      if (this.running || this.timer) {
+        return;
+      }
+      if (performance.now() - this.lastCovered < RIDE_WINDOW_MS) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          if (!this.running && this.next.length > 0) {
+            this.start();
+          }
+        }, RIDE_WAIT_MS);
+      } else {
         this.start();
       }
     });
+  }
+
+  /**
+   * covered is called right after a commit with synchronous=FULL returned on the same connection:
+   * the WAL is on disk up to that commit, so every caller waiting now is done.
+   */
+  covered(): void {
+    this.lastCovered = performance.now();
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const done = [...this.current, ...this.next];
+    this.current = [];
+    this.next = [];
+    for (const w of done) {
+      w.resolve();
+    }
   }
 
   private start(): void {
