@@ -148,11 +148,11 @@ export class Store {
   }
 
   /**
-   * lightly runs the outbox worker's writes. With SQLite and synchronous
-   * FULL it commits with synchronous=NORMAL, so sqlite3 does not fsync on the event loop, then waits
-   * for `durable()`: when it resolves the data is on disk, as with FULL, but the fsync ran on the
-   * thread pool and was shared with every other commit waiting for one (skipped when `changed`
-   * says the work wrote nothing). Otherwise it just runs `fn`.
+   * lightly runs the outbox worker's writes. With SQLite and synchronous FULL it commits with
+   * synchronous=NORMAL, so sqlite3 does not fsync on the event loop, then waits for `durable()`:
+   * when it resolves the data is on disk, as with FULL, but the fsync ran on the thread pool and was
+   * shared with every other commit waiting for one, or rode on the intake's next FULL commit
+   * (skipped when `changed` says the work wrote nothing). Otherwise it just runs `fn`.
    */
   private async lightly<T>(fn: (db: Kysely<Database>) => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T> {
     if (!this.walSync) {
