@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { openDatabase, type DbHandle } from './store/db';
 import { migrateToLatest } from './store/migrations';
 import { Store } from './store/repo';
+import { IntakeQueue } from './store/intake';
 import { createTransport } from './mail/transport';
 import { OutboxWorker } from './outbox/worker';
 import { RelayMetrics } from './metrics';
@@ -22,6 +23,7 @@ export interface RelayServices {
   cfg: Config;
   handle: DbHandle;
   store: Store;
+  intake: IntakeQueue;
   transport: Transporter;
   metrics: RelayMetrics;
   worker: OutboxWorker | null;
@@ -66,8 +68,14 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
   if (handle.dialect === 'sqlite') {await store.releaseAllClaims();}
   const transport = createTransport(cfg);
   const metrics = new RelayMetrics(store);
-  const worker = opts.startWorker === false ? null : new OutboxWorker(store, transport, cfg, fastify.log, metrics);
-  fastify.decorate('relay', { cfg, handle, store, transport, metrics, worker });
+  // Webhooks are stored through a group commit; the worker gives way to it (see IntakeQueue).
+  const intake = new IntakeQueue(store, {
+    repeatWindowMs: cfg.RELAY_REPEAT_WINDOW_MINUTES * 60000,
+    severityLabel: cfg.RELAY_SEVERITY_LABEL,
+    defaultSeverity: cfg.RELAY_DEFAULT_SEVERITY,
+  }, handle.dialect === 'postgres' ? 2 : 1);
+  const worker = opts.startWorker === false ? null : new OutboxWorker(store, transport, cfg, fastify.log, metrics, intake);
+  fastify.decorate('relay', { cfg, handle, store, intake, transport, metrics, worker });
 
   fastify.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
     if (err instanceof HttpError) {return reply.code(err.statusCode).send({ error: err.code, message: err.message });}
@@ -90,6 +98,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
   fastify.addHook('onClose', async () => {
     // Finish in-flight sends before closing the transport and the database.
     await worker?.stop();
+    await intake.settle();
     transport.close();
     await handle.db.destroy();
   });

@@ -11,6 +11,29 @@ import type { RelayMetrics } from '../metrics';
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * One fan-out transaction handles notifications while their alert states x subscribers stay within
+ * this many deliveries (at least one notification): a few milliseconds of work, so that with SQLite
+ * (one writer, synchronous driver) a webhook never waits long behind the worker.
+ */
+export const FANOUT_MAX_DELIVERIES = 500;
+
+/**
+ * While webhooks are arriving, the worker pauses after each slice of work for this many times the
+ * slice's duration, so it takes at most a third of the process's time and acknowledgements keep
+ * the rest. It never stops: without webhooks it runs flat out, with them it keeps its share.
+ */
+export const PAUSE_PER_SLICE = 2;
+const MAX_PAUSE_MS = 100;
+
+/** IntakeGate lets the worker give way to webhooks (IntakeQueue). */
+export interface IntakeGate {
+  /** idle resolves once the webhooks waiting to be stored have been handed to the database. */
+  idle(): Promise<void>;
+  /** active says whether a webhook arrived within the last few milliseconds. */
+  active(): boolean;
+}
+
 /** backoffMs is exponential backoff with "equal jitter": half fixed, half random, capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, rnd = Math.random): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -29,6 +52,8 @@ export class OutboxWorker {
   private inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | null = null;
   private kick = false;
+  private lastSliceMs = 0;
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -36,6 +61,7 @@ export class OutboxWorker {
     private readonly cfg: Config,
     private readonly log: FastifyBaseLogger,
     private readonly metrics: RelayMetrics,
+    private readonly intake?: IntakeGate,
   ) {}
 
   /** start begins polling; `wake` makes the next round start at once (after a webhook). */
@@ -71,28 +97,67 @@ export class OutboxWorker {
     this.timer.unref?.();
   }
 
-  /** round fans out waiting notifications, then sends due mail until none is left. */
+  /**
+   * round fans out waiting notifications and sends due mail until neither has work left. Mail is
+   * claimed between fan-out batches, so the first mail of a storm goes out while the rest of the
+   * storm is still being fanned out. All work runs in short slices (see `slice`).
+   */
   async round(): Promise<void> {
-    // One notification per transaction keeps locks short; yielding between them lets webhook
-    // requests in (better-sqlite3 is synchronous, so without it a backlog would starve the socket).
-    while (this.running && (await this.store.fanOutNext({ now: Date.now() }))) {
-      await yieldToIo();
-    }
     while (this.running) {
+      const fanned = await this.slice(() => this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES }));
       const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
-      if (free <= 0) {
-        await Promise.race(this.inFlight);
-        continue;
+      let claimed = 0;
+      if (free > 0 && this.running) {
+        const rows = await this.slice(() => this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000));
+        for (const row of rows) {
+          const p = this.deliver(row).finally(() => this.inFlight.delete(p));
+          this.inFlight.add(p);
+        }
+        claimed = rows.length;
       }
-      await yieldToIo();
-      const rows = await this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000);
-      if (rows.length === 0) {break;}
-      for (const row of rows) {
-        const p = this.deliver(row).finally(() => this.inFlight.delete(p));
-        this.inFlight.add(p);
+      if (fanned === 0 && claimed === 0) {
+        if (free > 0) {
+          break; // nothing to fan out and no mail due
+        }
+        await Promise.race(this.inFlight); // every send slot busy: wait for one
       }
     }
     await Promise.all(this.inFlight);
+  }
+
+  /**
+   * breathe comes before each CPU-heavy step of a delivery (reading the items, rendering, handing
+   * the message to nodemailer, recording the send). The steps of the concurrent deliveries take
+   * turns, one per turn of the event loop and after the webhooks waiting to be stored: starting
+   * four deliveries at once otherwise held the loop for ~10 ms.
+   */
+  private breathe(): Promise<void> {
+    const mine = this.turn.then(async () => {
+      await yieldToIo();
+      await this.intake?.idle();
+    });
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  /**
+   * slice runs one short piece of work (one transaction). Before it, the worker yields to I/O
+   * (better-sqlite3 is synchronous: without it a backlog would starve the socket), pauses for its
+   * share while webhooks are arriving (PAUSE_PER_SLICE), and lets the webhooks already received be
+   * stored first: an acknowledgement waits for at most one slice of worker work.
+   */
+  private async slice<T>(work: () => Promise<T>): Promise<T> {
+    await yieldToIo();
+    if (this.intake?.active()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_PAUSE_MS, this.lastSliceMs * PAUSE_PER_SLICE)));
+    }
+    await this.intake?.idle();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.lastSliceMs = performance.now() - started;
+    }
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -100,6 +165,7 @@ export class OutboxWorker {
     const messageId = `<${crypto.createHash('sha256').update(row.idem_key).digest('hex').slice(0, 32)}@${new URL(this.cfg.PUBLIC_URL).hostname || 'privatecloud-relay'}>`;
     const who = maskEmail(row.email);
     try {
+      await this.breathe();
       const unsubscribeUrl = `${this.cfg.PUBLIC_URL.replace(/\/$/, '')}/unsubscribe?token=${unsubscribeToken(this.cfg.RELAY_UNSUBSCRIBE_SECRET, row.login, row.email)}`;
       let mail;
       if (row.kind === 'confirm') {
@@ -111,12 +177,14 @@ export class OutboxWorker {
           await this.store.markParked(id, this.id, 'nothing to report');
           return;
         }
+        await this.breathe();
         const windowText = row.kind === 'digest' ? `${Math.max(1, Math.round((Number(row.not_before) - Number(row.created_at)) / 60000))} min` : undefined;
         mail = renderAlertMail(items, { digest: row.kind === 'digest', grafanaUrl: this.cfg.GRAFANA_URL, unsubscribeUrl, windowText });
       }
       const headers: Record<string, string> = { 'X-PrivateCloud-Relay-Kind': row.kind };
       // RFC 8058: mail clients may unsubscribe with one POST to the List-Unsubscribe URL.
       if (row.kind !== 'confirm') {headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';}
+      await this.breathe();
       await this.transport.sendMail({
         from: this.cfg.MAIL_FROM,
         to: row.email,
@@ -129,6 +197,7 @@ export class OutboxWorker {
         // RFC 2369 List-Unsubscribe; confirmation mails need none (nothing is sent unless confirmed).
         ...(row.kind !== 'confirm' ? { list: { unsubscribe: { url: unsubscribeUrl, comment: 'Unsubscribe' } } } : {}),
       });
+      await this.breathe();
       await this.store.markSent(id, this.id, Date.now(), messageId);
       this.metrics.sent.inc({ kind: row.kind });
       this.metrics.latency.observe(Math.max(0, Date.now() - Number(row.not_before)) / 1000);

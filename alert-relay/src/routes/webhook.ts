@@ -7,7 +7,7 @@ import { HttpError, WebhookVerifier } from '../plugins/webhook-auth';
  * that the signature is checked over the exact bytes Grafana signed, before JSON.parse runs.
  */
 const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { cfg, store, worker, metrics } = app.relay;
+  const { cfg, intake, worker, metrics } = app.relay;
   const verifier = new WebhookVerifier(cfg);
 
   app.removeAllContentTypeParsers();
@@ -50,12 +50,8 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await store.storeNotification(req.body, {
-        now: Date.now(),
-        repeatWindowMs: cfg.RELAY_REPEAT_WINDOW_MINUTES * 60000,
-        severityLabel: cfg.RELAY_SEVERITY_LABEL,
-        defaultSeverity: cfg.RELAY_DEFAULT_SEVERITY,
-      });
+      // Resolves after the commit that holds this notification (group commit with concurrent requests).
+      const r = await intake.submit(req.body);
       metrics.received.inc({ result: r.accepted > 0 ? 'accepted' : 'duplicate' });
       metrics.alertsReceived.inc({ result: 'new' }, r.accepted);
       metrics.alertsReceived.inc({ result: 'duplicate' }, r.duplicates);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Generated } from 'kysely';
 import { Pool, types } from 'pg';
+import { WalSync } from './wal-sync';
 
 // Epoch-millisecond columns are BIGINT in PostgreSQL; they fit a JS number exactly.
 types.setTypeParser(20, (v: string) => Number(v));
@@ -101,10 +102,20 @@ export interface Database {
   audit_events: AuditTable;
 }
 
-/** DbHandle bundles the Kysely instance with its dialect. */
+/**
+ * DbHandle bundles the Kysely instance with its dialect. With SQLite, `sqlite` is the same single
+ * connection Kysely uses: the webhook intake writes through it directly (prepared statements in one
+ * synchronous transaction per batch), which is only safe because no Kysely transaction on this
+ * connection ever spans an event-loop turn (see Store.storeNotifications).
+ */
 export interface DbHandle {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  sqlite?: SQLite.Database;
+  /** SQLite file with synchronous FULL: the group fdatasync the busy write paths use (see Store.lightly). */
+  walSync?: WalSync;
+  /** PostgreSQL: the pool Kysely uses, for the intake's named (prepared once per connection) statement. */
+  pool?: Pool;
 }
 
 /** openDatabase connects to PostgreSQL for postgres:// URLs and to a SQLite file otherwise. */
@@ -113,15 +124,20 @@ export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynch
     const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // An idle client that errors (e.g. the server restarts) must not crash the process.
     pool.on('error', () => undefined);
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:/, '');
   if (file !== ':memory:') {fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });}
   const sqlite = new SQLite(file);
-  // WAL + synchronous=FULL: every committed transaction is on disk before the webhook is answered.
+  // WAL + synchronous=FULL: every committed transaction is on disk before it is reported done
+  // (webhook answered, mail sent). The outbox worker's transactions get the same guarantee from a
+  // group fdatasync off the event loop (WalSync, Store.lightly); everything else, the webhook
+  // intake included, commits with FULL.
+  const synchronous = opts.sqliteSynchronous ?? 'FULL';
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  const walSync = synchronous === 'FULL' && file !== ':memory:' ? new WalSync(`${path.resolve(file)}-wal`) : undefined;
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite, walSync };
 }
