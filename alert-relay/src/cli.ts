@@ -62,29 +62,57 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'users list':
         for (const u of await store.listUsers()) {
-          process.stdout.write(`${u.login}\t${u.email}\t${u.confirmed ? 'confirmed' : 'unconfirmed'}\tmin=${u.minSeverity}\tdigest=${u.digestMinutes}m\t${JSON.stringify(u.matchers)}\n`);
+          process.stdout.write(
+            `${u.login}\t${u.email}\t${u.confirmed ? 'confirmed' : 'unconfirmed'}\tmin=${u.minSeverity}\tdigest=${u.digestMinutes}m\t${JSON.stringify(u.matchers)}\n`
+          );
         }
         return 0;
       case 'users add': {
-        if (!values.login || !values.email) {throw new Error('users add needs --login and --email');}
+        if (!values.login || !values.email) {
+          throw new Error('users add needs --login and --email');
+        }
         const body: Record<string, unknown> = { email: values.email };
-        if (values.name) {body.name = values.name;}
-        if (values['min-severity']) {body.minSeverity = values['min-severity'];}
+        if (values.name) {
+          body.name = values.name;
+        }
+        if (values['min-severity']) {
+          body.minSeverity = values['min-severity'];
+        }
         const matchers: Record<string, string[]> = {};
-        for (const k of ['cluster', 'host', 'vm', 'alertname'] as const) {if (values[k]) {matchers[k] = values[k] as string[];}}
+        for (const k of ['cluster', 'host', 'vm', 'alertname'] as const) {
+          if (values[k]) {
+            matchers[k] = values[k] as string[];
+          }
+        }
         body.matchers = matchers;
-        if (values['no-resolved']) {body.resolved = false;}
-        if (values['no-firing']) {body.firing = false;}
-        if (values['digest-minutes']) {body.digestMinutes = Number(values['digest-minutes']);}
+        if (values['no-resolved']) {
+          body.resolved = false;
+        }
+        if (values['no-firing']) {
+          body.firing = false;
+        }
+        if (values['digest-minutes']) {
+          body.digestMinutes = Number(values['digest-minutes']);
+        }
         if (values.quiet) {
           const [start, end] = values.quiet.split('-');
           body.quietHours = { start, end, tz: values.tz ?? 'UTC' };
         }
-        if (values.confirmed) {body.confirmed = true;}
+        if (values.confirmed) {
+          body.confirmed = true;
+        }
         if (!Value.Check(SubscriptionPut, body)) {
           const e = [...Value.Errors(SubscriptionPut, body)][0];
-          const flag = e.path.replace(/^\//, '').replace(/([A-Z])/g, '-$1').toLowerCase().split('/')[0];
-          throw new Error(flag === 'email' ? '--email is not an e-mail address' : `invalid value for --${flag || 'arguments'}: ${e.message}`);
+          const flag = e.path
+            .replace(/^\//, '')
+            .replace(/([A-Z])/g, '-$1')
+            .toLowerCase()
+            .split('/')[0];
+          throw new Error(
+            flag === 'email'
+              ? '--email is not an e-mail address'
+              : `invalid value for --${flag || 'arguments'}: ${e.message}`
+          );
         }
         const r = await store.putUser(values.login, body as never, {
           now: Date.now(),
@@ -92,11 +120,15 @@ export async function main(argv: string[]): Promise<number> {
           confirmUrl: (t) => `${cfg.PUBLIC_URL.replace(/\/$/, '')}/confirm?token=${t}`,
           trustConfirmed: true,
         });
-        process.stdout.write(`${r.subscription.login}: ${r.subscription.confirmed ? 'confirmed' : 'confirmation e-mail queued'}\n`);
+        process.stdout.write(
+          `${r.subscription.login}: ${r.subscription.confirmed ? 'confirmed' : 'confirmation e-mail queued'}\n`
+        );
         return 0;
       }
       case 'users remove':
-        if (!values.login) {throw new Error('users remove needs --login');}
+        if (!values.login) {
+          throw new Error('users remove needs --login');
+        }
         if (!(await store.deleteUser(values.login))) {
           process.stderr.write(`no user ${values.login}\n`);
           return 1;
@@ -104,7 +136,9 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`removed ${values.login}\n`);
         return 0;
       case 'outbox parked':
-        for (const r of await store.listOutbox('parked')) {process.stdout.write(`${r.id}\t${r.kind}\t${r.login}\tattempts=${r.attempts}\t${r.last_error ?? ''}\n`);}
+        for (const r of await store.listOutbox('parked')) {
+          process.stdout.write(`${r.id}\t${r.kind}\t${r.login}\tattempts=${r.attempts}\t${r.last_error ?? ''}\n`);
+        }
         return 0;
       case 'outbox retry':
         if (!values.id || !(await store.retryParked(Number(values.id), Date.now()))) {
@@ -128,6 +162,6 @@ if (require.main === module) {
     (err) => {
       process.stderr.write(`privatecloud-relay: ${(err as Error).message}\n`);
       process.exit(1);
-    },
+    }
   );
 }

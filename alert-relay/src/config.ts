@@ -11,7 +11,7 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3100 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    { default: 'info' },
+    { default: 'info' }
   ),
   PUBLIC_URL: Type.String({ minLength: 1, default: 'http://localhost:3100' }),
   DATABASE_URL: Type.String({ minLength: 1, default: 'sqlite:./data/relay.db' }),
@@ -76,7 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(ConfigSchema.properties)) {
     const v = env[key];
-    if (v === undefined || v === '') {continue;}
+    if (v === undefined || v === '') {
+      continue;
+    }
     const prop = (ConfigSchema.properties as Record<string, { type?: string }>)[key];
     if (prop.type === 'boolean') {
       const b = booleans.get(v.toLowerCase());
@@ -97,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const cfg = withDefaults as Config;
   if (!cfg.RELAY_WEBHOOK_SECRET && !cfg.RELAY_WEBHOOK_BEARER_TOKEN) {
     throw new ConfigError(
-      'invalid configuration: set RELAY_WEBHOOK_SECRET and/or RELAY_WEBHOOK_BEARER_TOKEN so the webhook is authenticated',
+      'invalid configuration: set RELAY_WEBHOOK_SECRET and/or RELAY_WEBHOOK_BEARER_TOKEN so the webhook is authenticated'
     );
   }
   try {

@@ -11,7 +11,10 @@ export function buildServer(config: Config) {
     logger: {
       level: config.LOG_LEVEL,
       stream: process.stderr,
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-grafana-alerting-signature"]', 'req.headers.cookie'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-grafana-alerting-signature"]', 'req.headers.cookie'],
+        censor: '[redacted]',
+      },
     },
     // Webhook bodies carry their own (larger) limit; everything else stays small.
     bodyLimit: 256 * 1024,
@@ -35,8 +38,11 @@ async function main() {
   const server = buildServer(config);
   await server.register(app, { config });
   closeWithGrace({ delay: 30000 }, async ({ signal, err }) => {
-    if (err) {server.log.error({ err: { message: err.message } }, 'closing after error');}
-    else {server.log.info({ signal }, 'closing: finishing in-flight sends');}
+    if (err) {
+      server.log.error({ err: { message: err.message } }, 'closing after error');
+    } else {
+      server.log.info({ signal }, 'closing: finishing in-flight sends');
+    }
     await server.close();
   });
   const address = await server.listen({ host: config.HOST, port: config.PORT });

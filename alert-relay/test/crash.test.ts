@@ -14,7 +14,12 @@ async function seedUsers(url: string, logins: string[]) {
   await migrateToLatest(handle);
   const store = new Store(handle);
   for (const l of logins) {
-    await store.putUser(l, { email: `${l}@example.com`, confirmed: true, digestMinutes: 0 } as never, { now: Date.now(), defaultDigestMinutes: 0, confirmUrl: (t) => t, trustConfirmed: true });
+    await store.putUser(l, { email: `${l}@example.com`, confirmed: true, digestMinutes: 0 } as never, {
+      now: Date.now(),
+      defaultDigestMinutes: 0,
+      confirmUrl: (t) => t,
+      trustConfirmed: true,
+    });
   }
   await handle.db.destroy();
 }
@@ -34,7 +39,10 @@ async function outboxCounts(url: string): Promise<Record<string, number>> {
     return Object.fromEntries(r.rows.map((x) => [x.state, x.n]));
   }
   const db = new Database(url.replace(/^sqlite:/, ''), { readonly: true });
-  const rows = db.prepare('select state, count(*) as n from outbox group by state').all() as Array<{ state: string; n: number }>;
+  const rows = db.prepare('select state, count(*) as n from outbox group by state').all() as Array<{
+    state: string;
+    n: number;
+  }>;
   db.close();
   return Object.fromEntries(rows.map((x) => [x.state, x.n]));
 }
@@ -58,7 +66,11 @@ describe.each([
     const db = await makeDb();
     const logins = ['k1', 'k2', 'k3'];
     await seedUsers(db, logins);
-    const env = baseEnv(smtp.port, db, { RELAY_LEASE_SECONDS: '5', RELAY_WORKER_CONCURRENCY: '2', SMTP_POOL_SIZE: '2' });
+    const env = baseEnv(smtp.port, db, {
+      RELAY_LEASE_SECONDS: '5',
+      RELAY_WORKER_CONCURRENCY: '2',
+      SMTP_POOL_SIZE: '2',
+    });
     const first = await spawnRelay(env);
     // Hold the SMTP answer for the 3rd message and kill the relay while it waits for it.
     let holds = 0;
@@ -73,7 +85,9 @@ describe.each([
       };
     });
     const vms = Array.from({ length: 6 }, (_, i) => `crash-${i}`);
-    for (const vm of vms) {await post(first, payload([alert({ vm, severity: 'critical' })]));}
+    for (const vm of vms) {
+      await post(first, payload([alert({ vm, severity: 'critical' })]));
+    }
     await killed;
     await new Promise((r) => first.proc.once('exit', r));
     await new Promise((r) => setTimeout(r, 1600));
@@ -117,11 +131,17 @@ describe('two relay replicas on one PostgreSQL', () => {
         const o = (await c.query(`select state, count(*)::int n from outbox group by state`)).rows;
         const n = (await c.query(`select state, count(*)::int n from notifications group by state`)).rows;
         await c.end();
-        throw new Error(`${(e as Error).message}; outbox ${JSON.stringify(o)}; notifications ${JSON.stringify(n)}; stderr a: ${a.stderr().slice(-1500)} b: ${b.stderr().slice(-1500)}`);
+        throw new Error(
+          `${(e as Error).message}; outbox ${JSON.stringify(o)}; notifications ${JSON.stringify(n)}; stderr a: ${a.stderr().slice(-1500)} b: ${b.stderr().slice(-1500)}`
+        );
       });
-      await waitUntil(async () => (await outboxCounts(db)).sent === 100, 20000, 'all 100 recorded as sent').catch(async (e) => {
-        throw new Error(`${(e as Error).message}: outbox ${JSON.stringify(await outboxCounts(db))}, mails ${smtp.mails.length}`);
-      });
+      await waitUntil(async () => (await outboxCounts(db)).sent === 100, 20000, 'all 100 recorded as sent').catch(
+        async (e) => {
+          throw new Error(
+            `${(e as Error).message}: outbox ${JSON.stringify(await outboxCounts(db))}, mails ${smtp.mails.length}`
+          );
+        }
+      );
       await new Promise((r) => setTimeout(r, 500));
       expectExactlyOnce(smtp, logins, vms);
     } finally {
@@ -162,11 +182,30 @@ describe('admin CLI (dist/cli.js)', () => {
     const path = await import('node:path');
     const db = tempSqlite();
     const env = { PATH: process.env.PATH ?? '', ...baseEnv(1, db) };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '../dist/cli.js'), ...args], { env, encoding: 'utf8' });
-    expect(cli('users', 'add', '--login', 'alice', '--email', 'alice@example.com', '--cluster', 'c1', '--cluster', 'c2', '--quiet', '22:00-07:00', '--tz', 'Europe/Berlin').stdout).toBe(
-      'alice: confirmation e-mail queued\n',
-    );
-    expect(cli('users', 'add', '--login', 'bob', '--email', 'bob@example.com', '--confirmed', '--min-severity', 'critical').stdout).toBe('bob: confirmed\n');
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(__dirname, '../dist/cli.js'), ...args], { env, encoding: 'utf8' });
+    expect(
+      cli(
+        'users',
+        'add',
+        '--login',
+        'alice',
+        '--email',
+        'alice@example.com',
+        '--cluster',
+        'c1',
+        '--cluster',
+        'c2',
+        '--quiet',
+        '22:00-07:00',
+        '--tz',
+        'Europe/Berlin'
+      ).stdout
+    ).toBe('alice: confirmation e-mail queued\n');
+    expect(
+      cli('users', 'add', '--login', 'bob', '--email', 'bob@example.com', '--confirmed', '--min-severity', 'critical')
+        .stdout
+    ).toBe('bob: confirmed\n');
     const bad = cli('users', 'add', '--login', 'eve', '--email', 'not-an-address');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('privatecloud-relay: --email is not an e-mail address\n');

@@ -18,7 +18,13 @@ async function hook(app: FastifyInstance, body: object) {
 }
 
 const outboxStates = async (app: FastifyInstance) =>
-  (await app.relay.store.db.selectFrom('outbox').select(['state', 'kind', 'login', 'attempts', 'last_error']).orderBy('id').execute()).filter((r) => r.kind !== 'confirm');
+  (
+    await app.relay.store.db
+      .selectFrom('outbox')
+      .select(['state', 'kind', 'login', 'attempts', 'last_error'])
+      .orderBy('id')
+      .execute()
+  ).filter((r) => r.kind !== 'confirm');
 
 describe.each([
   ['SQLite', async () => tempSqlite()],
@@ -42,16 +48,26 @@ describe.each([
     await addUser(app, 'ops1');
     await addUser(app, 'ops2');
     await smtp.stop();
-    for (let i = 0; i < 3; i++) {await hook(app, payload([alert({ vm: `down-${i}`, severity: 'critical' })]));}
-    await waitUntil(async () => (await outboxStates(app)).filter((r) => r.attempts >= 2 && r.state === 'pending').length === 6, 20000, 'retries while down');
+    for (let i = 0; i < 3; i++) {
+      await hook(app, payload([alert({ vm: `down-${i}`, severity: 'critical' })]));
+    }
+    await waitUntil(
+      async () => (await outboxStates(app)).filter((r) => r.attempts >= 2 && r.state === 'pending').length === 6,
+      20000,
+      'retries while down'
+    );
     const rows = await outboxStates(app);
-    expect(rows.every((r) => r.last_error && /ECONNREFUSED|ESOCKET|ECONNECTION|connect/i.test(r.last_error))).toBe(true);
+    expect(rows.every((r) => r.last_error && /ECONNREFUSED|ESOCKET|ECONNECTION|connect/i.test(r.last_error))).toBe(
+      true
+    );
     expect(smtp.mails).toHaveLength(0);
     await smtp.start();
     await smtp.waitFor(6);
     await waitUntil(async () => (await outboxStates(app)).every((r) => r.state === 'sent'), 20000, 'all sent');
     expect(smtp.mails.map((m) => `${m.to} ${m.parsed.subject}`).sort()).toEqual(
-      ['ops1', 'ops2'].flatMap((u) => [0, 1, 2].map((i) => `${u}@example.com [CRITICAL] CPU 97% on vm down-${i}`)).sort(),
+      ['ops1', 'ops2']
+        .flatMap((u) => [0, 1, 2].map((i) => `${u}@example.com [CRITICAL] CPU 97% on vm down-${i}`))
+        .sort()
     );
     const metrics = (await app.inject('/metrics')).body;
     expect(metrics).toMatch(/relay_emails_retried_total [1-9]/);
@@ -65,8 +81,13 @@ describe.each([
     const [row] = await outboxStates(app);
     expect(row).toMatchObject({ state: 'parked', attempts: 1 });
     expect(row.last_error).toMatch(/^SMTP 550/);
-    const parked = await app.inject({ url: '/internal/outbox/parked', headers: { authorization: 'Bearer test-internal-token-0123456789' } });
-    expect(parked.json()).toEqual([expect.objectContaining({ login: 'gone', reason: expect.stringMatching(/^SMTP 550/) })]);
+    const parked = await app.inject({
+      url: '/internal/outbox/parked',
+      headers: { authorization: 'Bearer test-internal-token-0123456789' },
+    });
+    expect(parked.json()).toEqual([
+      expect.objectContaining({ login: 'gone', reason: expect.stringMatching(/^SMTP 550/) }),
+    ]);
     expect((await app.inject('/metrics')).body).toMatch(/relay_emails_parked_total 1/);
     expect(smtp.mails).toHaveLength(0);
   });
@@ -84,10 +105,20 @@ describe.each([
 
   it('turns an alert storm into one immediate mail plus one digest per subscriber per window', async () => {
     const users = ['s1', 's2', 's3'];
-    for (const u of users) {await addUser(app, u, { digestMinutes: 1 });}
+    for (const u of users) {
+      await addUser(app, u, { digestMinutes: 1 });
+    }
     // 40 notifications x 5 alerts arrive within a few seconds.
     for (let n = 0; n < 40; n++) {
-      await hook(app, payload(Array.from({ length: 5 }, (_, i) => alert({ vm: `storm-${n}-${i}`, cluster: 'c1', severity: i === 0 ? 'critical' : 'warning' })), { groupKey: `storm-${n}` }));
+      await hook(
+        app,
+        payload(
+          Array.from({ length: 5 }, (_, i) =>
+            alert({ vm: `storm-${n}-${i}`, cluster: 'c1', severity: i === 0 ? 'critical' : 'warning' })
+          ),
+          { groupKey: `storm-${n}` }
+        )
+      );
     }
     await smtp.waitFor(3);
     await waitUntil(async () => (await app.relay.store.queueDepth()).notifications === 0, 20000, 'fan-out');
@@ -97,7 +128,11 @@ describe.each([
       expect(mine.map((r) => r.kind)).toEqual(['alert', 'digest']);
     }
     // The digest is due at the end of the window: pull its time forward instead of waiting a minute.
-    await app.relay.store.db.updateTable('outbox').set({ not_before: Date.now(), next_attempt_at: Date.now() }).where('kind', '=', 'digest').execute();
+    await app.relay.store.db
+      .updateTable('outbox')
+      .set({ not_before: Date.now(), next_attempt_at: Date.now() })
+      .where('kind', '=', 'digest')
+      .execute();
     app.relay.worker!.wake();
     await smtp.waitFor(6);
     await new Promise((r) => setTimeout(r, 300));
@@ -114,14 +149,23 @@ describe.each([
       // Every one of the 200 alerts reaches every subscriber exactly once.
       expect(a.size + b.size).toBe(200);
       expect([...a].filter((v) => b.has(v))).toEqual([]);
-      expect(digest.subject).toBe(`[DIGEST] ${inDigest} alert updates: ${inDigest} firing (${inDigest / 5} critical), 0 resolved`);
+      expect(digest.subject).toBe(
+        `[DIGEST] ${inDigest} alert updates: ${inDigest} firing (${inDigest / 5} critical), 0 resolved`
+      );
     }
   });
 
   it('holds mail during quiet hours and sends it as one digest when they end', async () => {
     const now = new Date();
-    const hhmm = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-    await addUser(app, 'night', { quietHours: { start: hhmm(new Date(now.getTime() - 3600000)), end: hhmm(new Date(now.getTime() + 3600000)), tz: 'UTC' } });
+    const hhmm = (d: Date) =>
+      `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    await addUser(app, 'night', {
+      quietHours: {
+        start: hhmm(new Date(now.getTime() - 3600000)),
+        end: hhmm(new Date(now.getTime() + 3600000)),
+        tz: 'UTC',
+      },
+    });
     await addUser(app, 'day');
     await hook(app, payload([alert({ vm: 'q1', severity: 'critical' })]));
     await hook(app, payload([alert({ vm: 'q2', severity: 'critical' })]));
@@ -130,7 +174,11 @@ describe.each([
     expect(smtp.mails.every((m) => m.to === 'day@example.com')).toBe(true);
     const held = (await outboxStates(app)).filter((r) => r.login === 'night');
     expect(held).toEqual([expect.objectContaining({ kind: 'digest', state: 'pending' })]);
-    const nb = await app.relay.store.db.selectFrom('outbox').select('not_before').where('login', '=', 'night').executeTakeFirstOrThrow();
+    const nb = await app.relay.store.db
+      .selectFrom('outbox')
+      .select('not_before')
+      .where('login', '=', 'night')
+      .executeTakeFirstOrThrow();
     expect(Math.abs(Number(nb.not_before) - (now.getTime() + 3600000))).toBeLessThan(61000);
   });
 });

@@ -68,7 +68,7 @@ describe.each([
         { payload: payload([old], { groupKey: 'g' }) as never, now }, // a reminder
         { payload: payload([a], { groupKey: 'other' }) as never, now }, // another group: another state
       ],
-      opts,
+      opts
     );
     expect(r.map((x) => [x.accepted, x.duplicates])).toEqual([
       [1, 1],
@@ -77,7 +77,11 @@ describe.each([
       [1, 0],
     ]);
     expect(new Set(r.map((x) => x.id)).size).toBe(4);
-    const states = await store.db.selectFrom('notifications').select(['id', 'state', 'new_alerts']).orderBy('id').execute();
+    const states = await store.db
+      .selectFrom('notifications')
+      .select(['id', 'state', 'new_alerts'])
+      .orderBy('id')
+      .execute();
     expect(states.slice(2).map((n) => [n.state, n.new_alerts])).toEqual([
       ['new', 1],
       ['duplicate', 0],
@@ -93,15 +97,29 @@ describe.each([
       await addUser(st, 'now', { digestMinutes: 0 });
       await addUser(st, 'crit', { digestMinutes: 10, minSeverity: 'critical' });
       for (let n = 0; n < 4; n++) {
-        const p = payload([alert({ vm: `f-${n}`, severity: n === 2 ? 'critical' : 'warning' })], { groupKey: `f-${n}` });
+        const p = payload([alert({ vm: `f-${n}`, severity: n === 2 ? 'critical' : 'warning' })], {
+          groupKey: `f-${n}`,
+        });
         await st.storeNotifications([{ payload: p as never, now: t }], opts);
       }
       const batches: number[] = [];
-      for (let n = await st.fanOutBatch({ now: t, maxDeliveries }); n > 0; n = await st.fanOutBatch({ now: t, maxDeliveries })) {
+      for (
+        let n = await st.fanOutBatch({ now: t, maxDeliveries });
+        n > 0;
+        n = await st.fanOutBatch({ now: t, maxDeliveries })
+      ) {
         batches.push(n);
       }
-      const digests = await st.db.selectFrom('outbox').select(['login', 'not_before']).where('kind', '=', 'digest').execute();
-      return { batches, mails: (await mails(st)).map((m) => `${m.login} ${m.kind} ${m.vms.join(',')}`).sort(), digests };
+      const digests = await st.db
+        .selectFrom('outbox')
+        .select(['login', 'not_before'])
+        .where('kind', '=', 'digest')
+        .execute();
+      return {
+        batches,
+        mails: (await mails(st)).map((m) => `${m.login} ${m.kind} ${m.vms.join(',')}`).sort(),
+        digests,
+      };
     };
     const together = await scenario(store, 1000);
     const other = openDatabase(await makeDb());
@@ -158,7 +176,10 @@ describe.each([
       const store = new Store(handle);
       await addUser(store, 'big');
       const vms = Array.from({ length: 1201 }, (_, i) => `p-${i}`);
-      await store.storeNotifications([{ payload: payload(vms.map((vm) => alert({ vm }))) as never, now: Date.now() }], opts);
+      await store.storeNotifications(
+        [{ payload: payload(vms.map((vm) => alert({ vm }))) as never, now: Date.now() }],
+        opts
+      );
       expect(await store.fanOutBatch({ now: Date.now(), maxDeliveries: 500 })).toBe(1);
       const mail = await store.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
       const items = await store.itemsOf(Number(mail.id));
@@ -179,7 +200,14 @@ describe('webhooks that arrive together', () => {
         payload([alert({ vm: 'c-1' }, { fingerprint: 'fp-c1' })], { groupKey: 'c' }),
       ].map((b) => JSON.stringify(b));
       const answers = await Promise.all(
-        bodies.map((s, i) => app.inject({ method: 'POST', url: '/webhook/grafana', payload: s, headers: sign(s, Math.floor(Date.now() / 1000) + i) })),
+        bodies.map((s, i) =>
+          app.inject({
+            method: 'POST',
+            url: '/webhook/grafana',
+            payload: s,
+            headers: sign(s, Math.floor(Date.now() / 1000) + i),
+          })
+        )
       );
       expect(answers.map((r) => r.statusCode)).toEqual([202, 202, 202]);
       expect(answers.map((r) => [r.json().accepted, r.json().duplicates])).toEqual([

@@ -29,7 +29,10 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
 
   it('refuses calls without the internal token', async () => {
     expect((await app.inject('/internal/users')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/internal/users', headers: { authorization: 'Bearer wrong-token-wrong-token' } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/internal/users', headers: { authorization: 'Bearer wrong-token-wrong-token' } }))
+        .statusCode
+    ).toBe(401);
   });
 
   it('registers a user, sends a confirmation mail, and only mails alerts after confirmation', async () => {
@@ -37,11 +40,26 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
       method: 'PUT',
       url: '/internal/users/carol',
       headers: internalHeaders,
-      payload: { login: 'carol', email: 'carol@example.com', name: 'Carol', confirmed: true, minSeverity: 'warning', matchers: { cluster: ['cluster-a'] }, firing: true, resolved: true, digestMinutes: 0 },
+      payload: {
+        login: 'carol',
+        email: 'carol@example.com',
+        name: 'Carol',
+        confirmed: true,
+        minSeverity: 'warning',
+        matchers: { cluster: ['cluster-a'] },
+        firing: true,
+        resolved: true,
+        digestMinutes: 0,
+      },
     });
     expect(put.statusCode).toBe(200);
     // `confirmed` from the caller is ignored: only the link confirms.
-    expect(put.json()).toMatchObject({ login: 'carol', email: 'carol@example.com', confirmed: false, matchers: { cluster: ['cluster-a'] } });
+    expect(put.json()).toMatchObject({
+      login: 'carol',
+      email: 'carol@example.com',
+      confirmed: false,
+      matchers: { cluster: ['cluster-a'] },
+    });
     await smtp.waitFor(1);
     const confirm = smtp.mails[0].parsed;
     expect(confirm.subject).toBe('Confirm your PrivateCloud Monitor alert e-mails');
@@ -54,9 +72,13 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
 
     // GET shows a page only (mail scanners fetch links); POST confirms.
     expect((await app.inject(link)).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/internal/users/carol', headers: internalHeaders })).json().confirmed).toBe(false);
+    expect(
+      (await app.inject({ method: 'GET', url: '/internal/users/carol', headers: internalHeaders })).json().confirmed
+    ).toBe(false);
     expect((await app.inject({ method: 'POST', url: link })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/internal/users/carol', headers: internalHeaders })).json().confirmed).toBe(true);
+    expect(
+      (await app.inject({ method: 'GET', url: '/internal/users/carol', headers: internalHeaders })).json().confirmed
+    ).toBe(true);
     expect((await app.inject({ method: 'POST', url: link })).statusCode).toBe(400);
 
     await hook(payload([alert({ vm: 'v2', cluster: 'cluster-a', severity: 'critical' })]));
@@ -64,7 +86,12 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
     expect(smtp.mails[1].parsed.subject).toBe('[CRITICAL] CPU 97% on vm v2 (cluster-a)');
 
     // Changing the address needs a new confirmation.
-    const changed = await app.inject({ method: 'PUT', url: '/internal/users/carol', headers: internalHeaders, payload: { email: 'carol2@example.com' } });
+    const changed = await app.inject({
+      method: 'PUT',
+      url: '/internal/users/carol',
+      headers: internalHeaders,
+      payload: { email: 'carol2@example.com' },
+    });
     expect(changed.json()).toMatchObject({ confirmed: false, matchers: { cluster: ['cluster-a'] } });
     await smtp.waitFor(3);
     expect(smtp.mails[2].to).toBe('carol2@example.com');
@@ -72,20 +99,45 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
 
   it('rejects invalid registrations without changing anything', async () => {
     const before = (await app.inject({ url: '/internal/users', headers: internalHeaders })).json();
-    for (const body of [{ email: 'not-an-address' }, { email: 'x@example.com', minSeverity: 'loud' }, { email: 'x@example.com', quietHours: { start: '25:00', end: '07:00', tz: 'UTC' } }, { email: 'x@example.com', bogus: 1 }]) {
-      const r = await app.inject({ method: 'PUT', url: '/internal/users/dave', headers: internalHeaders, payload: body });
+    for (const body of [
+      { email: 'not-an-address' },
+      { email: 'x@example.com', minSeverity: 'loud' },
+      { email: 'x@example.com', quietHours: { start: '25:00', end: '07:00', tz: 'UTC' } },
+      { email: 'x@example.com', bogus: 1 },
+    ]) {
+      const r = await app.inject({
+        method: 'PUT',
+        url: '/internal/users/dave',
+        headers: internalHeaders,
+        payload: body,
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json().error).toBe('bad_request');
     }
-    const mismatch = await app.inject({ method: 'PUT', url: '/internal/users/dave', headers: internalHeaders, payload: { login: 'eve', email: 'x@example.com' } });
+    const mismatch = await app.inject({
+      method: 'PUT',
+      url: '/internal/users/dave',
+      headers: internalHeaders,
+      payload: { login: 'eve', email: 'x@example.com' },
+    });
     expect(mismatch.statusCode).toBe(400);
     expect((await app.inject({ url: '/internal/users', headers: internalHeaders })).json()).toEqual(before);
     expect((await app.inject({ url: '/internal/users/dave', headers: internalHeaders })).statusCode).toBe(404);
   });
 
   it('unsubscribes with the signed link (page + POST, and RFC 8058 one-click) and refuses forged tokens', async () => {
-    await app.relay.store.putUser('frank', { email: 'frank@example.com', confirmed: true } as never, { now: Date.now(), defaultDigestMinutes: 0, confirmUrl: (t) => t, trustConfirmed: true });
-    await app.relay.store.putUser('grace', { email: 'grace@example.com', confirmed: true } as never, { now: Date.now(), defaultDigestMinutes: 0, confirmUrl: (t) => t, trustConfirmed: true });
+    await app.relay.store.putUser('frank', { email: 'frank@example.com', confirmed: true } as never, {
+      now: Date.now(),
+      defaultDigestMinutes: 0,
+      confirmUrl: (t) => t,
+      trustConfirmed: true,
+    });
+    await app.relay.store.putUser('grace', { email: 'grace@example.com', confirmed: true } as never, {
+      now: Date.now(),
+      defaultDigestMinutes: 0,
+      confirmUrl: (t) => t,
+      trustConfirmed: true,
+    });
     await drained();
     smtp.mails = [];
     await hook(payload([alert({ vm: 'u1', severity: 'critical' })]));
@@ -102,15 +154,34 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
       '/unsubscribe?token=garbage',
     ];
     for (const f of forged) {
-      expect((await app.inject({ method: 'POST', url: f, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(400);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: f,
+            payload: 'List-Unsubscribe=One-Click',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).statusCode
+      ).toBe(400);
     }
     expect((await app.inject(url)).statusCode).toBe(200);
     expect((await app.inject({ url: '/internal/users/frank', headers: internalHeaders })).json().firing).toBe(true);
     // One-click POST as a mail client sends it.
-    const r = await app.inject({ method: 'POST', url, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await app.inject({
+      method: 'POST',
+      url,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r.statusCode).toBe(200);
-    expect((await app.inject({ url: '/internal/users/frank', headers: internalHeaders })).json()).toMatchObject({ firing: false, resolved: false });
-    expect((await app.inject({ url: '/internal/users/grace', headers: internalHeaders })).json()).toMatchObject({ firing: true });
+    expect((await app.inject({ url: '/internal/users/frank', headers: internalHeaders })).json()).toMatchObject({
+      firing: false,
+      resolved: false,
+    });
+    expect((await app.inject({ url: '/internal/users/grace', headers: internalHeaders })).json()).toMatchObject({
+      firing: true,
+    });
 
     smtp.mails = [];
     await hook(payload([alert({ vm: 'u2', severity: 'critical' })]));
@@ -120,8 +191,12 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
   });
 
   it('deletes a user', async () => {
-    expect((await app.inject({ method: 'DELETE', url: '/internal/users/grace', headers: internalHeaders })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'DELETE', url: '/internal/users/grace', headers: internalHeaders })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/internal/users/grace', headers: internalHeaders })).statusCode
+    ).toBe(204);
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/internal/users/grace', headers: internalHeaders })).statusCode
+    ).toBe(404);
   });
 
   it('stores audit events and answers them paged and filtered, newest first', async () => {
@@ -135,7 +210,12 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
       ...(i % 2 ? {} : { error: 'vCenter said no' }),
     });
     for (let i = 0; i < 7; i++) {
-      const r = await app.inject({ method: 'POST', url: '/internal/audit', headers: internalHeaders, payload: ev(i, i < 5 ? 'vm-1' : 'vm-2', i < 3 ? 'ann' : 'ben') });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/internal/audit',
+        headers: internalHeaders,
+        payload: ev(i, i < 5 ? 'vm-1' : 'vm-2', i < 3 ? 'ann' : 'ben'),
+      });
       expect(r.statusCode).toBe(201);
       expect(r.json().id).toMatch(/^\d+$/);
     }
@@ -146,10 +226,20 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
     expect(p3.items.map((e: { params: { i: number } }) => e.params.i)).toEqual([0]);
     const byVm = (await app.inject({ url: '/internal/audit?vm=name-vm-2', headers: internalHeaders })).json();
     expect(byVm.total).toBe(2);
-    const byUserAndTime = (await app.inject({ url: `/internal/audit?user=ann&from=${encodeURIComponent('2026-11-26T10:01:00.000Z')}`, headers: internalHeaders })).json();
+    const byUserAndTime = (
+      await app.inject({
+        url: `/internal/audit?user=ann&from=${encodeURIComponent('2026-11-26T10:01:00.000Z')}`,
+        headers: internalHeaders,
+      })
+    ).json();
     expect(byUserAndTime.items.map((e: { params: { i: number } }) => e.params.i)).toEqual([2, 1]);
     expect(byUserAndTime.items[1]).toEqual({ id: expect.any(String), ...ev(1, 'vm-1', 'ann') });
-    const bad = await app.inject({ method: 'POST', url: '/internal/audit', headers: internalHeaders, payload: { ...ev(9, 'vm-9', 'x'), action: 'explode' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/internal/audit',
+      headers: internalHeaders,
+      payload: { ...ev(9, 'vm-9', 'x'), action: 'explode' },
+    });
     expect(bad.statusCode).toBe(400);
     expect((await app.inject({ url: '/internal/audit?vm=vm-9', headers: internalHeaders })).json().total).toBe(0);
   });

@@ -4,7 +4,12 @@ import { loadConfig, ConfigError } from '../src/config';
 import { describe as describeAlert, subjectFor } from '../src/mail/templates';
 import { maskEmail, parseUnsubscribeToken, unsubscribeToken, verifyUnsubscribeToken } from '../src/mail/tokens';
 
-const a = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({ status, labels, startsAt: 'x', fingerprint: 'f' });
+const a = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({
+  status,
+  labels,
+  startsAt: 'x',
+  fingerprint: 'f',
+});
 
 describe('routing', () => {
   it('reads severity from the configured label with a default', () => {
@@ -15,7 +20,12 @@ describe('routing', () => {
   });
 
   it('matches by minimum severity, label matchers and firing/resolved choice', () => {
-    const u = { minSeverity: 'warning' as const, matchers: { cluster: ['c1', 'c2'], vm: [] }, firing: true, resolved: false };
+    const u = {
+      minSeverity: 'warning' as const,
+      matchers: { cluster: ['c1', 'c2'], vm: [] },
+      firing: true,
+      resolved: false,
+    };
     expect(matches(u, a({ cluster: 'c1' }), 'warning')).toBe(true);
     expect(matches(u, a({ cluster: 'c3' }), 'critical')).toBe(false);
     expect(matches(u, a({ cluster: 'c1' }), 'info')).toBe(false);
@@ -28,7 +38,9 @@ describe('routing', () => {
     expect(quietUntil(t, { start: '22:00', end: '07:00', tz: 'UTC' })).toBe(Date.parse('2026-11-27T07:00:00Z'));
     expect(quietUntil(t, { start: '08:00', end: '18:00', tz: 'UTC' })).toBeNull();
     // 23:30 UTC is 00:30 in Berlin (CET, winter).
-    expect(quietUntil(t, { start: '00:00', end: '06:00', tz: 'Europe/Berlin' })).toBe(Date.parse('2026-11-27T05:00:00Z'));
+    expect(quietUntil(t, { start: '00:00', end: '06:00', tz: 'Europe/Berlin' })).toBe(
+      Date.parse('2026-11-27T05:00:00Z')
+    );
     expect(quietUntil(t, undefined)).toBeNull();
   });
 });
@@ -43,10 +55,20 @@ describe('retry backoff', () => {
 });
 
 describe('config', () => {
-  const ok = { MAIL_FROM: 'a@example.com', RELAY_INTERNAL_TOKEN: 'x'.repeat(16), RELAY_UNSUBSCRIBE_SECRET: 'y'.repeat(16), RELAY_WEBHOOK_SECRET: 'z'.repeat(16) };
+  const ok = {
+    MAIL_FROM: 'a@example.com',
+    RELAY_INTERNAL_TOKEN: 'x'.repeat(16),
+    RELAY_UNSUBSCRIBE_SECRET: 'y'.repeat(16),
+    RELAY_WEBHOOK_SECRET: 'z'.repeat(16),
+  };
   it('applies defaults and converts types', () => {
     const c = loadConfig({ ...ok, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_USER: '' });
-    expect(c).toMatchObject({ SMTP_PORT: 2525, SMTP_SECURE: true, SMTP_TLS_REJECT_UNAUTHORIZED: true, RELAY_SEVERITY_LABEL: 'severity' });
+    expect(c).toMatchObject({
+      SMTP_PORT: 2525,
+      SMTP_SECURE: true,
+      SMTP_TLS_REJECT_UNAUTHORIZED: true,
+      RELAY_SEVERITY_LABEL: 'severity',
+    });
     expect(c.SMTP_USER).toBeUndefined();
   });
   it('names bad variables without printing secret values', () => {
@@ -55,17 +77,37 @@ describe('config', () => {
     expect(bad).toThrow(/SMTP_PORT/);
     expect(bad).toThrow(/RELAY_INTERNAL_TOKEN/);
     expect(bad).not.toThrow(/short-secret/);
-    expect(() => loadConfig({ ...ok, RELAY_WEBHOOK_SECRET: '' })).toThrow(/RELAY_WEBHOOK_SECRET and\/or RELAY_WEBHOOK_BEARER_TOKEN/);
+    expect(() => loadConfig({ ...ok, RELAY_WEBHOOK_SECRET: '' })).toThrow(
+      /RELAY_WEBHOOK_SECRET and\/or RELAY_WEBHOOK_BEARER_TOKEN/
+    );
   });
 });
 
 describe('mail text and tokens', () => {
   it('builds subjects that say status, severity and what is affected', () => {
-    const al = { status: 'firing' as const, labels: { alertname: 'CPU', vm: 'web-03', cluster: 'cluster-a' }, annotations: { summary: 'CPU 97%' }, startsAt: 'x', fingerprint: 'f' };
+    const al = {
+      status: 'firing' as const,
+      labels: { alertname: 'CPU', vm: 'web-03', cluster: 'cluster-a' },
+      annotations: { summary: 'CPU 97%' },
+      startsAt: 'x',
+      fingerprint: 'f',
+    };
     expect(describeAlert(al)).toBe('CPU 97% on vm web-03 (cluster-a)');
     const g = { groupKey: 'g', truncatedAlerts: 0 };
-    expect(subjectFor([{ severity: 'critical', stored: { a: al, g } }], false)).toBe('[CRITICAL] CPU 97% on vm web-03 (cluster-a)');
-    expect(subjectFor([{ severity: 'critical', stored: { a: { ...al, status: 'resolved', labels: { host: 'esx-1' }, annotations: {} }, g } }], false)).toBe('[RESOLVED] Alert on host esx-1');
+    expect(subjectFor([{ severity: 'critical', stored: { a: al, g } }], false)).toBe(
+      '[CRITICAL] CPU 97% on vm web-03 (cluster-a)'
+    );
+    expect(
+      subjectFor(
+        [
+          {
+            severity: 'critical',
+            stored: { a: { ...al, status: 'resolved', labels: { host: 'esx-1' }, annotations: {} }, g },
+          },
+        ],
+        false
+      )
+    ).toBe('[RESOLVED] Alert on host esx-1');
   });
   it('signs unsubscribe tokens per login and address', () => {
     const t = unsubscribeToken('s'.repeat(20), 'bob', 'Bob@Example.com');

@@ -35,11 +35,17 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     smtp.mails = [];
   });
 
-  const post = (body: string, headers: Record<string, string>) => app.inject({ method: 'POST', url: '/webhook/grafana', payload: body, headers });
+  const post = (body: string, headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/webhook/grafana', payload: body, headers });
 
   it('accepts a signed firing alert and mails the matching subscriber with subject, table, links and an embedded image', async () => {
     const body = JSON.stringify(
-      payload([alert({ vm: 'web-03', cluster: 'cluster-a', severity: 'critical', email: 'attacker@evil.test' }, { image: 'embedded' })]),
+      payload([
+        alert(
+          { vm: 'web-03', cluster: 'cluster-a', severity: 'critical', email: 'attacker@evil.test' },
+          { image: 'embedded' }
+        ),
+      ])
     );
     const res = await post(body, sign(body));
     expect(res.statusCode).toBe(202);
@@ -60,7 +66,9 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     expect(m.html).toContain(`cid:${m.attachments[0].cid}`);
     const header = (k: string) => m.headerLines.find((h) => h.key === k)?.line.replace(/\r?\n\s+/g, ' ');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: +<http:\/\/relay\.test:3100\/unsubscribe\?token=[A-Za-z0-9_-]+\.[0-9a-f]{64}>/);
+    expect(header('list-unsubscribe')).toMatch(
+      /^List-Unsubscribe: +<http:\/\/relay\.test:3100\/unsubscribe\?token=[A-Za-z0-9_-]+\.[0-9a-f]{64}>/
+    );
   });
 
   it('is idempotent for a redelivered notification: 2xx and no second mail', async () => {
@@ -83,8 +91,8 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
           alert({ vm: 'app-1', cluster: 'cluster-b', severity: 'critical' }, { value: 99.5, image: 'url' }),
           alert({ vm: 'app-2', cluster: 'cluster-b', severity: 'warning' }, { value: 91 }),
         ],
-        { truncatedAlerts: 3 },
-      ),
+        { truncatedAlerts: 3 }
+      )
     );
     expect((await post(body, sign(body))).statusCode).toBe(202);
     await smtp.waitFor(2);
@@ -99,7 +107,14 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     expect(bob.text).not.toContain('app-2');
 
     smtp.mails = [];
-    const resolved = JSON.stringify(payload([alert({ vm: 'app-1', cluster: 'cluster-b', severity: 'critical' }, { status: 'resolved', value: 12, summary: 'CPU 12%' })]));
+    const resolved = JSON.stringify(
+      payload([
+        alert(
+          { vm: 'app-1', cluster: 'cluster-b', severity: 'critical' },
+          { status: 'resolved', value: 12, summary: 'CPU 12%' }
+        ),
+      ])
+    );
     expect((await post(resolved, sign(resolved))).statusCode).toBe(202);
     await smtp.waitFor(2);
     expect(smtp.to('alice@example.com')[0].parsed.subject).toBe('[RESOLVED] CPU 12% on vm app-1 (cluster-b)');
@@ -109,13 +124,24 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
   it('refuses bad, missing, stale and replayed signatures, and changes nothing', async () => {
     const body = JSON.stringify(payload([alert({ vm: 'x-1', severity: 'critical' })]));
     const count = async () => {
-      const n = await app.relay.store.db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const e = await app.relay.store.db.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const n = await app.relay.store.db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const e = await app.relay.store.db
+        .selectFrom('alert_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return [Number(n.n), Number(e.n)];
     };
     const before = await count();
     const good = sign(body);
-    const bad = { ...good, 'x-grafana-alerting-signature': good['x-grafana-alerting-signature'].replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) };
+    const bad = {
+      ...good,
+      'x-grafana-alerting-signature': good['x-grafana-alerting-signature'].replace(/^./, (c) =>
+        c === 'a' ? 'b' : 'a'
+      ),
+    };
     expect((await post(body, bad)).statusCode).toBe(401);
     expect((await post(body, sign(body, undefined, 'another-secret-0123456789'))).statusCode).toBe(401);
     const { ['x-grafana-alerting-signature']: _s, ...noSig } = good;
@@ -139,7 +165,12 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     const r1 = await post(bad, sign(bad));
     expect(r1.statusCode).toBe(400);
     expect(r1.json()).toEqual({ error: 'bad_request', message: 'body is not valid JSON' });
-    const wrong = JSON.stringify({ version: '1', status: 'firing', groupKey: 'g', alerts: [{ status: 'burning', labels: {}, startsAt: 'x', fingerprint: 'f' }] });
+    const wrong = JSON.stringify({
+      version: '1',
+      status: 'firing',
+      groupKey: 'g',
+      alerts: [{ status: 'burning', labels: {}, startsAt: 'x', fingerprint: 'f' }],
+    });
     const r2 = await post(wrong, sign(wrong));
     expect(r2.statusCode).toBe(400);
     expect(r2.json().error).toBe('bad_request');
@@ -149,14 +180,20 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     const text = 'hello';
     const r3 = await post(text, { ...sign(text), 'content-type': 'text/plain' });
     expect(r3.statusCode).toBe(415);
-    const huge = JSON.stringify(payload([alert({ vm: 'big', severity: 'critical' }, { summary: 'x'.repeat(6 * 1024 * 1024) })]));
+    const huge = JSON.stringify(
+      payload([alert({ vm: 'big', severity: 'critical' }, { summary: 'x'.repeat(6 * 1024 * 1024) })])
+    );
     const r4 = await post(huge, sign(huge));
     expect(r4.statusCode).toBe(413);
     expect(r4.json().error).toBe('too_large');
   });
 
   it('accepts unknown fields that newer Grafana versions add', async () => {
-    const a = { ...alert({ vm: 'new-1', cluster: 'cluster-a', severity: 'warning' }), enrichments: { foo: 1 }, somethingNew: [1, 2] };
+    const a = {
+      ...alert({ vm: 'new-1', cluster: 'cluster-a', severity: 'warning' }),
+      enrichments: { foo: 1 },
+      somethingNew: [1, 2],
+    };
     const body = JSON.stringify(payload([a], { futureField: { x: true } }));
     const res = await post(body, sign(body));
     expect(res.statusCode).toBe(202);

@@ -20,7 +20,9 @@ const esc = (s: string) =>
 
 /** safeLink accepts only http(s) links; relative Grafana links are made absolute with the Grafana base URL. */
 function safeLink(u: string | undefined, grafanaUrl: string): string | undefined {
-  if (!u) {return undefined;}
+  if (!u) {
+    return undefined;
+  }
   try {
     const url = new URL(u, grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
@@ -34,7 +36,9 @@ const fmtNum = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(Math.
 /** valueText prints the alert's values compactly: "97%" style when there is one, "B=97, C=1" otherwise. */
 function valueText(a: StoredAlert['a']): string {
   const v = Object.entries(a.values ?? {}).filter(([, x]) => typeof x === 'number') as Array<[string, number]>;
-  if (v.length === 0) {return '';}
+  if (v.length === 0) {
+    return '';
+  }
   return v.map(([k, x]) => `${k}=${fmtNum(x)}`).join(', ');
 }
 
@@ -45,7 +49,15 @@ function what(a: StoredAlert['a']): string {
 
 /** where names the affected object: "vm web-03 (cluster-a)". */
 function where(labels: Record<string, string>): string {
-  const target = labels.vm ? `vm ${labels.vm}` : labels.host ? `host ${labels.host}` : labels.datastore ? `datastore ${labels.datastore}` : labels.cluster ? `cluster ${labels.cluster}` : '';
+  const target = labels.vm
+    ? `vm ${labels.vm}`
+    : labels.host
+      ? `host ${labels.host}`
+      : labels.datastore
+        ? `datastore ${labels.datastore}`
+        : labels.cluster
+          ? `cluster ${labels.cluster}`
+          : '';
   const cluster = labels.cluster && !target.startsWith('cluster ') ? ` (${labels.cluster})` : '';
   return target ? `${target}${cluster}` : '';
 }
@@ -67,25 +79,46 @@ export function subjectFor(items: MailItem[], digest: boolean): string {
     const crit = firing.filter((i) => i.severity === 'critical').length;
     return `[DIGEST] ${items.length} alert update${items.length === 1 ? '' : 's'}: ${firing.length} firing${crit ? ` (${crit} critical)` : ''}, ${items.length - firing.length} resolved`;
   }
-  const tag = firing.length === 0 ? 'RESOLVED' : [...firing].sort((x, y) => order[y.severity] - order[x.severity])[0].severity.toUpperCase();
+  const tag =
+    firing.length === 0
+      ? 'RESOLVED'
+      : [...firing].sort((x, y) => order[y.severity] - order[x.severity])[0].severity.toUpperCase();
   const lead = firing[0] ?? top;
   const more = items.length > 1 ? ` and ${items.length - 1} more` : '';
   return `[${tag}] ${describe(lead.stored.a)}${more}`;
 }
 
-const sevColor: Record<string, string> = { critical: '#c4162a', warning: '#e0a800', info: '#1f60c4', resolved: '#1a7f37' };
+const sevColor: Record<string, string> = {
+  critical: '#c4162a',
+  warning: '#e0a800',
+  info: '#1f60c4',
+  resolved: '#1a7f37',
+};
 
 /** renderAlertMail renders text + HTML (inline CSS, no remote assets required) for one mail. */
 export function renderAlertMail(
   items: MailItem[],
-  ctx: { digest: boolean; grafanaUrl: string; unsubscribeUrl: string; recipientName?: string | null; windowText?: string; maxListed?: number },
+  ctx: {
+    digest: boolean;
+    grafanaUrl: string;
+    unsubscribeUrl: string;
+    recipientName?: string | null;
+    windowText?: string;
+    maxListed?: number;
+  }
 ): RenderedMail {
   const subject = subjectFor(items, ctx.digest);
   // A storm digest lists the most severe alerts first and counts the rest, so the mail stays readable and small.
   const maxListed = ctx.maxListed ?? 200;
   const all = items;
   if (items.length > maxListed) {
-    items = [...items].sort((x, y) => Number(y.stored.a.status === 'firing') - Number(x.stored.a.status === 'firing') || order[y.severity] - order[x.severity]).slice(0, maxListed);
+    items = [...items]
+      .sort(
+        (x, y) =>
+          Number(y.stored.a.status === 'firing') - Number(x.stored.a.status === 'firing') ||
+          order[y.severity] - order[x.severity]
+      )
+      .slice(0, maxListed);
   }
   const unlisted = all.length - items.length;
   const attachments: RenderedMail['attachments'] = [];
@@ -93,7 +126,12 @@ export function renderAlertMail(
   const rows: string[] = [];
   const truncated = Math.max(0, ...items.map((i) => i.stored.g.truncatedAlerts ?? 0));
   text.push(subject, '');
-  if (ctx.digest) {text.push(`Alert changes collected${ctx.windowText ? ` over ${ctx.windowText}` : ''} so you get one mail instead of many.`, '');}
+  if (ctx.digest) {
+    text.push(
+      `Alert changes collected${ctx.windowText ? ` over ${ctx.windowText}` : ''} so you get one mail instead of many.`,
+      ''
+    );
+  }
   items.forEach((it, idx) => {
     const a = it.stored.a;
     const state = a.status === 'resolved' ? 'RESOLVED' : it.severity.toUpperCase();
@@ -107,20 +145,36 @@ export function renderAlertMail(
       .filter(([k]) => k !== '__alert_rule_uid__')
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
-    const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `resolved ${a.endsAt}` : `since ${a.startsAt}`;
+    const since =
+      a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001')
+        ? `resolved ${a.endsAt}`
+        : `since ${a.startsAt}`;
     text.push(`${state}: ${describe(a)}`);
     const vt = valueText(a);
-    if (vt) {text.push(`  values: ${vt}`);}
+    if (vt) {
+      text.push(`  values: ${vt}`);
+    }
     text.push(`  ${since}`, `  labels: ${labels}`);
-    if (a.annotations?.description) {text.push(`  ${a.annotations.description}`);}
-    for (const [k, v] of Object.entries(links)) {if (v) {text.push(`  ${k}: ${v}`);}}
+    if (a.annotations?.description) {
+      text.push(`  ${a.annotations.description}`);
+    }
+    for (const [k, v] of Object.entries(links)) {
+      if (v) {
+        text.push(`  ${k}: ${v}`);
+      }
+    }
     text.push('');
     let img = '';
     if (a.embeddedImage) {
       const m = /^(?:data:(image\/[a-z+]+);base64,)?([A-Za-z0-9+/=\s]+)$/.exec(a.embeddedImage);
       if (m) {
         const cid = `panel-${idx}@privatecloud-relay`;
-        attachments.push({ filename: `panel-${idx + 1}.png`, content: Buffer.from(m[2], 'base64'), cid, contentType: m[1] ?? 'image/png' });
+        attachments.push({
+          filename: `panel-${idx + 1}.png`,
+          content: Buffer.from(m[2], 'base64'),
+          cid,
+          contentType: m[1] ?? 'image/png',
+        });
         img = `<img src="cid:${cid}" alt="panel image" style="max-width:560px;border:1px solid #ddd;margin-top:6px">`;
       }
     } else {
@@ -133,7 +187,10 @@ export function renderAlertMail(
     const color = a.status === 'resolved' ? sevColor.resolved : sevColor[it.severity];
     const linkHtml = Object.entries(links)
       .filter(([, v]) => v)
-      .map(([k, v]) => `<a href="${esc(v!)}" style="color:#1f60c4;margin-right:10px">${k === 'silence' ? 'Silence' : k[0].toUpperCase() + k.slice(1)}</a>`)
+      .map(
+        ([k, v]) =>
+          `<a href="${esc(v!)}" style="color:#1f60c4;margin-right:10px">${k === 'silence' ? 'Silence' : k[0].toUpperCase() + k.slice(1)}</a>`
+      )
       .join('');
     rows.push(
       `<tr><td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top"><span style="display:inline-block;padding:2px 6px;border-radius:3px;color:#fff;background:${color};font-size:12px;font-weight:bold">${esc(state)}</span></td>` +
@@ -141,23 +198,31 @@ export function renderAlertMail(
         (a.annotations?.description ? `<div style="color:#444">${esc(a.annotations.description)}</div>` : '') +
         `<div style="color:#666;font-size:12px">${esc(labels)}</div>${linkHtml ? `<div style="margin-top:4px;font-size:13px">${linkHtml}</div>` : ''}${img}</td>` +
         `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-family:monospace">${esc(vt)}</td>` +
-        `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-size:12px;color:#444">${esc(since)}</td></tr>`,
+        `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-size:12px;color:#444">${esc(since)}</td></tr>`
     );
   });
-  if (truncated > 0) {text.push(`Grafana left out ${truncated} more alert(s) of this group (maxAlerts); see Grafana for all.`, '');}
+  if (truncated > 0) {
+    text.push(`Grafana left out ${truncated} more alert(s) of this group (maxAlerts); see Grafana for all.`, '');
+  }
   text.push('--', `Stop these e-mails: ${ctx.unsubscribeUrl}`);
   const html =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(subject)}</title></head>` +
     `<body style="margin:0;padding:16px;background:#f6f7f9;font-family:Arial,Helvetica,sans-serif;color:#222">` +
     `<div style="max-width:760px;margin:0 auto;background:#fff;border:1px solid #e3e5e8;border-radius:4px;padding:16px">` +
     `<h1 style="font-size:18px;margin:0 0 12px">${esc(subject)}</h1>` +
-    (ctx.digest ? `<p style="margin:0 0 12px;color:#444">Alert changes collected${ctx.windowText ? ` over ${esc(ctx.windowText)}` : ''} so you get one mail instead of many.</p>` : '') +
+    (ctx.digest
+      ? `<p style="margin:0 0 12px;color:#444">Alert changes collected${ctx.windowText ? ` over ${esc(ctx.windowText)}` : ''} so you get one mail instead of many.</p>`
+      : '') +
     `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;font-size:14px">` +
     `<tr><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">State</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Alert</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Values</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Time</th></tr>` +
     rows.join('') +
     `</table>` +
-    (unlisted > 0 ? `<p style="color:#a15c00">${unlisted} more alert update(s) are not listed here; see Grafana's alert list for all of them.</p>` : '') +
-    (truncated > 0 ? `<p style="color:#a15c00">Grafana left out ${truncated} more alert(s) of this group; see Grafana for all.</p>` : '') +
+    (unlisted > 0
+      ? `<p style="color:#a15c00">${unlisted} more alert update(s) are not listed here; see Grafana's alert list for all of them.</p>`
+      : '') +
+    (truncated > 0
+      ? `<p style="color:#a15c00">Grafana left out ${truncated} more alert(s) of this group; see Grafana for all.</p>`
+      : '') +
     `<p style="margin-top:16px;font-size:12px;color:#777">You receive this because you registered for PrivateCloud Monitor alerts. <a href="${esc(ctx.unsubscribeUrl)}" style="color:#777">Unsubscribe</a></p>` +
     `</div></body></html>`;
   return { subject, text: text.join('\n'), html, attachments };

@@ -10,13 +10,18 @@ export function unsubscribeToken(secret: string, login: string, email: string): 
 }
 
 function mac(secret: string, login: string, email: string): string {
-  return crypto.createHmac('sha256', secret).update(`unsubscribe\u0000${login}\u0000${email.toLowerCase()}`).digest('hex');
+  return crypto
+    .createHmac('sha256', secret)
+    .update(`unsubscribe\u0000${login}\u0000${email.toLowerCase()}`)
+    .digest('hex');
 }
 
 /** parseUnsubscribeToken answers the login a token names (not yet verified). */
 export function parseUnsubscribeToken(token: string): { login: string; sig: string } | undefined {
   const m = /^([A-Za-z0-9_-]{1,400})\.([0-9a-f]{64})$/.exec(token);
-  if (!m) {return undefined;}
+  if (!m) {
+    return undefined;
+  }
   return { login: Buffer.from(m[1], 'base64url').toString('utf8'), sig: m[2] };
 }
 
@@ -30,6 +35,8 @@ export function verifyUnsubscribeToken(secret: string, sig: string, login: strin
 /** maskEmail keeps logs useful without writing full addresses: `j***@example.com`. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
-  if (at <= 0) {return '***';}
+  if (at <= 0) {
+    return '***';
+  }
   return `${email[0]}***${email.slice(at)}`;
 }

@@ -33,6 +33,8 @@ export function isPermanent(err: unknown): boolean {
 /** smtpReason is a short failure text without credentials or message content. */
 export function smtpReason(err: unknown): string {
   const e = err as { responseCode?: number; response?: string; code?: string; message?: string };
-  if (e.responseCode) {return `SMTP ${e.responseCode}: ${(e.response ?? '').slice(0, 300)}`;}
+  if (e.responseCode) {
+    return `SMTP ${e.responseCode}: ${(e.response ?? '').slice(0, 300)}`;
+  }
   return `${e.code ?? 'error'}: ${(e.message ?? String(err)).slice(0, 300)}`;
 }

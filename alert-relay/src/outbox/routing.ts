@@ -6,9 +6,15 @@ const rank: Record<SeverityT, number> = { info: 0, warning: 1, critical: 2 };
 /** severityOf reads the configured severity label; unknown or missing values get the default. */
 export function severityOf(labels: Record<string, string>, labelName: string, fallback: SeverityT): SeverityT {
   const v = (labels[labelName] ?? '').toLowerCase();
-  if (v === 'critical' || v === 'danger' || v === 'high' || v === 'page') {return 'critical';}
-  if (v === 'warning' || v === 'warn' || v === 'medium') {return 'warning';}
-  if (v === 'info' || v === 'low' || v === 'none') {return 'info';}
+  if (v === 'critical' || v === 'danger' || v === 'high' || v === 'page') {
+    return 'critical';
+  }
+  if (v === 'warning' || v === 'warn' || v === 'medium') {
+    return 'warning';
+  }
+  if (v === 'info' || v === 'low' || v === 'none') {
+    return 'info';
+  }
   return fallback;
 }
 
@@ -22,20 +28,31 @@ export interface RoutableUser {
 
 /** matches says whether one alert event goes to one subscriber. */
 export function matches(user: RoutableUser, alert: GrafanaAlertT, severity: SeverityT): boolean {
-  if (alert.status === 'firing' && !user.firing) {return false;}
-  if (alert.status === 'resolved' && !user.resolved) {return false;}
-  if (rank[severity] < rank[user.minSeverity]) {return false;}
+  if (alert.status === 'firing' && !user.firing) {
+    return false;
+  }
+  if (alert.status === 'resolved' && !user.resolved) {
+    return false;
+  }
+  if (rank[severity] < rank[user.minSeverity]) {
+    return false;
+  }
   for (const key of ['cluster', 'host', 'vm', 'alertname'] as const) {
     const wanted = user.matchers[key];
-    if (wanted && wanted.length > 0 && !wanted.includes(alert.labels[key] ?? '')) {return false;}
+    if (wanted && wanted.length > 0 && !wanted.includes(alert.labels[key] ?? '')) {
+      return false;
+    }
   }
   return true;
 }
 
 function localMinutes(now: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
-    new Date(now),
-  );
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(now));
   const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
   const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
   return h * 60 + m;
@@ -48,7 +65,9 @@ const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slic
  * inside them. Windows may cross midnight (22:00-07:00). An unknown time zone counts as UTC.
  */
 export function quietUntil(now: number, q: QuietHoursT | undefined): number | null {
-  if (!q) {return null;}
+  if (!q) {
+    return null;
+  }
   let cur: number;
   try {
     cur = localMinutes(now, q.tz);
@@ -57,9 +76,13 @@ export function quietUntil(now: number, q: QuietHoursT | undefined): number | nu
   }
   const s = toMin(q.start);
   const e = toMin(q.end);
-  if (s === e) {return null;}
+  if (s === e) {
+    return null;
+  }
   const inside = s < e ? cur >= s && cur < e : cur >= s || cur < e;
-  if (!inside) {return null;}
+  if (!inside) {
+    return null;
+  }
   const minutesLeft = (e - cur + 1440) % 1440;
   const startOfMinute = now - (now % 60000);
   return startOfMinute + minutesLeft * 60000;

@@ -61,7 +61,7 @@ export class OutboxWorker {
     private readonly cfg: Config,
     private readonly log: FastifyBaseLogger,
     private readonly metrics: RelayMetrics,
-    private readonly intake?: IntakeGate,
+    private readonly intake?: IntakeGate
   ) {}
 
   /** start begins polling; `wake` makes the next round start at once (after a webhook). */
@@ -72,7 +72,9 @@ export class OutboxWorker {
 
   /** wake asks for a round now instead of at the next poll. */
   wake(): void {
-    if (!this.running) {return;}
+    if (!this.running) {
+      return;
+    }
     if (this.loop) {
       this.kick = true;
       return;
@@ -81,14 +83,18 @@ export class OutboxWorker {
   }
 
   private schedule(ms: number) {
-    if (this.timer) {clearTimeout(this.timer);}
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     this.timer = setTimeout(() => {
       this.timer = null;
       this.loop = this.round()
         .catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'outbox round failed'))
         .finally(() => {
           this.loop = null;
-          if (!this.running) {return;}
+          if (!this.running) {
+            return;
+          }
           const again = this.kick;
           this.kick = false;
           this.schedule(again ? 0 : this.cfg.RELAY_WORKER_POLL_MS);
@@ -104,11 +110,15 @@ export class OutboxWorker {
    */
   async round(): Promise<void> {
     while (this.running) {
-      const fanned = await this.slice(() => this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES }));
+      const fanned = await this.slice(() =>
+        this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES })
+      );
       const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
       let claimed = 0;
       if (free > 0 && this.running) {
-        const rows = await this.slice(() => this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000));
+        const rows = await this.slice(() =>
+          this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000)
+        );
         for (const row of rows) {
           const p = this.deliver(row).finally(() => this.inFlight.delete(p));
           this.inFlight.add(p);
@@ -178,12 +188,22 @@ export class OutboxWorker {
           return;
         }
         await this.breathe();
-        const windowText = row.kind === 'digest' ? `${Math.max(1, Math.round((Number(row.not_before) - Number(row.created_at)) / 60000))} min` : undefined;
-        mail = renderAlertMail(items, { digest: row.kind === 'digest', grafanaUrl: this.cfg.GRAFANA_URL, unsubscribeUrl, windowText });
+        const windowText =
+          row.kind === 'digest'
+            ? `${Math.max(1, Math.round((Number(row.not_before) - Number(row.created_at)) / 60000))} min`
+            : undefined;
+        mail = renderAlertMail(items, {
+          digest: row.kind === 'digest',
+          grafanaUrl: this.cfg.GRAFANA_URL,
+          unsubscribeUrl,
+          windowText,
+        });
       }
       const headers: Record<string, string> = { 'X-PrivateCloud-Relay-Kind': row.kind };
       // RFC 8058: mail clients may unsubscribe with one POST to the List-Unsubscribe URL.
-      if (row.kind !== 'confirm') {headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';}
+      if (row.kind !== 'confirm') {
+        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      }
       await this.breathe();
       await this.transport.sendMail({
         from: this.cfg.MAIL_FROM,
@@ -224,9 +244,13 @@ export class OutboxWorker {
   /** stop ends polling, waits for in-flight sends to finish, and returns unsent claims to the queue. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) {clearTimeout(this.timer);}
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     this.timer = null;
-    if (this.loop) {await this.loop;}
+    if (this.loop) {
+      await this.loop;
+    }
     await Promise.all(this.inFlight);
     await this.store.releaseClaims(this.id);
   }

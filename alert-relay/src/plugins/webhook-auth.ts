@@ -7,7 +7,7 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
-    message: string,
+    message: string
   ) {
     super(message);
   }
@@ -44,7 +44,9 @@ export class WebhookVerifier {
 
   /** checkBearer runs before the body is read, so unauthenticated floods cost little. */
   checkBearer(req: FastifyRequest): void {
-    if (!this.cfg.RELAY_WEBHOOK_BEARER_TOKEN) {return;}
+    if (!this.cfg.RELAY_WEBHOOK_BEARER_TOKEN) {
+      return;
+    }
     if (!bearerMatches(req.headers.authorization, this.cfg.RELAY_WEBHOOK_BEARER_TOKEN)) {
       throw new HttpError(401, 'unauthenticated', 'missing or wrong bearer token');
     }
@@ -53,31 +55,51 @@ export class WebhookVerifier {
   /** checkSignature verifies the raw body; throws HttpError 401 / 409 when it must be refused. */
   checkSignature(headers: FastifyRequest['headers'], raw: Buffer, now = Date.now()): void {
     const secret = this.cfg.RELAY_WEBHOOK_SECRET;
-    if (!secret) {return;}
-    const sig = String(headers[this.sigHeader] ?? '').trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(sig)) {throw new HttpError(401, 'unauthenticated', 'missing or malformed signature header');}
+    if (!secret) {
+      return;
+    }
+    const sig = String(headers[this.sigHeader] ?? '')
+      .trim()
+      .toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(sig)) {
+      throw new HttpError(401, 'unauthenticated', 'missing or malformed signature header');
+    }
     const mac = crypto.createHmac('sha256', secret);
     let ts: number | null = null;
     if (this.tsHeader) {
       const t = String(headers[this.tsHeader] ?? '').trim();
-      if (!/^\d{1,12}$/.test(t)) {throw new HttpError(401, 'unauthenticated', 'missing or malformed signature timestamp');}
+      if (!/^\d{1,12}$/.test(t)) {
+        throw new HttpError(401, 'unauthenticated', 'missing or malformed signature timestamp');
+      }
       ts = Number(t);
       mac.update(`${t}:`);
     }
     mac.update(raw);
     const want = mac.digest();
-    if (!crypto.timingSafeEqual(want, Buffer.from(sig, 'hex'))) {throw new HttpError(401, 'unauthenticated', 'signature does not match');}
+    if (!crypto.timingSafeEqual(want, Buffer.from(sig, 'hex'))) {
+      throw new HttpError(401, 'unauthenticated', 'signature does not match');
+    }
     if (ts !== null) {
       const skew = this.cfg.RELAY_WEBHOOK_MAX_SKEW_SECONDS;
-      if (Math.abs(now / 1000 - ts) > skew) {throw new HttpError(401, 'stale', 'signature timestamp outside the allowed window');}
+      if (Math.abs(now / 1000 - ts) > skew) {
+        throw new HttpError(401, 'stale', 'signature timestamp outside the allowed window');
+      }
       this.prune(now);
-      if (this.seen.has(sig)) {throw new HttpError(409, 'replayed', 'this signed request was already received');}
+      if (this.seen.has(sig)) {
+        throw new HttpError(409, 'replayed', 'this signed request was already received');
+      }
       this.seen.set(sig, ts * 1000 + skew * 1000);
     }
   }
 
   private prune(now: number) {
-    if (this.seen.size < 1000) {return;}
-    for (const [k, exp] of this.seen) {if (exp < now) {this.seen.delete(k);}}
+    if (this.seen.size < 1000) {
+      return;
+    }
+    for (const [k, exp] of this.seen) {
+      if (exp < now) {
+        this.seen.delete(k);
+      }
+    }
   }
 }

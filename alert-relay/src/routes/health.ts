@@ -7,11 +7,23 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, transport, metrics, handle } = app.relay;
   let smtpOkUntil = 0;
 
-  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const })
+  );
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], response: { 200: Type.Object({ database: Type.String(), smtp: Type.String() }), 503: Type.Object({ database: Type.String(), smtp: Type.String() }) } } },
+    {
+      schema: {
+        tags: ['ops'],
+        response: {
+          200: Type.Object({ database: Type.String(), smtp: Type.String() }),
+          503: Type.Object({ database: Type.String(), smtp: Type.String() }),
+        },
+      },
+    },
     async (_req, reply) => {
       const res = { database: 'ok', smtp: 'ok' };
       try {
@@ -29,7 +41,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
       return reply.code(res.database === 'ok' && res.smtp === 'ok' ? 200 : 503).send(res);
-    },
+    }
   );
 
   app.get('/metrics', { schema: { tags: ['ops'], hide: true } }, async (_req, reply) => {

@@ -15,50 +15,86 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ internalToken: [] }];
   const confirmUrl = (t: string) => `${cfg.PUBLIC_URL.replace(/\/$/, '')}/confirm?token=${t}`;
 
-  app.get('/internal/users', { schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } }, async () => store.listUsers());
+  app.get(
+    '/internal/users',
+    { schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
+    async () => store.listUsers()
+  );
 
   app.get(
     '/internal/users/:login',
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } } },
     async (req, reply) => {
       const s = await store.getUser(req.params.login);
-      if (!s) {return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });}
+      if (!s) {
+        return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
+      }
       return s;
-    },
+    }
   );
 
   app.put(
     '/internal/users/:login',
-    { schema: { tags: ['internal'], security, params: LoginParams, body: SubscriptionPut, response: { 200: Subscription, 400: ErrorBody } } },
+    {
+      schema: {
+        tags: ['internal'],
+        security,
+        params: LoginParams,
+        body: SubscriptionPut,
+        response: { 200: Subscription, 400: ErrorBody },
+      },
+    },
     async (req, reply) => {
       if (req.body.login !== undefined && req.body.login !== req.params.login) {
         return reply.code(400).send({ error: 'bad_request', message: 'login in the body differs from the path' });
       }
-      const r = await store.putUser(req.params.login, req.body, { now: Date.now(), defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES, confirmUrl });
-      if (r.confirmationQueued) {worker?.wake();}
+      const r = await store.putUser(req.params.login, req.body, {
+        now: Date.now(),
+        defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES,
+        confirmUrl,
+      });
+      if (r.confirmationQueued) {
+        worker?.wake();
+      }
       return r.subscription;
-    },
+    }
   );
 
   app.delete(
     '/internal/users/:login',
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 204: Type.Null(), 404: ErrorBody } } },
     async (req, reply) => {
-      if (!(await store.deleteUser(req.params.login))) {return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });}
+      if (!(await store.deleteUser(req.params.login))) {
+        return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
+      }
       return reply.code(204).send(null);
-    },
+    }
   );
 
   app.post(
     '/internal/audit',
-    { schema: { tags: ['internal'], security, body: AuditEventIn, response: { 201: Type.Object({ id: Type.String() }), 400: ErrorBody } } },
-    async (req, reply) => reply.code(201).send({ id: await store.insertAudit(req.body) }),
+    {
+      schema: {
+        tags: ['internal'],
+        security,
+        body: AuditEventIn,
+        response: { 201: Type.Object({ id: Type.String() }), 400: ErrorBody },
+      },
+    },
+    async (req, reply) => reply.code(201).send({ id: await store.insertAudit(req.body) })
   );
 
   app.get(
     '/internal/audit',
-    { schema: { tags: ['internal'], security, querystring: AuditQuery, response: { 200: Type.Object({ items: Type.Array(AuditEvent), total: Type.Integer() }) } } },
-    async (req) => store.queryAudit(req.query),
+    {
+      schema: {
+        tags: ['internal'],
+        security,
+        querystring: AuditQuery,
+        response: { 200: Type.Object({ items: Type.Array(AuditEvent), total: Type.Integer() }) },
+      },
+    },
+    async (req) => store.queryAudit(req.query)
   );
 
   app.get(
@@ -68,10 +104,27 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['internal'],
         security,
         description: 'Mails that will not be retried, with the reason (addresses masked).',
-        response: { 200: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), login: Type.String(), reason: Type.String(), attempts: Type.Integer() })) },
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.Integer(),
+              kind: Type.String(),
+              login: Type.String(),
+              reason: Type.String(),
+              attempts: Type.Integer(),
+            })
+          ),
+        },
       },
     },
-    async () => (await store.listOutbox('parked')).map((r) => ({ id: Number(r.id), kind: r.kind, login: r.login, reason: r.last_error ?? '', attempts: r.attempts })),
+    async () =>
+      (await store.listOutbox('parked')).map((r) => ({
+        id: Number(r.id),
+        kind: r.kind,
+        login: r.login,
+        reason: r.last_error ?? '',
+        attempts: r.attempts,
+      }))
   );
 };
 

@@ -15,47 +15,68 @@ const TokenQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 6
 const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { cfg, store } = app.relay;
   // RFC 8058 one-click posts `List-Unsubscribe=One-Click` form-encoded; the token is in the URL.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 },
+    (_req, body, done) => done(null, body)
+  );
 
   const checkUnsub = async (token: string) => {
     const t = parseUnsubscribeToken(token);
-    if (!t) {return undefined;}
+    if (!t) {
+      return undefined;
+    }
     const u = await store.userRow(t.login);
-    if (!u || !verifyUnsubscribeToken(cfg.RELAY_UNSUBSCRIBE_SECRET, t.sig, u.login, u.email)) {return undefined;}
+    if (!u || !verifyUnsubscribeToken(cfg.RELAY_UNSUBSCRIBE_SECRET, t.sig, u.login, u.email)) {
+      return undefined;
+    }
     return u.login;
   };
   const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   app.get('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    if (!(await checkUnsub(req.query.token))) {return reply.code(400).send(page('Link not valid', '<p>This unsubscribe link is not valid (it may be for an older address).</p>'));}
+    if (!(await checkUnsub(req.query.token))) {
+      return reply
+        .code(400)
+        .send(page('Link not valid', '<p>This unsubscribe link is not valid (it may be for an older address).</p>'));
+    }
     return page(
       'Stop alert e-mails?',
-      `<form method="post" action="unsubscribe?token=${escAttr(encodeURIComponent(req.query.token))}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit" style="padding:8px 14px">Unsubscribe</button></form>`,
+      `<form method="post" action="unsubscribe?token=${escAttr(encodeURIComponent(req.query.token))}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit" style="padding:8px 14px">Unsubscribe</button></form>`
     );
   });
 
   app.post('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     const login = await checkUnsub(req.query.token);
     reply.type('text/html; charset=utf-8');
-    if (!login) {return reply.code(400).send(page('Link not valid', '<p>This unsubscribe link is not valid.</p>'));}
+    if (!login) {
+      return reply.code(400).send(page('Link not valid', '<p>This unsubscribe link is not valid.</p>'));
+    }
     await store.unsubscribe(login, Date.now());
     req.log.info({ login }, 'unsubscribed');
-    return page('Unsubscribed', '<p>You will not receive alert e-mails any more. You can subscribe again from the app in Grafana.</p>');
+    return page(
+      'Unsubscribed',
+      '<p>You will not receive alert e-mails any more. You can subscribe again from the app in Grafana.</p>'
+    );
   });
 
   app.get('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     return page(
       'Confirm your address',
-      `<form method="post" action="confirm?token=${escAttr(encodeURIComponent(req.query.token))}"><button type="submit" style="padding:8px 14px">Confirm and receive alert e-mails</button></form>`,
+      `<form method="post" action="confirm?token=${escAttr(encodeURIComponent(req.query.token))}"><button type="submit" style="padding:8px 14px">Confirm and receive alert e-mails</button></form>`
     );
   });
 
   app.post('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const login = await store.confirmByToken(req.query.token, Date.now());
-    if (!login) {return reply.code(400).send(page('Link not valid', '<p>This confirmation link is not valid or was already used.</p>'));}
+    if (!login) {
+      return reply
+        .code(400)
+        .send(page('Link not valid', '<p>This confirmation link is not valid or was already used.</p>'));
+    }
     req.log.info({ login }, 'address confirmed');
     return page('Address confirmed', '<p>You will now receive the alert e-mails you registered for.</p>');
   });

@@ -11,21 +11,25 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const verifier = new WebhookVerifier(cfg);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json'], { parseAs: 'buffer', bodyLimit: cfg.RELAY_WEBHOOK_BODY_LIMIT_BYTES }, (req, body, done) => {
-    try {
-      verifier.checkSignature(req.headers, body as Buffer);
-    } catch (err) {
-      metrics.received.inc({ result: (err as HttpError).code ?? 'unauthenticated' });
-      done(err as Error, undefined);
-      return;
+  app.addContentTypeParser(
+    ['application/json'],
+    { parseAs: 'buffer', bodyLimit: cfg.RELAY_WEBHOOK_BODY_LIMIT_BYTES },
+    (req, body, done) => {
+      try {
+        verifier.checkSignature(req.headers, body as Buffer);
+      } catch (err) {
+        metrics.received.inc({ result: (err as HttpError).code ?? 'unauthenticated' });
+        done(err as Error, undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse((body as Buffer).toString('utf8')));
+      } catch {
+        metrics.received.inc({ result: 'bad_json' });
+        done(new HttpError(400, 'bad_request', 'body is not valid JSON'), undefined);
+      }
     }
-    try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
-    } catch {
-      metrics.received.inc({ result: 'bad_json' });
-      done(new HttpError(400, 'bad_request', 'body is not valid JSON'), undefined);
-    }
-  });
+  );
 
   app.post(
     '/webhook/grafana',
@@ -41,12 +45,20 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       },
       schema: {
-        summary: "Grafana webhook contact point (payload version 1)",
+        summary: 'Grafana webhook contact point (payload version 1)',
         description:
           "Stores the notification durably, then answers. Authenticated by Grafana's HMAC signature (X-Grafana-Alerting-Signature, with timestamp) and/or a bearer token.",
         tags: ['webhook'],
         body: GrafanaWebhook,
-        response: { 202: WebhookAck, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },
+        response: {
+          202: WebhookAck,
+          400: ErrorBody,
+          401: ErrorBody,
+          409: ErrorBody,
+          413: ErrorBody,
+          415: ErrorBody,
+          429: ErrorBody,
+        },
       },
     },
     async (req, reply) => {
@@ -55,10 +67,15 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       metrics.received.inc({ result: r.accepted > 0 ? 'accepted' : 'duplicate' });
       metrics.alertsReceived.inc({ result: 'new' }, r.accepted);
       metrics.alertsReceived.inc({ result: 'duplicate' }, r.duplicates);
-      req.log.info({ notification: r.id, status: req.body.status, alerts: req.body.alerts.length, accepted: r.accepted }, 'webhook stored');
-      if (r.accepted > 0) {worker?.wake();}
+      req.log.info(
+        { notification: r.id, status: req.body.status, alerts: req.body.alerts.length, accepted: r.accepted },
+        'webhook stored'
+      );
+      if (r.accepted > 0) {
+        worker?.wake();
+      }
       return reply.code(202).send(r);
-    },
+    }
   );
 };
 

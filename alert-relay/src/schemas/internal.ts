@@ -10,14 +10,22 @@ const Names = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxIte
 
 /** Matchers narrow a subscription to some clusters, hosts, VMs or alert rules (empty = all). */
 export const Matchers = Type.Object(
-  { cluster: Type.Optional(Names), host: Type.Optional(Names), vm: Type.Optional(Names), alertname: Type.Optional(Names) },
-  { additionalProperties: false },
+  {
+    cluster: Type.Optional(Names),
+    host: Type.Optional(Names),
+    vm: Type.Optional(Names),
+    alertname: Type.Optional(Names),
+  },
+  { additionalProperties: false }
 );
 /** MatchersT is the static type of Matchers. */
 export type MatchersT = Static<typeof Matchers>;
 
 /** QuietHours: mails are held until `end` (in time zone `tz`) and then sent as one digest. */
-export const QuietHours = Type.Object({ start: HHMM, end: HHMM, tz: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const QuietHours = Type.Object(
+  { start: HHMM, end: HHMM, tz: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false }
+);
 /** QuietHoursT is the static type of QuietHours. */
 export type QuietHoursT = Static<typeof QuietHours>;
 
@@ -54,7 +62,7 @@ export const SubscriptionPut = Type.Object(
     quietHours: Type.Optional(Type.Union([QuietHours, Type.Null()])),
     digestMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 /** SubscriptionPutT is the static type of SubscriptionPut. */
 export type SubscriptionPutT = Static<typeof SubscriptionPut>;
@@ -66,14 +74,27 @@ export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxL
 export const AuditEventIn = Type.Object(
   {
     time: Type.String({ format: 'date-time' }),
-    user: Type.Object({ login: Type.String({ minLength: 1 }), email: Type.String(), role: Type.String() }, { additionalProperties: false }),
-    action: Type.Union([Type.Literal('create'), Type.Literal('updateHardware'), Type.Literal('power'), Type.Literal('delete')]),
+    user: Type.Object(
+      { login: Type.String({ minLength: 1 }), email: Type.String(), role: Type.String() },
+      { additionalProperties: false }
+    ),
+    action: Type.Union([
+      Type.Literal('create'),
+      Type.Literal('updateHardware'),
+      Type.Literal('power'),
+      Type.Literal('delete'),
+    ]),
     vm: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
     params: Type.Record(Type.String(), Type.Unknown()),
-    outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('failed'), Type.Literal('unknown')]),
+    outcome: Type.Union([
+      Type.Literal('success'),
+      Type.Literal('refused'),
+      Type.Literal('failed'),
+      Type.Literal('unknown'),
+    ]),
     error: Type.Optional(Type.String({ maxLength: 4000 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 /** AuditEventInT is the static type of AuditEventIn. */
 export type AuditEventInT = Static<typeof AuditEventIn>;

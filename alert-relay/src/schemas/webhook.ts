@@ -19,14 +19,16 @@ export const GrafanaAlert = Type.Object(
     silenceURL: Type.Optional(Type.String({ maxLength: 4096 })),
     dashboardURL: Type.Optional(Type.String({ maxLength: 4096 })),
     panelURL: Type.Optional(Type.String({ maxLength: 4096 })),
-    values: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])), Type.Null()])),
+    values: Type.Optional(
+      Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])), Type.Null()])
+    ),
     valueString: Type.Optional(Type.String()),
     imageURL: Type.Optional(Type.String({ maxLength: 4096 })),
     embeddedImage: Type.Optional(Type.String()),
     ruleUID: Type.Optional(Type.String()),
     orgId: Type.Optional(Type.Number()),
   },
-  { additionalProperties: true },
+  { additionalProperties: true }
 );
 /** GrafanaAlertT is the static type of GrafanaAlert. */
 export type GrafanaAlertT = Static<typeof GrafanaAlert>;
@@ -49,7 +51,7 @@ export const GrafanaWebhook = Type.Object(
     message: Type.Optional(Type.String()),
     alerts: Type.Array(GrafanaAlert, { minItems: 1, maxItems: 10000 }),
   },
-  { additionalProperties: true },
+  { additionalProperties: true }
 );
 /** GrafanaWebhookT is the static type of GrafanaWebhook. */
 export type GrafanaWebhookT = Static<typeof GrafanaWebhook>;

@@ -119,7 +119,10 @@ export interface DbHandle {
 }
 
 /** openDatabase connects to PostgreSQL for postgres:// URLs and to a SQLite file otherwise. */
-export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynchronous?: 'FULL' | 'NORMAL' } = {}): DbHandle {
+export function openDatabase(
+  url: string,
+  opts: { poolSize?: number; sqliteSynchronous?: 'FULL' | 'NORMAL' } = {}
+): DbHandle {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // An idle client that errors (e.g. the server restarts) must not crash the process.
@@ -127,7 +130,9 @@ export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynch
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:/, '');
-  if (file !== ':memory:') {fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });}
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
   const sqlite = new SQLite(file);
   // WAL + synchronous=FULL: every committed transaction is on disk before it is reported done
   // (webhook answered, mail sent). The outbox worker's transactions get the same guarantee from a
@@ -139,5 +144,10 @@ export function openDatabase(url: string, opts: { poolSize?: number; sqliteSynch
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const walSync = synchronous === 'FULL' && file !== ':memory:' ? new WalSync(`${path.resolve(file)}-wal`) : undefined;
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite, walSync };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: 'sqlite',
+    sqlite,
+    walSync,
+  };
 }

@@ -38,7 +38,7 @@ export class IntakeQueue {
   constructor(
     private readonly store: Store,
     private readonly opts: IntakeOptions,
-    private readonly maxWrites = 1,
+    private readonly maxWrites = 1
   ) {}
 
   /** submit stores one delivery; the promise settles after the commit that holds it. */
@@ -128,7 +128,7 @@ export class IntakeQueue {
     try {
       const results = await this.store.storeNotifications(
         batch.map((w) => w.item),
-        this.opts,
+        this.opts
       );
       batch.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {

@@ -3,7 +3,15 @@ import type SQLite from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, DbHandle, OutboxTable, UsersTable } from './db';
-import type { AuditEventInT, AuditEventT, AuditQueryT, QuietHoursT, SeverityT, SubscriptionPutT, SubscriptionT } from '../schemas/internal';
+import type {
+  AuditEventInT,
+  AuditEventT,
+  AuditQueryT,
+  QuietHoursT,
+  SeverityT,
+  SubscriptionPutT,
+  SubscriptionT,
+} from '../schemas/internal';
 import type { GrafanaAlertT, GrafanaWebhookT } from '../schemas/webhook';
 import { matches, quietUntil, severityOf } from '../outbox/routing';
 import type { WalSync } from './wal-sync';
@@ -106,8 +114,12 @@ export function toSubscription(u: UserRow): SubscriptionT {
     resolved: Boolean(u.resolved) && !u.unsubscribed,
     digestMinutes: u.digest_minutes,
   };
-  if (u.name) {s.name = u.name;}
-  if (u.quiet_hours) {s.quietHours = JSON.parse(u.quiet_hours);}
+  if (u.name) {
+    s.name = u.name;
+  }
+  if (u.quiet_hours) {
+    s.quietHours = JSON.parse(u.quiet_hours);
+  }
   return s;
 }
 
@@ -154,7 +166,10 @@ export class Store {
    * shared with every other commit waiting for one, or rode on the intake's next FULL commit
    * (skipped when `changed` says the work wrote nothing). Otherwise it just runs `fn`.
    */
-  private async lightly<T>(fn: (db: Kysely<Database>) => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T> {
+  private async lightly<T>(
+    fn: (db: Kysely<Database>) => Promise<T>,
+    changed: (result: T) => boolean = () => true
+  ): Promise<T> {
     if (!this.walSync) {
       return fn(this.db);
     }
@@ -179,7 +194,10 @@ export class Store {
   }
 
   /** lightTransaction is `lightly` around one transaction. */
-  private lightTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>, changed?: (result: T) => boolean): Promise<T> {
+  private lightTransaction<T>(
+    fn: (trx: Transaction<Database>) => Promise<T>,
+    changed?: (result: T) => boolean
+  ): Promise<T> {
     return this.lightly((db) => db.transaction().execute(fn), changed);
   }
 
@@ -210,17 +228,23 @@ export class Store {
   async putUser(
     login: string,
     body: SubscriptionPutT,
-    opts: { now: number; defaultDigestMinutes: number; confirmUrl: (token: string) => string; trustConfirmed?: boolean },
+    opts: { now: number; defaultDigestMinutes: number; confirmUrl: (token: string) => string; trustConfirmed?: boolean }
   ): Promise<{ subscription: SubscriptionT; confirmationQueued: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('users').selectAll().where('login', '=', login);
-      if (this.pg) {q = q.forUpdate();}
+      if (this.pg) {
+        q = q.forUpdate();
+      }
       const old = await q.executeTakeFirst();
       const emailChanged = !old || old.email.toLowerCase() !== body.email.toLowerCase();
       let confirmed = old ? Boolean(old.confirmed) && !emailChanged : false;
-      if (opts.trustConfirmed && body.confirmed) {confirmed = true;}
+      if (opts.trustConfirmed && body.confirmed) {
+        confirmed = true;
+      }
       let token: string | null = null;
-      if (!confirmed && (emailChanged || !old?.confirm_token_hash)) {token = crypto.randomBytes(32).toString('base64url');}
+      if (!confirmed && (emailChanged || !old?.confirm_token_hash)) {
+        token = crypto.randomBytes(32).toString('base64url');
+      }
       const row: UsersTable = {
         login,
         email: body.email,
@@ -232,7 +256,11 @@ export class Store {
         firing: (body.firing ?? (old ? Boolean(old.firing) : true)) ? 1 : 0,
         resolved: (body.resolved ?? (old ? Boolean(old.resolved) : true)) ? 1 : 0,
         quiet_hours:
-          body.quietHours === null ? null : body.quietHours ? JSON.stringify(body.quietHours) : (old?.quiet_hours ?? null),
+          body.quietHours === null
+            ? null
+            : body.quietHours
+              ? JSON.stringify(body.quietHours)
+              : (old?.quiet_hours ?? null),
         digest_minutes: body.digestMinutes ?? old?.digest_minutes ?? opts.defaultDigestMinutes,
         // Saving preferences is an explicit wish to receive mail again after an unsubscribe.
         unsubscribed: 0,
@@ -240,8 +268,11 @@ export class Store {
         created_at: old?.created_at ?? opts.now,
         updated_at: opts.now,
       };
-      if (old) {await trx.updateTable('users').set(row).where('login', '=', login).execute();}
-      else {await trx.insertInto('users').values(row).execute();}
+      if (old) {
+        await trx.updateTable('users').set(row).where('login', '=', login).execute();
+      } else {
+        await trx.insertInto('users').values(row).execute();
+      }
       if (token) {
         await trx
           .insertInto('outbox')
@@ -267,16 +298,31 @@ export class Store {
   async deleteUser(login: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const r = await trx.deleteFrom('users').where('login', '=', login).executeTakeFirst();
-      await trx.updateTable('outbox').set({ state: 'parked', last_error: 'user deleted' }).where('login', '=', login).where('state', '=', 'pending').execute();
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'parked', last_error: 'user deleted' })
+        .where('login', '=', login)
+        .where('state', '=', 'pending')
+        .execute();
       return Number(r.numDeletedRows) > 0;
     });
   }
 
   /** confirmByToken confirms the address the token was sent to; answers the login or undefined. */
   async confirmByToken(token: string, now: number): Promise<string | undefined> {
-    const row = await this.db.selectFrom('users').select(['login']).where('confirm_token_hash', '=', sha256(token)).executeTakeFirst();
-    if (!row) {return undefined;}
-    await this.db.updateTable('users').set({ confirmed: 1, confirm_token_hash: null, updated_at: now }).where('login', '=', row.login).execute();
+    const row = await this.db
+      .selectFrom('users')
+      .select(['login'])
+      .where('confirm_token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!row) {
+      return undefined;
+    }
+    await this.db
+      .updateTable('users')
+      .set({ confirmed: 1, confirm_token_hash: null, updated_at: now })
+      .where('login', '=', row.login)
+      .execute();
     return row.login;
   }
 
@@ -321,11 +367,21 @@ export class Store {
   /** queryAudit answers one page of audit events, newest first. */
   async queryAudit(q: AuditQueryT): Promise<{ items: AuditEventT[]; total: number }> {
     let base = this.db.selectFrom('audit_events');
-    if (q.vm) {base = base.where((eb) => eb.or([eb('vm_id', '=', q.vm!), eb('vm_name', '=', q.vm!)]));}
-    if (q.user) {base = base.where('user_login', '=', q.user);}
-    if (q.action) {base = base.where('action', '=', q.action);}
-    if (q.from) {base = base.where('time_ms', '>=', Date.parse(q.from));}
-    if (q.to) {base = base.where('time_ms', '<=', Date.parse(q.to));}
+    if (q.vm) {
+      base = base.where((eb) => eb.or([eb('vm_id', '=', q.vm!), eb('vm_name', '=', q.vm!)]));
+    }
+    if (q.user) {
+      base = base.where('user_login', '=', q.user);
+    }
+    if (q.action) {
+      base = base.where('action', '=', q.action);
+    }
+    if (q.from) {
+      base = base.where('time_ms', '>=', Date.parse(q.from));
+    }
+    if (q.to) {
+      base = base.where('time_ms', '<=', Date.parse(q.to));
+    }
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await base
       .selectAll()
@@ -344,7 +400,9 @@ export class Store {
         params: JSON.parse(r.params),
         outcome: r.outcome as AuditEventT['outcome'],
       };
-      if (r.error) {e.error = r.error;}
+      if (r.error) {
+        e.error = r.error;
+      }
       return e;
     });
     return { items, total: Number(total.n) };
@@ -364,19 +422,45 @@ export class Store {
   async storeNotifications(items: IntakeItem[], opts: IntakeOptions): Promise<IntakeResult[]> {
     const seen = new Set<string>();
     const prepared: PreparedIntake[] = items.map(({ payload: p, now }) => {
-      const g = { groupKey: p.groupKey, truncatedAlerts: p.truncatedAlerts ?? 0, externalURL: p.externalURL, title: p.title };
+      const g = {
+        groupKey: p.groupKey,
+        truncatedAlerts: p.truncatedAlerts ?? 0,
+        externalURL: p.externalURL,
+        title: p.title,
+      };
       const events: PreparedIntake['events'] = [];
       for (const a of p.alerts) {
         const key = eventKey(p.groupKey, a);
         // Grafana may list the same alert twice only by mistake; keep the first.
-        if (seen.has(key)) {continue;}
+        if (seen.has(key)) {
+          continue;
+        }
         seen.add(key);
-        events.push({ key, fingerprint: a.fingerprint, status: a.status, severity: severityOf(a.labels, opts.severityLabel, opts.defaultSeverity), alert: JSON.stringify({ a, g } satisfies StoredAlert) });
+        events.push({
+          key,
+          fingerprint: a.fingerprint,
+          status: a.status,
+          severity: severityOf(a.labels, opts.severityLabel, opts.defaultSeverity),
+          alert: JSON.stringify({ a, g } satisfies StoredAlert),
+        });
       }
-      return { now, groupKey: p.groupKey, status: p.status, alerts: p.alerts.length, cutoff: opts.repeatWindowMs > 0 ? now - opts.repeatWindowMs : -1, events };
+      return {
+        now,
+        groupKey: p.groupKey,
+        status: p.status,
+        alerts: p.alerts.length,
+        cutoff: opts.repeatWindowMs > 0 ? now - opts.repeatWindowMs : -1,
+        events,
+      };
     });
-    const accepted = this.sqlite ? await this.intakeSqlite(this.sqlite, prepared) : await this.intakePostgres(prepared, opts.repeatWindowMs);
-    return prepared.map((n, i) => ({ id: accepted[i].id, accepted: accepted[i].accepted, duplicates: n.alerts - accepted[i].accepted }));
+    const accepted = this.sqlite
+      ? await this.intakeSqlite(this.sqlite, prepared)
+      : await this.intakePostgres(prepared, opts.repeatWindowMs);
+    return prepared.map((n, i) => ({
+      id: accepted[i].id,
+      accepted: accepted[i].accepted,
+      duplicates: n.alerts - accepted[i].accepted,
+    }));
   }
 
   /**
@@ -385,18 +469,23 @@ export class Store {
    * fsync is short (the batch is small) and prompt, so this path keeps SQLite's own guarantee
    * rather than the worker's deferred group fdatasync (measured: lower p99 acknowledgement latency).
    */
-  private async intakeSqlite(db: SQLite.Database, batch: PreparedIntake[]): Promise<Array<{ id: number; accepted: number }>> {
+  private async intakeSqlite(
+    db: SQLite.Database,
+    batch: PreparedIntake[]
+  ): Promise<Array<{ id: number; accepted: number }>> {
     // Kysely work on this connection completes within one event-loop turn (the driver is
     // synchronous and it awaits nothing else), so this is a safety net, not a wait that happens.
     while (db.inTransaction || this.lightHeld) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const s = (this.intakeStatements ??= {
-      notification: db.prepare(`INSERT INTO notifications (received_at, group_key, status, payload, state, new_alerts) VALUES (?, ?, ?, '', 'new', 0)`),
+      notification: db.prepare(
+        `INSERT INTO notifications (received_at, group_key, status, payload, state, new_alerts) VALUES (?, ?, ?, '', 'new', 0)`
+      ),
       event: db.prepare(
         `INSERT INTO alert_events (event_key, notification_id, accepted_at, fingerprint, status, severity, alert) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (event_key) DO UPDATE SET notification_id = excluded.notification_id, accepted_at = excluded.accepted_at
-         WHERE alert_events.accepted_at < ?`,
+         WHERE alert_events.accepted_at < ?`
       ),
       settle: db.prepare(`UPDATE notifications SET state = ?, new_alerts = ? WHERE id = ?`),
     });
@@ -409,7 +498,7 @@ export class Store {
         }
         s.settle.run(accepted > 0 ? 'new' : 'duplicate', accepted, id);
         return { id, accepted };
-      }),
+      })
     )();
     // That commit fsynced the WAL: the worker's earlier commits are on disk too.
     this.walSync?.covered();
@@ -422,10 +511,26 @@ export class Store {
    * their count of accepted states. The statement is named, so each connection parses and plans it
    * once (planning this statement cost the server more than running it).
    */
-  private async intakePostgres(batch: PreparedIntake[], repeatWindowMs: number): Promise<Array<{ id: number; accepted: number }>> {
-    const notifications = JSON.stringify(batch.map((n, ord) => ({ ord, received_at: n.now, group_key: n.groupKey, status: n.status })));
+  private async intakePostgres(
+    batch: PreparedIntake[],
+    repeatWindowMs: number
+  ): Promise<Array<{ id: number; accepted: number }>> {
+    const notifications = JSON.stringify(
+      batch.map((n, ord) => ({ ord, received_at: n.now, group_key: n.groupKey, status: n.status }))
+    );
     const events = JSON.stringify(
-      batch.flatMap((n, ord) => n.events.map((e, pos) => ({ ord, pos, event_key: e.key, accepted_at: n.now, fingerprint: e.fingerprint, status: e.status, severity: e.severity, alert: e.alert }))),
+      batch.flatMap((n, ord) =>
+        n.events.map((e, pos) => ({
+          ord,
+          pos,
+          event_key: e.key,
+          accepted_at: n.now,
+          fingerprint: e.fingerprint,
+          status: e.status,
+          severity: e.severity,
+          alert: e.alert,
+        }))
+      )
     );
     if (!this.pool) {
       throw new Error('PostgreSQL store without its pool');
@@ -435,7 +540,9 @@ export class Store {
       text: PG_INTAKE_SQL,
       values: [notifications, events, repeatWindowMs],
     });
-    if (rows.length !== batch.length) {throw new Error(`intake stored ${rows.length} of ${batch.length} notifications`);}
+    if (rows.length !== batch.length) {
+      throw new Error(`intake stored ${rows.length} of ${batch.length} notifications`);
+    }
     return rows.map((x) => ({ id: Number(x.id), accepted: Number(x.new_alerts) }));
   }
 
@@ -453,58 +560,74 @@ export class Store {
   async fanOutBatch(opts: { now: number; maxDeliveries: number }): Promise<number> {
     const { now } = opts;
     // The worker asks often; when nothing waits, answer without a write transaction.
-    if (!(await this.db.selectFrom('notifications').select('id').where('state', '=', 'new').limit(1).executeTakeFirst())) {
+    if (
+      !(await this.db.selectFrom('notifications').select('id').where('state', '=', 'new').limit(1).executeTakeFirst())
+    ) {
       return 0;
     }
-    return this.lightTransaction(async (trx) => {
-      let q = trx.selectFrom('notifications').select(['id', 'new_alerts']).where('state', '=', 'new').orderBy('id').limit(64);
-      if (this.pg) {
-        q = q.forUpdate().skipLocked();
-      }
-      const waiting = await q.execute();
-      if (waiting.length === 0) {
-        return 0;
-      }
-      const users = (await trx.selectFrom('users').selectAll().where('confirmed', '=', 1).where('unsubscribed', '=', 0).execute()).map(toSubscription);
-      const ids: number[] = [];
-      let work = 0;
-      for (const n of waiting) {
-        const w = Number(n.new_alerts) * Math.max(1, users.length);
-        if (ids.length > 0 && work + w > opts.maxDeliveries) {
-          break;
+    return this.lightTransaction(
+      async (trx) => {
+        let q = trx
+          .selectFrom('notifications')
+          .select(['id', 'new_alerts'])
+          .where('state', '=', 'new')
+          .orderBy('id')
+          .limit(64);
+        if (this.pg) {
+          q = q.forUpdate().skipLocked();
         }
-        ids.push(Number(n.id));
-        work += w;
-      }
-      const events = await trx
-        .selectFrom('alert_events')
-        .select(['id', 'notification_id', 'severity', 'alert'])
-        .where('notification_id', 'in', ids)
-        .orderBy('id')
-        .execute();
-      const byNotification = new Map<number, Array<{ id: number; severity: SeverityT; a: GrafanaAlertT }>>(ids.map((id) => [id, []]));
-      for (const e of events) {
-        byNotification.get(Number(e.notification_id))?.push({ id: Number(e.id), severity: e.severity as SeverityT, a: (JSON.parse(e.alert) as StoredAlert).a });
-      }
-      const deliveries: Delivery[] = [];
-      for (const [notificationId, evs] of byNotification) {
-        const targets = new Map<string, number[]>();
-        for (const u of users) {
-          const hit = evs.filter((e) => matches(u, e.a, e.severity)).map((e) => e.id);
-          if (hit.length > 0) {
-            targets.set(u.login, hit);
+        const waiting = await q.execute();
+        if (waiting.length === 0) {
+          return 0;
+        }
+        const users = (
+          await trx.selectFrom('users').selectAll().where('confirmed', '=', 1).where('unsubscribed', '=', 0).execute()
+        ).map(toSubscription);
+        const ids: number[] = [];
+        let work = 0;
+        for (const n of waiting) {
+          const w = Number(n.new_alerts) * Math.max(1, users.length);
+          if (ids.length > 0 && work + w > opts.maxDeliveries) {
+            break;
+          }
+          ids.push(Number(n.id));
+          work += w;
+        }
+        const events = await trx
+          .selectFrom('alert_events')
+          .select(['id', 'notification_id', 'severity', 'alert'])
+          .where('notification_id', 'in', ids)
+          .orderBy('id')
+          .execute();
+        const byNotification = new Map<number, Array<{ id: number; severity: SeverityT; a: GrafanaAlertT }>>(
+          ids.map((id) => [id, []])
+        );
+        for (const e of events) {
+          byNotification
+            .get(Number(e.notification_id))
+            ?.push({ id: Number(e.id), severity: e.severity as SeverityT, a: (JSON.parse(e.alert) as StoredAlert).a });
+        }
+        const deliveries: Delivery[] = [];
+        for (const [notificationId, evs] of byNotification) {
+          const targets = new Map<string, number[]>();
+          for (const u of users) {
+            const hit = evs.filter((e) => matches(u, e.a, e.severity)).map((e) => e.id);
+            if (hit.length > 0) {
+              targets.set(u.login, hit);
+            }
+          }
+          if (targets.size > 0) {
+            deliveries.push({ notificationId, targets });
           }
         }
-        if (targets.size > 0) {
-          deliveries.push({ notificationId, targets });
+        if (deliveries.length > 0) {
+          await this.place(trx, deliveries, now);
         }
-      }
-      if (deliveries.length > 0) {
-        await this.place(trx, deliveries, now);
-      }
-      await trx.updateTable('notifications').set({ state: 'done' }).where('id', 'in', ids).execute();
-      return ids.length;
-    }, (n) => n > 0);
+        await trx.updateTable('notifications').set({ state: 'done' }).where('id', 'in', ids).execute();
+        return ids.length;
+      },
+      (n) => n > 0
+    );
   }
 
   /**
@@ -517,7 +640,11 @@ export class Store {
   private async place(trx: Transaction<Database>, deliveries: Delivery[], now: number): Promise<void> {
     const logins = [...new Set(deliveries.flatMap((d) => [...d.targets.keys()]))].sort();
     // Lock the users in a fixed order: replicas deciding for the same users queue up instead of deadlocking.
-    let uq = trx.selectFrom('users').select(['login', 'email', 'digest_minutes', 'quiet_hours', 'last_mail_at']).where('login', 'in', logins).orderBy('login');
+    let uq = trx
+      .selectFrom('users')
+      .select(['login', 'email', 'digest_minutes', 'quiet_hours', 'last_mail_at'])
+      .where('login', 'in', logins)
+      .orderBy('login');
     if (this.pg) {
       uq = uq.forUpdate();
     }
@@ -530,7 +657,7 @@ export class Store {
           quiet: u.quiet_hours ? (JSON.parse(u.quiet_hours) as QuietHoursT) : undefined,
           lastMailAt: u.last_mail_at === null ? null : Number(u.last_mail_at),
         },
-      ]),
+      ])
     );
     let oq = trx
       .selectFrom('outbox')
@@ -606,11 +733,15 @@ export class Store {
             not_before: f.notBefore,
             next_attempt_at: f.notBefore,
             attempts: 0,
-          })),
+          }))
         )
         .onConflict((oc) => oc.column('idem_key').doNothing())
         .execute();
-      const rows = await trx.selectFrom('outbox').select(['id', 'idem_key']).where('idem_key', 'in', [...fresh.keys()]).execute();
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['id', 'idem_key'])
+        .where('idem_key', 'in', [...fresh.keys()])
+        .execute();
       for (const r of rows) {
         outboxId.set(`idem:${r.idem_key}`, Number(r.id));
       }
@@ -651,10 +782,19 @@ export class Store {
 
   /** claim leases up to `limit` due mails to this worker (FOR UPDATE SKIP LOCKED on PostgreSQL). */
   async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
-    return this.lightly((db) => this.claimWith(db, workerId, limit, now, leaseMs), (rows) => rows.length > 0);
+    return this.lightly(
+      (db) => this.claimWith(db, workerId, limit, now, leaseMs),
+      (rows) => rows.length > 0
+    );
   }
 
-  private async claimWith(db: Kysely<Database>, workerId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
+  private async claimWith(
+    db: Kysely<Database>,
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number
+  ): Promise<OutboxRow[]> {
     let due = db
       .selectFrom('outbox')
       .select('id')
@@ -662,14 +802,21 @@ export class Store {
         eb.or([
           eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
           eb.and([eb('state', '=', 'sending'), eb('lease_until', '<', now)]),
-        ]),
+        ])
       )
       .orderBy('next_attempt_at')
       .limit(limit);
-    if (this.pg) {due = due.forUpdate().skipLocked();}
+    if (this.pg) {
+      due = due.forUpdate().skipLocked();
+    }
     return db
       .updateTable('outbox')
-      .set((eb) => ({ state: 'sending', claimed_by: workerId, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({
+        state: 'sending',
+        claimed_by: workerId,
+        lease_until: now + leaseMs,
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('id', 'in', due)
       .returningAll()
       .execute();
@@ -712,7 +859,7 @@ export class Store {
         .set({ state: 'sent', sent_at: now, message_id: messageId, lease_until: null, last_error: null })
         .where('id', '=', id)
         .where('claimed_by', '=', workerId)
-        .execute(),
+        .execute()
     );
   }
 
@@ -721,25 +868,40 @@ export class Store {
     await this.lightly((db) =>
       db
         .updateTable('outbox')
-        .set({ state: 'pending', next_attempt_at: nextAt, lease_until: null, claimed_by: null, last_error: reason.slice(0, 1000) })
+        .set({
+          state: 'pending',
+          next_attempt_at: nextAt,
+          lease_until: null,
+          claimed_by: null,
+          last_error: reason.slice(0, 1000),
+        })
         .where('id', '=', id)
         .where('claimed_by', '=', workerId)
-        .execute(),
+        .execute()
     );
   }
 
   /** markParked stops retrying a mail and keeps the reason for operators. */
   async markParked(id: number, workerId: string | null, reason: string): Promise<void> {
     await this.lightly(async (db) => {
-      let q = db.updateTable('outbox').set({ state: 'parked', lease_until: null, last_error: reason.slice(0, 1000) }).where('id', '=', id);
-      if (workerId) {q = q.where('claimed_by', '=', workerId);}
+      let q = db
+        .updateTable('outbox')
+        .set({ state: 'parked', lease_until: null, last_error: reason.slice(0, 1000) })
+        .where('id', '=', id);
+      if (workerId) {
+        q = q.where('claimed_by', '=', workerId);
+      }
       await q.execute();
     });
   }
 
   /** releaseAllClaims returns every in-flight mail to the queue (SQLite: the only replica restarting). */
   async releaseAllClaims(): Promise<void> {
-    await this.db.updateTable('outbox').set({ state: 'pending', claimed_by: null, lease_until: null }).where('state', '=', 'sending').execute();
+    await this.db
+      .updateTable('outbox')
+      .set({ state: 'pending', claimed_by: null, lease_until: null })
+      .where('state', '=', 'sending')
+      .execute();
   }
 
   /** releaseClaims returns this worker's unsent claims at shutdown so another replica can send them. */
@@ -760,14 +922,24 @@ export class Store {
       .where('state', 'in', ['pending', 'sending', 'parked'])
       .groupBy('state')
       .execute();
-    const n = await this.db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'new').executeTakeFirstOrThrow();
+    const n = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '=', 'new')
+      .executeTakeFirstOrThrow();
     const by = (s: string) => Number(o.find((r) => r.state === s)?.n ?? 0);
     return { outbox: by('pending') + by('sending'), notifications: Number(n.n), parked: by('parked') };
   }
 
   /** listOutbox answers outbox rows in a state (parked mail for operators). */
   async listOutbox(state: string, limit = 100): Promise<OutboxRow[]> {
-    return this.db.selectFrom('outbox').selectAll().where('state', '=', state).orderBy('id', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('state', '=', state)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** retryParked puts a parked mail back in the queue. */

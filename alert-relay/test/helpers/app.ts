@@ -13,7 +13,11 @@ export const INTERNAL = 'test-internal-token-0123456789';
 export const UNSUB = 'test-unsubscribe-secret-012345';
 
 /** baseEnv is a complete relay environment pointing at the given SMTP port and database. */
-export function baseEnv(smtpPort: number, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function baseEnv(
+  smtpPort: number,
+  databaseUrl: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
@@ -45,7 +49,9 @@ export function tempSqlite(): string {
 /** tempPgDatabase creates an empty database in the run's PostgreSQL and answers its URL. */
 export async function tempPgDatabase(): Promise<string> {
   const base = process.env.RELAY_TEST_PG_URL;
-  if (!base) {throw new Error('RELAY_TEST_PG_URL is not set: the Jest globalSetup did not start PostgreSQL');}
+  if (!base) {
+    throw new Error('RELAY_TEST_PG_URL is not set: the Jest globalSetup did not start PostgreSQL');
+  }
   const name = `relay_${crypto.randomBytes(6).toString('hex')}`;
   const c = new Client({ connectionString: base });
   await c.connect();
@@ -59,8 +65,11 @@ export async function startApp(env: Record<string, string>, opts: { startWorker?
   const config: Config = loadConfig(env);
   const server = buildServer(config);
   await server.register(app, { config, startWorker: opts.startWorker });
-  if (opts.listen) {await server.listen({ host: '127.0.0.1', port: 0 });}
-  else {await server.ready();}
+  if (opts.listen) {
+    await server.listen({ host: '127.0.0.1', port: 0 });
+  } else {
+    await server.ready();
+  }
   return server;
 }
 
@@ -81,13 +90,26 @@ export const internalHeaders = { authorization: `Bearer ${INTERNAL}` };
 let fp = 0;
 
 /** alert builds one alert exactly as Grafana's webhook contact point sends it. */
-export function alert(labels: Record<string, string>, opts: { status?: 'firing' | 'resolved'; value?: number; startsAt?: string; fingerprint?: string; summary?: string; image?: 'url' | 'embedded' } = {}) {
+export function alert(
+  labels: Record<string, string>,
+  opts: {
+    status?: 'firing' | 'resolved';
+    value?: number;
+    startsAt?: string;
+    fingerprint?: string;
+    summary?: string;
+    image?: 'url' | 'embedded';
+  } = {}
+) {
   const status = opts.status ?? 'firing';
   const startsAt = opts.startsAt ?? '2026-11-26T20:00:00Z';
   const a: Record<string, unknown> = {
     status,
     labels: { alertname: 'VmCpuHigh', grafana_folder: 'PrivateCloud', ...labels },
-    annotations: { summary: opts.summary ?? `CPU ${opts.value ?? 97}%`, description: 'CPU usage above 90% for 10 minutes' },
+    annotations: {
+      summary: opts.summary ?? `CPU ${opts.value ?? 97}%`,
+      description: 'CPU usage above 90% for 10 minutes',
+    },
     startsAt,
     endsAt: status === 'resolved' ? '2026-11-26T20:30:00Z' : '0001-01-01T00:00:00Z',
     generatorURL: 'http://grafana.test:3000/alerting/grafana/abc123/view?orgId=1',
@@ -100,9 +122,14 @@ export function alert(labels: Record<string, string>, opts: { status?: 'firing' 
     orgId: 1,
     ruleUID: 'abc123',
   };
-  if (opts.image === 'url') {a.imageURL = 'http://grafana.test:3000/public/img/attachments/panel.png';}
+  if (opts.image === 'url') {
+    a.imageURL = 'http://grafana.test:3000/public/img/attachments/panel.png';
+  }
   // A 1x1 PNG, base64, as Grafana embeds it when no image store is configured.
-  if (opts.image === 'embedded') {a.embeddedImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';}
+  if (opts.image === 'embedded') {
+    a.embeddedImage =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  }
   return a;
 }
 
@@ -129,10 +156,16 @@ export function payload(alerts: Array<Record<string, unknown>>, extra: Record<st
 }
 
 /** waitUntil polls a condition (used for database state, never for timing assertions). */
-export async function waitUntil(fn: () => Promise<boolean> | boolean, timeoutMs = 20000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  fn: () => Promise<boolean> | boolean,
+  timeoutMs = 20000,
+  what = 'condition'
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await fn()) {return;}
+    if (await fn()) {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);

@@ -5,7 +5,9 @@ const pkg = path.resolve(__dirname, '../..');
 
 /** buildDist compiles the relay so tests run the same server.js that `npm start` runs. */
 export function buildDist(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 }
 
 /** RelayChild is a relay running as its own OS process. */
@@ -17,7 +19,10 @@ export interface RelayChild {
 
 /** spawnRelay starts `node dist/server.js` and resolves with its URL once it prints the listening line. */
 export function spawnRelay(env: Record<string, string>): Promise<RelayChild> {
-  const proc = spawn(process.execPath, [path.join(pkg, 'dist/server.js')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(pkg, 'dist/server.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
@@ -40,7 +45,9 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayChild> {
 
 /** stopChild ends a child with a signal and waits for it. */
 export function stopChild(c: RelayChild, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) {return Promise.resolve(c.proc.exitCode);}
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) {
+    return Promise.resolve(c.proc.exitCode);
+  }
   return new Promise((resolve) => {
     c.proc.removeAllListeners('exit');
     c.proc.once('exit', (code) => resolve(code));

@@ -14,12 +14,18 @@ export interface PgCluster {
 
 /** findPgBin picks PG_BIN, else the newest /usr/lib/postgresql/<v>/bin holding initdb (Debian's layout). */
 export function findPgBin(): string {
-  if (process.env.PG_BIN) {return process.env.PG_BIN;}
+  if (process.env.PG_BIN) {
+    return process.env.PG_BIN;
+  }
   const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
+  const versions = fs.existsSync(root)
+    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    : [];
   versions.sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) {
-    throw new Error('PostgreSQL server binaries not found: install the Debian package "postgresql" (or set PG_BIN to the directory holding initdb and pg_ctl)');
+    throw new Error(
+      'PostgreSQL server binaries not found: install the Debian package "postgresql" (or set PG_BIN to the directory holding initdb and pg_ctl)'
+    );
   }
   return path.join(root, versions[0], 'bin');
 }
@@ -39,8 +45,12 @@ export function freePort(): Promise<number> {
 function run(c: PgCluster, cmd: string, args: string[]) {
   const file = path.join(c.bin, cmd);
   // PostgreSQL refuses to run as root: drop to the `postgres` OS user that the Debian package creates.
-  const r = c.asPostgres ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' }) : spawnSync(file, args, { encoding: 'utf8' });
-  if (r.status !== 0) {throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);}
+  const r = c.asPostgres
+    ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' })
+    : spawnSync(file, args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
+  }
 }
 
 /** startPgCluster runs initdb in a temp dir and starts the server on a free port (fsync stays on). */
@@ -57,7 +67,18 @@ export async function startPgCluster(): Promise<PgCluster> {
   const c: PgCluster = { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, bin, asPostgres };
   const data = path.join(dir, 'data');
   run(c, 'initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-instructions']);
-  run(c, 'pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  run(c, 'pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`,
+    'start',
+  ]);
   return c;
 }
 

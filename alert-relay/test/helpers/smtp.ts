@@ -40,8 +40,12 @@ export class SmtpSink {
         this.closed.add(session.id);
       },
       onRcptTo: (addr, _s, cb) => {
-        if (this.mode === 'reject') {return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));}
-        if (this.mode === 'tempfail') {return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));}
+        if (this.mode === 'reject') {
+          return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+        }
+        if (this.mode === 'tempfail') {
+          return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+        }
         cb();
       },
       onData: (stream, session, cb) => {
@@ -49,18 +53,26 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const finish = async () => {
-            const parsed = this.opts.parse === false ? null : await simpleParser(Buffer.concat(chunks), { keepCidLinks: true });
+            const parsed =
+              this.opts.parse === false ? null : await simpleParser(Buffer.concat(chunks), { keepCidLinks: true });
             // The client went away before our 250: like a real MTA, the message is not accepted.
-            if (this.closed.has(session.id)) {return cb(new Error('client gone'));}
-            if (parsed) {this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), parsed });}
-            else {this.count += 1;}
+            if (this.closed.has(session.id)) {
+              return cb(new Error('client gone'));
+            }
+            if (parsed) {
+              this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), parsed });
+            } else {
+              this.count += 1;
+            }
             cb();
             this.notify();
           };
           if (this.holdMs > 0) {
             this.onHold?.();
             setTimeout(() => void finish(), this.holdMs);
-          } else {void finish();}
+          } else {
+            void finish();
+          }
         });
       },
     });
@@ -74,7 +86,9 @@ export class SmtpSink {
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (s) {await new Promise<void>((r) => s.close(() => r()));}
+    if (s) {
+      await new Promise<void>((r) => s.close(() => r()));
+    }
   }
 
   /** received counts what waitFor waits for: parsed mails (tests may clear `mails`), or all in count-only mode. */
@@ -94,7 +108,9 @@ export class SmtpSink {
 
   /** waitFor resolves once at least n mails have arrived, or rejects after timeoutMs. */
   waitFor(n: number, timeoutMs = 20000): Promise<void> {
-    if (this.received >= n) {return Promise.resolve();}
+    if (this.received >= n) {
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`expected ${n} mails, got ${this.received}`)), timeoutMs);
       this.waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
