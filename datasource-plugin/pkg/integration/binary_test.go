@@ -14,16 +14,7 @@ import (
 // TestBinaryOverGRPCAgainstRecording checks the launch path (handshake, health, query, resource)
 // against recorded upstream answers, independent of the simulator process.
 func TestBinaryOverGRPCAgainstRecording(t *testing.T) {
-	vc, err := replay.Load("../query/testdata/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("../query/testdata/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	up := replay.New(vc, vr)
-	defer up.Close()
+	up := replay.Serve(t, "../query/testdata/vcenter.json", "../query/testdata/vrops.json")
 	p, err := harness.StartPlugin()
 	if err != nil {
 		t.Fatal(err)

@@ -24,17 +24,7 @@ func settings(vc, vr string) backend.DataSourceInstanceSettings {
 }
 
 func upstream(t *testing.T) *replay.Server {
-	vc, err := replay.Load("../query/testdata/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("../query/testdata/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := replay.New(vc, vr)
-	t.Cleanup(s.Close)
-	return s
+	return replay.Serve(t, "../query/testdata/vcenter.json", "../query/testdata/vrops.json")
 }
 
 func TestCheckHealth(t *testing.T) {

@@ -32,16 +32,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	vc, err := replay.Load("testdata/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("testdata/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := replay.New(vc, vr)
-	t.Cleanup(srv.Close)
+	srv := replay.Serve(t, "testdata/vcenter.json", "testdata/vrops.json")
 	vcc := vcenter.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", &http.Client{Timeout: 5 * time.Second})
 	vrc := vrops.NewWithHTTPClient(srv.URL, "admin", "VMware1!", "", &http.Client{Timeout: 5 * time.Second})
 	cache := inventory.NewCache(vcc, vrc, time.Minute)

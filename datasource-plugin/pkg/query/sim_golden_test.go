@@ -26,16 +26,7 @@ func TestSimulatorRecordingGolden(t *testing.T) {
 	if err := json.Unmarshal(raw, &cases); err != nil {
 		t.Fatal(err)
 	}
-	vc, err := replay.Load("testdata/sim/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("testdata/sim/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := replay.New(vc, vr)
-	defer srv.Close()
+	srv := replay.Serve(t, "testdata/sim/vcenter.json", "testdata/sim/vrops.json")
 	hc := &http.Client{Timeout: 5 * time.Second}
 	vcc := vcenter.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", hc)
 	vrc := vrops.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", "", hc)

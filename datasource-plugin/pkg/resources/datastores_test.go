@@ -19,16 +19,7 @@ import (
 // newEnvWithVROps is newEnv with a vROps client at vropsURL ("" = the recorded vROps answers).
 func newEnvWithVROps(t *testing.T, vropsURL string) *env {
 	t.Helper()
-	vc, err := replay.Load("../query/testdata/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("../query/testdata/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	up := replay.New(vc, vr)
-	t.Cleanup(up.Close)
+	up := replay.Serve(t, "../query/testdata/vcenter.json", "../query/testdata/vrops.json")
 	if vropsURL == "" {
 		vropsURL = up.URL
 	}

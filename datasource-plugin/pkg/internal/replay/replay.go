@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // Exchange is one recorded request and its answer.
@@ -163,4 +164,21 @@ func (s *Server) CallCount(prefix string) int {
 		}
 	}
 	return n
+}
+
+// Serve loads the recordings at paths and serves them until the test ends; a recording that
+// cannot be loaded fails the test.
+func Serve(t testing.TB, paths ...string) *Server {
+	t.Helper()
+	recs := make([][]Exchange, 0, len(paths))
+	for _, p := range paths {
+		r, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	s := New(recs...)
+	t.Cleanup(s.Close)
+	return s
 }
