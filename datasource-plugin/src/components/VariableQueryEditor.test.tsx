@@ -8,24 +8,27 @@ import { VariableQuery, VsphereQuery } from '../types/query';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
 import { VariableQueryEditor } from './VariableQueryEditor';
 
-function setupVariable(initial: unknown) {
-  const changes: VariableQuery[] = [];
+/**
+ * Renders an editor that keeps its query in state, as Grafana does, and records every onChange
+ * payload.
+ */
+function setupStateful<Q>(initial: Q, editor: (query: Q, onChange: (next: Q) => void) => React.ReactElement) {
+  const changes: Q[] = [];
   function Host() {
-    const [q, setQ] = useState(initial as VariableQuery);
-    return (
-      <VariableQueryEditor
-        datasource={newDataSource()}
-        query={q}
-        onChange={(next) => {
-          changes.push(next);
-          setQ(next);
-        }}
-        onRunQuery={() => undefined}
-      />
-    );
+    const [q, setQ] = useState(initial);
+    return editor(q, (next) => {
+      changes.push(next);
+      setQ(next);
+    });
   }
   render(<Host />);
   return { changes, last: () => changes[changes.length - 1], user: userEvent.setup() };
+}
+
+function setupVariable(initial: unknown) {
+  return setupStateful(initial as VariableQuery, (query, onChange) => (
+    <VariableQueryEditor datasource={newDataSource()} query={query} onChange={onChange} onRunQuery={() => undefined} />
+  ));
 }
 
 describe('VariableQueryEditor', () => {
@@ -58,24 +61,16 @@ describe('VariableQueryEditor', () => {
 
 describe('AnnotationQueryEditor', () => {
   it('starts from the host-change default and switches to VM operations', async () => {
-    const changes: VsphereQuery[] = [];
-    function Host() {
-      const [q, setQ] = useState({ refId: 'Anno' } as VsphereQuery);
-      return (
-        <AnnotationQueryEditor
-          datasource={newDataSource()}
-          query={q}
-          onChange={(next) => {
-            changes.push(next);
-            setQ(next);
-          }}
-          onRunQuery={() => undefined}
-        />
-      );
-    }
-    render(<Host />);
+    const { changes, user } = setupStateful({ refId: 'Anno' } as VsphereQuery, (query, onChange) => (
+      <AnnotationQueryEditor
+        datasource={newDataSource()}
+        query={query}
+        onChange={onChange}
+        onRunQuery={() => undefined}
+      />
+    ));
     expect(changes).toEqual([{ refId: 'Anno', queryType: 'annotations', annotationKind: 'hostChanges', vms: [] }]);
-    await userEvent.setup().click(screen.getByRole('radio', { name: 'VM operations' }));
+    await user.click(screen.getByRole('radio', { name: 'VM operations' }));
     expect(changes[changes.length - 1]).toEqual({
       refId: 'Anno',
       queryType: 'annotations',

@@ -35,10 +35,8 @@ export function VariableFieldsEditor({
       onRun={onRun}
       problems={problems}
       entities={ENTITIES}
-      entity={query.entity}
       sel={selectors.variable.entity}
       description="Values are ids, shown by name; chain variables through the filters."
-      onEntity={(entity) => ({ ...query, entity })}
     />
   );
 }

@@ -22,24 +22,21 @@ export const INVENTORY_ENTITIES: Array<{ label: string; value: InventoryEntity }
  * EntityFilterEditor is what inventory queries and query variables share: which kind of object
  * to list, then the filters (chained variables go in the filters).
  */
-export function EntityFilterEditor<E extends string, Q extends InventoryQuery | VariableQuery>({
+export function EntityFilterEditor<E extends string, Q extends (InventoryQuery | VariableQuery) & { entity: E }>({
   query,
   datasource,
   onChange,
   onRun,
   problems,
   entities,
-  entity,
   sel,
   description,
-  onEntity,
 }: TypedEditorProps<Q> & {
   entities: Array<{ label: string; value: E }>;
-  entity: E;
   sel: { label: string; testId: string };
   description?: string;
-  onEntity: (entity: E) => Q;
 }) {
+  const entity = query.entity;
   return (
     <Stack direction="column" gap={1}>
       <Field label={sel.label} description={description}>
@@ -48,7 +45,7 @@ export function EntityFilterEditor<E extends string, Q extends InventoryQuery | 
           data-testid={sel.testId}
           options={entities}
           value={entity}
-          onChange={(o) => onChange(onEntity(o.value), true)}
+          onChange={(o) => onChange({ ...query, entity: o.value }, true)}
           width={30}
         />
       </Field>
@@ -66,14 +63,11 @@ export function EntityFilterEditor<E extends string, Q extends InventoryQuery | 
 
 /** InventoryEditor edits a query that lists vCenter objects as a table. */
 export function InventoryEditor(props: TypedEditorProps<InventoryQuery>) {
-  const { query } = props;
   return (
     <EntityFilterEditor<InventoryEntity, InventoryQuery>
       {...props}
       entities={INVENTORY_ENTITIES}
-      entity={query.entity}
       sel={selectors.query.entity}
-      onEntity={(entity) => ({ ...query, entity })}
     />
   );
 }
