@@ -308,6 +308,11 @@ export class Inventory {
     return Math.max(0, ds.capacity - ds.otherUsed - ds.vmUsed);
   }
 
+  /** peekVmId is the id the next `allocateVmId` will hand out. */
+  peekVmId(): string {
+    return `vm-${this.nextVm}`;
+  }
+
   /** allocateVmId hands out the next free `vm-N` id (ids are never reused). */
   allocateVmId(): string {
     return `vm-${this.nextVm++}`;

@@ -79,3 +79,14 @@ export function unauthenticated(): VapiError {
     'Authentication required.'
   );
 }
+
+/** objectNotFound is vCenter's 404 NOT_FOUND, naming the object as `<moref>:<vCenter uuid>` like the real one. */
+export function objectNotFound(vcenterUuid: string, kind: string, idPart: string, id: string): VapiError {
+  const full = `${id}:${vcenterUuid}`;
+  return vapiError(
+    'NOT_FOUND',
+    `com.vmware.api.vcenter.${idPart}.not_found`,
+    `${kind} with identifier '${full}' does not exist.`,
+    [full]
+  );
+}

@@ -3,8 +3,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
 import type { Vm } from '../../inventory/model';
 import type { SimState } from '../../state';
-import { vapiError } from './errors';
-import { getVm, invalidState } from './vm';
+import { powerTransition, toolsNotRunning } from '../../vm-ops/power';
+import { getVm } from './vm';
 
 const GiB = 1024 ** 3;
 const VmParams = Type.Object({ vm: Type.String() });
@@ -15,15 +15,7 @@ export function toolsRunning(vm: Vm): boolean {
 }
 
 function requireTools(state: SimState, vm: Vm): void {
-  if (!toolsRunning(vm)) {
-    const full = `${vm.id}:${state.inventory.vcenterUuid}`;
-    throw vapiError(
-      'SERVICE_UNAVAILABLE',
-      'com.vmware.api.vcenter.vm.guest.tools_not_running',
-      `VMware Tools are not running in Virtual machine with identifier '${full}'.`,
-      [full]
-    );
-  }
+  if (!toolsRunning(vm)) throw toolsNotRunning(vm.id, state.inventory.vcenterUuid);
 }
 
 /** guestFilesystems lists a VM's guest mount points with capacity and free bytes. */
@@ -116,54 +108,13 @@ export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     },
     async (req, reply) => {
       const vm = getVm(state, req.params.vm);
-      const p = vm.powerState;
-      const refuse = (type: 'ALREADY_IN_DESIRED_STATE' | 'NOT_ALLOWED_IN_CURRENT_STATE', id: string, msg: string) =>
-        vapiError(type, id, msg, [], [invalidState(vm)]);
-      switch (req.query.action) {
-        case 'shutdown':
-          if (p === 'POWERED_OFF')
-            throw refuse(
-              'ALREADY_IN_DESIRED_STATE',
-              'com.vmware.api.vcenter.vm.guest.power.already_powered_off',
-              'Virtual machine is already powered off.'
-            );
-          if (p === 'SUSPENDED')
-            throw refuse(
-              'NOT_ALLOWED_IN_CURRENT_STATE',
-              'com.vmware.api.vcenter.vm.guest.power.suspended',
-              'Virtual machine is suspended.'
-            );
-          requireTools(state, vm);
-          // The real call only asks the guest and returns at once; the simulated guest obeys instantly.
-          vm.powerState = 'POWERED_OFF';
-          break;
-        case 'reboot':
-          if (p !== 'POWERED_ON')
-            throw refuse(
-              'NOT_ALLOWED_IN_CURRENT_STATE',
-              'com.vmware.api.vcenter.vm.guest.power.not_powered_on',
-              'Virtual machine is not powered on.'
-            );
-          requireTools(state, vm);
-          vm.bootTime = Date.now();
-          break;
-        case 'standby':
-          if (p === 'SUSPENDED')
-            throw refuse(
-              'ALREADY_IN_DESIRED_STATE',
-              'com.vmware.api.vcenter.vm.guest.power.already_suspended',
-              'Virtual machine is already suspended.'
-            );
-          if (p !== 'POWERED_ON')
-            throw refuse(
-              'NOT_ALLOWED_IN_CURRENT_STATE',
-              'com.vmware.api.vcenter.vm.guest.power.not_powered_on',
-              'Virtual machine is not powered on.'
-            );
-          requireTools(state, vm);
-          vm.powerState = 'SUSPENDED';
-          break;
-      }
+      // The real call only asks the guest and returns at once; the simulated guest obeys instantly.
+      const change = powerTransition(vm, `guest.${req.query.action}`, {
+        hostConnected: state.inventory.hosts.get(vm.host)?.connectionState === 'CONNECTED',
+        vcenterUuid: state.inventory.vcenterUuid,
+        now: Date.now(),
+      });
+      Object.assign(vm, change);
       return reply.code(204).send();
     }
   );

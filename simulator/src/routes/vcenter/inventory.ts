@@ -2,7 +2,7 @@ import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import type { Host, Vm } from '../../inventory/model';
 import type { SimState } from '../../state';
-import { vapiError } from './errors';
+import { objectNotFound, vapiError } from './errors';
 
 const Ids = Type.Optional(Type.Array(Type.String()));
 const lits = StringEnum;
@@ -37,14 +37,8 @@ function capped<T>(items: T[], cap: number, what: string, idPart: string): T[] {
 }
 
 /** notFound is vCenter's 404 NOT_FOUND, naming the object as `<moref>:<vCenter uuid>` like the real one. */
-export function notFound(kind: string, idPart: string, id: string, state: SimState) {
-  const full = `${id}:${state.inventory.vcenterUuid}`;
-  return vapiError(
-    'NOT_FOUND',
-    `com.vmware.api.vcenter.${idPart}.not_found`,
-    `${kind} with identifier '${full}' does not exist.`,
-    [full]
-  );
+export function notFound(kind: string, idPart: string, id: string, state: { inventory: { vcenterUuid: string } }) {
+  return objectNotFound(state.inventory.vcenterUuid, kind, idPart, id);
 }
 
 const list = (item: TSchema) => ({ 200: Type.Array(item) });

@@ -1,10 +1,7 @@
 import type { Vm, VmDisk, VmNic } from '../../inventory/model';
 import type { Inventory } from '../../inventory/inventory';
 
-/** MAX_MEMORY_MIB and MAX_CPU are vSphere 8's per-VM maxima. */
-export const MAX_MEMORY_MIB = 6128640;
-/** MAX_CPU is the largest vCPU count the simulator accepts. */
-export const MAX_CPU = 128;
+import { hotAddLimitMiB } from '../../vm-ops/hardware';
 
 /** cpuInfo renders `hardware/cpu`. */
 export function cpuInfo(vm: Vm) {
@@ -23,7 +20,7 @@ export function memoryInfo(vm: Vm) {
         size_MiB: vm.memoryMiB,
         hot_add_enabled: true,
         hot_add_increment_size_MiB: 4,
-        hot_add_limit_MiB: Math.min(MAX_MEMORY_MIB, vm.memoryMiB * 16),
+        hot_add_limit_MiB: hotAddLimitMiB(vm.memoryMiB),
       }
     : { size_MiB: vm.memoryMiB, hot_add_enabled: false };
 }
