@@ -13,6 +13,23 @@ export interface BuildAppOptions {
   /** A pino logger (the CLI's, writing to stderr); absent = silent. */
   logger?: FastifyBaseLogger | false;
   https?: { key: string; cert: string } | null;
+  /** Advertised idle keep-alive seconds (see keepAliveTiming). */
+  keepAliveSeconds?: number;
+}
+
+/** KEEP_ALIVE_GRACE_MS is how much longer than advertised an idle socket stays open (at most). */
+export const KEEP_ALIVE_GRACE_MS = 5_000;
+
+/**
+ * keepAliveTiming: the server advertises `Keep-Alive: timeout=N` but keeps an idle socket open
+ * N s + grace (5 s, or N s when N < 5), so a client that reuses a connection right at the advertised boundary (or whose
+ * request is delayed by a busy event loop) never has it closed under it, and a client that does
+ * not read the header (Go's net/http: 90 s idle by default) closes first with N = 120.
+ * `headersTimeout` and `requestTimeout` are ordered above it, as Node requires.
+ */
+export function keepAliveTiming(advertisedSeconds: number) {
+  const keepAliveTimeout = advertisedSeconds * 1000 + Math.min(KEEP_ALIVE_GRACE_MS, advertisedSeconds * 1000);
+  return { keepAliveTimeout, headersTimeout: keepAliveTimeout + 1_000, requestTimeout: keepAliveTimeout + 2_000 };
 }
 
 /**
@@ -20,13 +37,26 @@ export interface BuildAppOptions {
  * (`/api`) and vROps (`/suite-api/api`) routes and the `/__sim` control surface.
  */
 export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyInstance {
+  const timing = keepAliveTiming(opts.keepAliveSeconds ?? 120);
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    keepAliveTimeout: timing.keepAliveTimeout,
+    requestTimeout: timing.requestTimeout,
     // Per-request log lines would dominate a 10,000-VM benchmark; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.headersTimeout = timing.headersTimeout;
+  // Advertise the keep-alive window without the grace (Node would announce the full timeout).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.raw.shouldKeepAlive) {
+      reply.header('connection', 'keep-alive');
+      reply.header('keep-alive', `timeout=${opts.keepAliveSeconds ?? 120}`);
+    }
+    return payload;
+  });
 
   // Real vCenter and vROps accept `Content-Type: application/json` with an empty body (power
   // actions, token release); Fastify's default parser would refuse it, so empty means "no body".
@@ -121,7 +151,9 @@ export function buildApp(state: SimState, opts: BuildAppOptions = {}): FastifyIn
     return reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
 
-  app.register(vcenterRoutes, { prefix: '/api', state });
+  // vCenter 1 answers at the root `/api` (existing clients) and at `/vc/1/api`; vCenter k at `/vc/<k>/api`.
+  app.register(vcenterRoutes, { prefix: '/api', state: state.vcenters[0] });
+  for (const vc of state.vcenters) app.register(vcenterRoutes, { prefix: `${vc.basePath}/api`, state: vc });
   app.register(vropsRoutes, { prefix: '/suite-api/api', state });
   app.register(controlRoutes, { prefix: '/__sim', state });
   return app;

@@ -18,7 +18,23 @@ export interface SimulatorOptions {
   /** vROps tokens are valid this long after their last use (vROps: 6 hours, sliding). */
   tokenTtlSeconds: number;
   logLevel: string;
+  /** Number of simulated vCenters behind the one vROps (docs/contracts.md §1, multi-vCenter). */
+  vcenters: number;
+  /** `grid`: samples on the 5-minute grid; `production`: jittered, extra samples, gaps, float32, instanced keys. */
+  metricsShape: MetricsShape;
+  /** Bearer token for `/__sim`; required when listening on anything but loopback. */
+  controlToken?: string;
+  /**
+   * Idle keep-alive seconds advertised in `Keep-Alive: timeout=N`; idle sockets are held a few
+   * seconds longer so a client reusing one at the advertised boundary never races the close.
+   */
+  keepAliveSeconds: number;
 }
+
+/** MetricsShape selects how regular the vROps metric samples are. */
+export type MetricsShape = 'grid' | 'production';
+/** METRICS_SHAPES lists the accepted shapes. */
+export const METRICS_SHAPES: readonly MetricsShape[] = ['grid', 'production'];
 
 /** DEFAULT_OPTIONS is the small demo lab on port 8989 with the demo credentials. */
 export const DEFAULT_OPTIONS: SimulatorOptions = {
@@ -34,7 +50,20 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   sessionIdleSeconds: 1800,
   tokenTtlSeconds: 21600,
   logLevel: 'info',
+  vcenters: 1,
+  metricsShape: 'grid',
+  // Longer than Go's default 90 s IdleConnTimeout, so Go clients close idle connections first.
+  keepAliveSeconds: 120,
 };
+
+/** MIN_CONTROL_TOKEN_LENGTH is the shortest accepted `/__sim` token. */
+export const MIN_CONTROL_TOKEN_LENGTH = 16;
+
+/** isLoopback says whether a listen host only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
 
 /** ConfigError is a bad flag or environment value; the CLI prints it and exits with status 2. */
 export class ConfigError extends Error {}
@@ -49,6 +78,8 @@ const INT_FIELDS = {
   jitterMs: [0, 60_000],
   sessionIdleSeconds: [1, 7 * 86400],
   tokenTtlSeconds: [1, 7 * 86400],
+  vcenters: [1, 16],
+  keepAliveSeconds: [1, 3600],
 } as const;
 
 /** validateOptions checks ranges and fills defaults; throws ConfigError on bad values. */
@@ -71,6 +102,15 @@ export function validateOptions(partial: Partial<SimulatorOptions>): SimulatorOp
     throw new ConfigError('too few hosts: each host must hold fewer than 4,000 VMs');
   }
   if (!o.user || !o.password) throw new ConfigError('user and password must not be empty');
+  if (!METRICS_SHAPES.includes(o.metricsShape))
+    throw new ConfigError(`metrics-shape must be one of ${METRICS_SHAPES.join(', ')} (got ${String(o.metricsShape)})`);
+  if (o.controlToken !== undefined && o.controlToken.length < MIN_CONTROL_TOKEN_LENGTH)
+    throw new ConfigError(`control-token must be at least ${MIN_CONTROL_TOKEN_LENGTH} characters`);
+  if (!o.controlToken && !isLoopback(o.host))
+    throw new ConfigError(
+      `refusing to listen on ${o.host} without a control token: anyone who reaches it could reset or fault the simulator; ` +
+        'set --control-token (or SIM_CONTROL_TOKEN) or listen on 127.0.0.1'
+    );
   return o;
 }
 
@@ -89,6 +129,10 @@ const FLAGS = {
   'session-idle-seconds': 'SIM_SESSION_IDLE_SECONDS',
   'token-ttl-seconds': 'SIM_TOKEN_TTL_SECONDS',
   'log-level': 'SIM_LOG_LEVEL',
+  vcenters: 'SIM_VCENTERS',
+  'metrics-shape': 'SIM_METRICS_SHAPE',
+  'control-token': 'SIM_CONTROL_TOKEN',
+  'keep-alive-seconds': 'SIM_KEEP_ALIVE_SECONDS',
 } as const;
 
 /** optionsFromCli reads flags (which win) and SIM_* environment variables. */
@@ -126,5 +170,9 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): Simulato
     sessionIdleSeconds: int('session-idle-seconds'),
     tokenTtlSeconds: int('token-ttl-seconds'),
     logLevel: raw('log-level') as string | undefined,
+    vcenters: int('vcenters'),
+    metricsShape: raw('metrics-shape') as MetricsShape | undefined,
+    controlToken: (raw('control-token') as string | undefined) || undefined,
+    keepAliveSeconds: int('keep-alive-seconds'),
   });
 }

@@ -41,10 +41,11 @@ export async function listen(
   const options = validateOptions(partial);
   const state = new SimState(options);
   const tls = options.https ? await selfSignedCert(options.host) : null;
-  const app = buildApp(state, { logger: logger || false, https: tls });
+  const app = buildApp(state, { logger: logger || false, https: tls, keepAliveSeconds: options.keepAliveSeconds });
   await app.listen({ port: options.port, host: options.host });
   const addr = app.server.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `${options.https ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${addr.port}`;
+  state.baseUrl = url;
   return { url, state, app, close: () => app.close(), ...(tls ? { cert: tls.cert } : {}) };
 }

@@ -77,8 +77,11 @@ describe('GET /resources/{id}/relationships', () => {
     expect(sorted(clusterChildren.map(moref))).toEqual(
       sorted([...inv.hosts.values()].filter((h) => h.cluster === host.cluster).map((h) => h.id))
     );
-    // Datacenters and folders are not vROps resources here: a cluster has no served parent.
-    expect((await related(clusterId, 'PARENT')).resourceList).toEqual([]);
+    // A cluster's parent is its Datacenter (folders are not vROps resources here).
+    const clusterParents = (await related(clusterId, 'PARENT')).resourceList;
+    expect(clusterParents.map((r: any) => [r.resourceKey.resourceKindKey, moref(r)])).toEqual([
+      ['Datacenter', inv.clusters.get(host.cluster)!.datacenter],
+    ]);
 
     const all = await related(hostId, 'ALL');
     expect(all.relationshipType).toBe('ALL');
@@ -189,8 +192,14 @@ describe('POST /resources/bulk/relationships', () => {
     const up = await json(
       await sim.ops('/resources/bulk/relationships', post({ relationshipType: 'ANCESTOR', resourceIds: [vmId] }))
     );
-    expect(up.resourcesRelations.map((x: any) => moref(x.resource))).toEqual(
-      expect.arrayContaining([vm.host, vm.datastore, cl.id])
+    expect(up.resourcesRelations.map((x: any) => x.resource.resourceKey.resourceKindKey)).toContain(
+      'VMwareAdapter Instance'
+    );
+    const vmwareObjects = up.resourcesRelations.filter(
+      (x: any) => x.resource.resourceKey.resourceKindKey !== 'VMwareAdapter Instance'
+    );
+    expect(vmwareObjects.map((x: any) => moref(x.resource))).toEqual(
+      expect.arrayContaining([vm.host, vm.datastore, cl.id, cl.datacenter])
     );
   });
 

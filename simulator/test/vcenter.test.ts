@@ -192,14 +192,41 @@ describe('VM detail and guest info', () => {
         state: expect.stringMatching(/CONNECTED/),
       })
     );
-    expect(vm.nics['4000'].backing).toEqual(
-      expect.objectContaining({ network: expect.any(String), network_name: expect.any(String) })
-    );
+    expect(vm.nics['4000'].backing).toEqual(expect.objectContaining({ network: expect.any(String) }));
+    expect(await json(await sim.vc('/vcenter/vm/vm-1001/hardware'))).toEqual(vm.hardware);
+    expect(vm.hardware).toEqual({
+      version: expect.stringMatching(/^VMX_\d+$/),
+      upgrade_policy: 'NEVER',
+      upgrade_status: 'NONE',
+    });
     expect(vm).not.toHaveProperty('host');
     expect(JSON.stringify(vm)).not.toContain('null');
     expect(await json(await sim.vc('/vcenter/vm/vm-1001/hardware/disk'))).toEqual(
       Object.keys(vm.disks).map((disk) => ({ disk }))
     );
+  });
+
+  it('renders NIC backings as the union VMware defines: network_name only on standard port groups', async () => {
+    const inv = sim.state.inventory;
+    const seen = new Set<string>();
+    for (const v of inv.vms.values()) {
+      const net = inv.networks.get(v.nics[0].network)!;
+      if (seen.has(net.type)) continue;
+      seen.add(net.type);
+      const b = (await json(await sim.vc(`/vcenter/vm/${v.id}/hardware/ethernet/4000`))).backing;
+      if (net.type === 'STANDARD_PORTGROUP') {
+        expect(b).toEqual({ type: 'STANDARD_PORTGROUP', network: net.id, network_name: net.name });
+      } else {
+        expect(b).toEqual({
+          type: 'DISTRIBUTED_PORTGROUP',
+          network: net.id,
+          distributed_switch_uuid: expect.any(String),
+          distributed_port: expect.any(String),
+          connection_cookie: expect.any(Number),
+        });
+      }
+    }
+    expect([...seen].sort()).toEqual(['DISTRIBUTED_PORTGROUP', 'STANDARD_PORTGROUP']);
   });
 
   it('answers NOT_FOUND with the vCenter body for unknown VMs and routes', async () => {

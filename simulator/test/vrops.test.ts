@@ -65,12 +65,23 @@ describe('tokens', () => {
 });
 
 describe('resources', () => {
-  it('ties every VM, host, cluster and datastore to its vCenter id via resource identifiers', async () => {
+  it('ties every VM, host, cluster, datastore and datacenter to its vCenter id via resource identifiers', async () => {
     const body = await json(await sim.ops('/resources?pageSize=1000'));
     const vcid = sim.state.inventory.vcenterUuid;
     const inv = sim.state.inventory;
+    // Plus one adapter instance: the vCenter itself, identified by VCURL and VMEntityVCID.
+    const adapter = body.resourceList.filter((r: any) => r.resourceKey.resourceKindKey === 'VMwareAdapter Instance');
+    expect(
+      adapter.map((r: any) => r.resourceKey.resourceIdentifiers.map((i: any) => [i.identifierType.name, i.value]))
+    ).toEqual([
+      [
+        ['VCURL', sim.url],
+        ['VMEntityVCID', vcid],
+      ],
+    ]);
+    body.resourceList = body.resourceList.filter((r: any) => r !== adapter[0]);
     expect(body.pageInfo).toEqual({
-      totalCount: inv.vms.size + inv.hosts.size + inv.clusters.size + inv.datastores.size,
+      totalCount: inv.vms.size + inv.hosts.size + inv.clusters.size + inv.datastores.size + inv.datacenters.size + 1,
       page: 0,
       pageSize: 1000,
     });
@@ -79,12 +90,14 @@ describe('resources', () => {
         r.resourceKey.resourceIdentifiers.map((i: any) => [i.identifierType.name, i.value])
       );
       expect(ids.VMEntityVCID).toBe(vcid);
-      expect(ids.VMEntityObjectID).toMatch(/^(vm|host|domain-c|datastore)-?\d+$/);
+      expect(ids.VMEntityObjectID).toMatch(/^(vm|host|domain-c|datastore|datacenter)-?\d+$/);
       expect(r.resourceKey.adapterKindKey).toBe('VMWARE');
       expect(r.identifier).toMatch(/^[0-9a-f-]{36}$/);
     }
     const kinds = new Set(body.resourceList.map((r: any) => r.resourceKey.resourceKindKey));
-    expect(kinds).toEqual(new Set(['VirtualMachine', 'HostSystem', 'ClusterComputeResource', 'Datastore']));
+    expect(kinds).toEqual(
+      new Set(['VirtualMachine', 'HostSystem', 'ClusterComputeResource', 'Datastore', 'Datacenter'])
+    );
   });
 
   it('pages with page/pageSize and filters by kind (case-insensitive), name substring and POST query', async () => {

@@ -1,5 +1,6 @@
 import { StringEnum } from '../routes/schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SimState } from '../state';
 import { ScenarioError, runDrs, runHaFailure } from './scenarios';
 
@@ -21,11 +22,42 @@ const Faults = Type.Object(
   { additionalProperties: false }
 );
 
+/** VcQuery selects a vCenter (1-based; default 1) for the per-vCenter control calls. */
+const VcQuery = Type.Object({ vcenter: Type.Optional(Type.Integer({ minimum: 1 })) });
+
+/** tokenMatches compares a presented control token with the configured one in constant time. */
+export function tokenMatches(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 /**
- * controlRoutes is the `/__sim` surface for tests and benchmarks (no auth, outside VMware paths):
- * call counters, reset, faults, forced expiry, DRS / HA scenarios, host-change events, hot VMs.
+ * controlRoutes is the `/__sim` surface for tests and benchmarks (outside VMware paths): call
+ * counters, reset, faults, forced expiry, DRS / HA scenarios, host-change events, hot VMs, the
+ * vCenter list. With a control token configured (required off loopback) every call needs
+ * `Authorization: Bearer <token>`.
  */
 export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+  const token = state.options.controlToken;
+  if (token) {
+    app.addHook('onRequest', async (req, reply) => {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (!tokenMatches(m?.[1], token)) {
+        return reply.code(401).header('www-authenticate', 'Bearer realm="privatecloud-sim control"').send({
+          error: 'unauthorized',
+          message: 'The /__sim control surface needs "Authorization: Bearer <control token>".',
+        });
+      }
+    });
+  }
+  const vcOf = (index: number | undefined) => {
+    const vc = state.vcenter(index ?? 1);
+    if (!vc) throw new ScenarioError(404, `No vCenter ${index}: the simulator runs ${state.vcenters.length}.`);
+    return vc;
+  };
+
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ScenarioError)
       return reply
@@ -49,6 +81,14 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
     state.reset();
     return { ok: true, vms: state.inventory.vms.size };
   });
+  app.get('/vcenters', async () =>
+    state.vcenters.map((vc) => ({
+      index: vc.index,
+      basePath: vc.basePath,
+      instanceUuid: vc.inventory.vcenterUuid,
+      name: vc.name,
+    }))
+  );
 
   const faultsView = () => ({
     latencyMs: state.faults.latencyMs,
@@ -75,8 +115,11 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
   });
 
   app.post('/expire-sessions', async () => {
-    const n = state.sessions.size;
-    state.sessions.clear();
+    let n = 0;
+    for (const vc of state.vcenters) {
+      n += vc.sessions.size;
+      vc.sessions.clear();
+    }
     return { expired: n };
   });
   app.post('/expire-tokens', async () => {
@@ -89,6 +132,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
     '/scenarios/drs',
     {
       schema: {
+        querystring: VcQuery,
         body: Type.Optional(
           Type.Object({
             cluster: Type.Optional(Type.String()),
@@ -97,20 +141,22 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = asy
         ),
       },
     },
-    async (req) => ({ events: runDrs(state.inventory, req.body ?? {}) })
+    async (req) => ({ events: runDrs(vcOf(req.query.vcenter).inventory, req.body ?? {}) })
   );
   app.post(
     '/scenarios/ha-failure',
-    { schema: { body: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) })) } },
-    async (req) => runHaFailure(state.inventory, req.body?.host)
+    { schema: { querystring: VcQuery, body: Type.Optional(Type.Object({ host: Type.Optional(Type.String()) })) } },
+    async (req) => runHaFailure(vcOf(req.query.vcenter).inventory, req.body?.host)
   );
 
-  app.get('/events', { schema: { querystring: Type.Object({ vm: Type.Optional(Type.String()) }) } }, async (req) =>
-    state.inventory.events.filter((e) => !req.query.vm || e.vm === req.query.vm)
+  app.get(
+    '/events',
+    { schema: { querystring: Type.Object({ vm: Type.Optional(Type.String()), vcenter: VcQuery.properties.vcenter }) } },
+    async (req) => vcOf(req.query.vcenter).inventory.events.filter((e) => !req.query.vm || e.vm === req.query.vm)
   );
 
-  app.get('/hot', async () => {
-    const vms = [...state.inventory.vms.values()].filter((v) => v.powerState === 'POWERED_ON');
+  app.get('/hot', { schema: { querystring: VcQuery } }, async (req) => {
+    const vms = [...vcOf(req.query.vcenter).inventory.vms.values()].filter((v) => v.powerState === 'POWERED_ON');
     return {
       hot: vms.filter((v) => v.profile === 'hot').map((v) => v.id),
       idle: vms.filter((v) => v.profile === 'idle').map((v) => v.id),

@@ -18,7 +18,8 @@ export type ApiFamily = 'vcenter' | 'vrops' | 'control' | 'other';
 
 /** apiFamilyOf classifies a request path. */
 export function apiFamilyOf(url: string): ApiFamily {
-  if (url.startsWith('/api/') || url === '/api' || url.startsWith('/rest/')) return 'vcenter';
+  if (url.startsWith('/api/') || url === '/api' || url.startsWith('/rest/') || /^\/vc\/\d+\/api(\/|$)/.test(url))
+    return 'vcenter';
   if (url.startsWith('/suite-api/')) return 'vrops';
   if (url.startsWith('/__sim')) return 'control';
   return 'other';

@@ -50,7 +50,15 @@ export class Inventory {
   private readonly resourceIds = new Map<string, string>();
   private readonly byResourceId = new Map<string, string>();
 
-  constructor(size: InventorySize, now = Date.now()) {
+  /**
+   * `namePrefix` (e.g. `vc2-`) goes in front of datacenter, host and VM names, so that several
+   * vCenters with overlapping MoRefs still have distinct names.
+   */
+  constructor(
+    size: InventorySize,
+    now = Date.now(),
+    readonly namePrefix = ''
+  ) {
     const s = resolveSize(size);
     this.seed = s.seed;
     const rng = new Rng(mix32(s.seed ^ 0x5eed));
@@ -74,7 +82,7 @@ export class Inventory {
       const netF = folder('NETWORK', 'group-n', 'network', null);
       const dc: Datacenter = {
         id,
-        name: DC_NAMES[d],
+        name: `${namePrefix}${DC_NAMES[d]}`,
         vmFolder: vmF.id,
         hostFolder: hostF.id,
         datastoreFolder: dsF.id,
@@ -161,7 +169,7 @@ export class Inventory {
     for (let h = 0; h < s.hosts; h++) {
       const cl = clusters[Math.floor((h * s.clusters) / s.hosts)];
       const dc = this.datacenters.get(cl.datacenter)!;
-      const short = `esx-${String(h + 1).padStart(hostWidth, '0')}`;
+      const short = `${namePrefix}esx-${String(h + 1).padStart(hostWidth, '0')}`;
       const host: Host = {
         id: this.moref('host'),
         name: `${short}.${dc.name.toLowerCase()}.lab.local`,
@@ -210,7 +218,7 @@ export class Inventory {
       const folders = dcVmFolders.get(cl.datacenter)!;
       const nets = dcNetworks.get(cl.datacenter)!;
       const ds = rng.pick(clusterShared.get(cl.id)!);
-      const name = `${role}-${String(i + 1).padStart(vmWidth, '0')}`;
+      const name = `${namePrefix}${role}-${String(i + 1).padStart(vmWidth, '0')}`;
       this.insertVm(
         {
           id: `vm-${this.nextVm++}`,

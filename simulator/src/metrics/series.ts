@@ -1,19 +1,51 @@
+import type { MetricsShape } from '../config';
 import type { Inventory } from '../inventory/inventory';
-import type { Cluster, Datastore, Host, Vm } from '../inventory/model';
+import type { Cluster, Datacenter, Datastore, Host, Vm } from '../inventory/model';
 import { hashString, unitHash } from '../inventory/prng';
-import { STAT_KEY_INDEX, type ResourceKind, statKeysFor } from './statkeys';
+import type { VcenterState } from '../state';
+import {
+  DISK_INSTANCED,
+  NET_INSTANCED,
+  STAT_KEY_INDEX,
+  type ResourceKind,
+  parseInstancedKey,
+  statKeysFor,
+} from './statkeys';
 
 /** SAMPLE_MS is the vROps collection interval for the vCenter adapter (5 minutes). */
 export const SAMPLE_MS = 300_000;
 /** Collection times wander up to this many ms past the 5-minute mark, as real captures do. */
 const JITTER_MS = 1500;
+/** Production shape: each resource is collected 7–57 s after the mark, plus up to 4 s jitter per cycle. */
+const PRODUCTION_OFFSET_MS = [7_000, 57_000] as const;
+const PRODUCTION_JITTER_MS = 4_000;
+/** Latest a sample of cycle k can be taken (either shape), for window arithmetic. */
+const MAX_OFFSET_MS = PRODUCTION_OFFSET_MS[1] + PRODUCTION_JITTER_MS;
+/** Production shape: share of collection cycles that produce an extra, off-grid sample. */
+const EXTRA_SAMPLE_SHARE = 0.04;
 
-/** MetricResource is a resolved vROps resource: its kind and the vCenter object behind it. */
-export type MetricResource =
+/** AdapterInstance is the vROps adapter instance that collects one vCenter (the "vCenter Server" resource). */
+export interface AdapterInstance {
+  id: string;
+  name: string;
+}
+
+/**
+ * MetricResource is a resolved vROps resource: its kind, the vCenter object behind it and the
+ * vCenter it belongs to (MoRefs are unique only inside one vCenter). The adapter instance's
+ * `moref` is the pseudo id `adapter-instance`.
+ */
+export type MetricResource = (
   | { kind: 'VirtualMachine'; moref: string; obj: Vm }
   | { kind: 'HostSystem'; moref: string; obj: Host }
   | { kind: 'ClusterComputeResource'; moref: string; obj: Cluster }
-  | { kind: 'Datastore'; moref: string; obj: Datastore };
+  | { kind: 'Datastore'; moref: string; obj: Datastore }
+  | { kind: 'Datacenter'; moref: string; obj: Datacenter }
+  | { kind: 'VMwareAdapter Instance'; moref: string; obj: AdapterInstance }
+) & { vc: VcenterState };
+
+/** ADAPTER_MOREF is the pseudo MoRef of a vCenter's adapter instance resource. */
+export const ADAPTER_MOREF = 'adapter-instance';
 
 /** Sample is one collected value. */
 export interface Sample {
@@ -27,38 +59,66 @@ export interface Sample {
  * 10,000-VM estate costs no memory for its history.
  */
 export class MetricEngine {
-  constructor(private readonly inv: Inventory) {}
+  constructor(
+    private readonly inv: Inventory,
+    readonly shape: MetricsShape = 'grid'
+  ) {}
 
   /** hasKey is true when the kind publishes the key at all. */
   hasKey(kind: ResourceKind, key: string): boolean {
     return statKeysFor(kind).some((k) => k.key === key);
   }
 
+  /**
+   * keysOf lists the stat keys a resource publishes: its kind's keys, plus (production shape) the
+   * instanced keys of a VM's own disks and NICs, beside the plain ones.
+   */
+  keysOf(res: MetricResource): string[] {
+    const keys = statKeysFor(res.kind).map((k) => k.key);
+    if (this.shape !== 'production' || res.kind !== 'VirtualMachine') return keys;
+    for (const d of res.obj.disks)
+      for (const m of DISK_INSTANCED) keys.push(`virtualDisk:scsi0:${d.scsiUnit}|${m.metric}`);
+    for (const n of res.obj.nics) for (const m of NET_INSTANCED) keys.push(`net:${n.key}|${m.metric}`);
+    return keys;
+  }
+
+  /**
+   * silent is true for the few resources vROps knows but has no stats for (production shape
+   * only: ~4 % of the VMs that do not run hot).
+   */
+  silent(res: MetricResource): boolean {
+    return (
+      this.shape === 'production' &&
+      res.kind === 'VirtualMachine' &&
+      res.obj.profile !== 'hot' &&
+      unitHash(hashString(res.moref), 0x5a, this.inv.seed) < 0.04
+    );
+  }
+
   /** samples returns raw 5-minute samples of one key in [begin, end], never after `now`. */
   samples(res: MetricResource, key: string, begin: number, end: number, now: number): Sample[] {
     const out: Sample[] = [];
+    if (this.silent(res)) return out;
     const last = Math.min(end, now);
     const created = res.kind === 'VirtualMachine' ? res.obj.createdAt : Number.NEGATIVE_INFINITY;
     const firstK = Math.max(
-      Math.ceil((begin - JITTER_MS) / SAMPLE_MS),
+      Math.ceil((begin - MAX_OFFSET_MS) / SAMPLE_MS),
       Number.isFinite(created) ? Math.floor(created / SAMPLE_MS) : -Infinity
     );
     const lastK = Math.floor(last / SAMPLE_MS);
     const rs = hashString(res.moref);
     for (let k = firstK; k <= lastK; k++) {
-      const t = sampleTime(rs, k);
-      if (t < begin || t > last) continue;
-      const v = this.valueAt(res, key, k);
-      if (v !== undefined) out.push({ t, v });
+      for (const s of this.at(res, rs, key, k)) if (s.t >= begin && s.t <= last) out.push(s);
     }
     return out;
   }
 
   /** latest returns the newest `max` samples at or before `now` (oldest first). */
   latest(res: MetricResource, key: string, now: number, max = 1): Sample[] {
+    if (this.silent(res)) return [];
     const rs = hashString(res.moref);
     let k = Math.floor(now / SAMPLE_MS);
-    if (sampleTime(rs, k) > now) k--;
+    if (this.timeOf(rs, k) > now) k--;
     const created = res.kind === 'VirtualMachine' ? res.obj.createdAt : Number.NEGATIVE_INFINITY;
     // A VM created moments ago still reports its first sample right away: a freshly
     // powered-on VM must not look idle for up to five minutes.
@@ -66,9 +126,31 @@ export class MetricEngine {
     const out: Sample[] = [];
     for (let i = 0; i < max && k - i >= firstK; i++) {
       const v = this.valueAt(res, key, k - i);
-      if (v !== undefined) out.unshift({ t: sampleTime(rs, k - i), v });
+      if (v !== undefined) out.unshift({ t: this.timeOf(rs, k - i), v: this.out(v) });
     }
     return out;
+  }
+
+  /** timeOf is when sample k of a resource was collected (shape-dependent offset off the grid). */
+  timeOf(resourceHash: number, k: number): number {
+    return this.shape === 'production' ? productionSampleTime(resourceHash, k) : sampleTime(resourceHash, k);
+  }
+
+  /** at lists what collection cycle k produced: one sample, plus an occasional extra one (production). */
+  private at(res: MetricResource, rs: number, key: string, k: number): Sample[] {
+    const v = this.valueAt(res, key, k);
+    if (v === undefined) return [];
+    const t = this.timeOf(rs, k);
+    const one = { t, v: this.out(v) };
+    if (this.shape !== 'production' || unitHash(rs, k, 0xe7) >= EXTRA_SAMPLE_SHARE) return [one];
+    // A re-collection 1.5–2.5 minutes later, with a slightly different value.
+    const extraT = t + 90_000 + Math.floor(unitHash(rs, k, 0xe8) * 60_000);
+    return [one, { t: extraT, v: this.out(v * (0.97 + 0.06 * unitHash(rs, k, 0xe9))) }];
+  }
+
+  /** out renders a value as the shape stores it: float32 in production (12.600000381469727), as is on the grid. */
+  private out(v: number): number {
+    return this.shape === 'production' ? Math.fround(v) : v;
   }
 
   /** valueAt is the value of `key` for sample index k, or undefined when the key is absent. */
@@ -82,7 +164,47 @@ export class MetricEngine {
         return this.cluster(res.obj, key, k);
       case 'Datastore':
         return this.datastore(res.obj, key, k);
+      case 'Datacenter':
+        return this.summary(
+          [...this.inv.hosts.values()].filter((h) => h.datacenter === res.obj.id),
+          key,
+          k
+        );
+      case 'VMwareAdapter Instance':
+        return this.summary([...this.inv.hosts.values()], key, k);
     }
+  }
+
+  private summary(hosts: Host[], key: string, k: number): number | undefined {
+    switch (key) {
+      case 'summary|total_number_hosts':
+        return hosts.length;
+      case 'summary|total_number_vms':
+      case 'summary|number_running_vms':
+        return hosts.reduce((a, h) => a + (this.host(h, key, k) ?? 0), 0);
+      default:
+        return undefined;
+    }
+  }
+
+  /** instanced computes `virtualDisk:scsi0:<unit>|…` and `net:<nic>|…` keys of a VM (production shape). */
+  private instanced(vm: Vm, key: string, k: number): number | undefined {
+    if (this.shape !== 'production') return undefined;
+    const p = parseInstancedKey(key);
+    if (!p) return undefined;
+    const on = vm.powerState === 'POWERED_ON';
+    if (p.family === 'disk') {
+      if (!vm.disks.some((d) => String(d.scsiUnit) === p.instance)) return undefined;
+      if (!on) return 0;
+      const u = this.noise(vm, key, k);
+      if (p.metric === 'numberReadAveraged_average') return round(this.vmIo(vm, 'disk|usage_average', k, 2000) / 16);
+      return round((vm.profile === 'hot' ? 6 : 0.6) + 3 * u);
+    }
+    if (!vm.nics.some((n) => n.key === p.instance)) return undefined;
+    const total = this.vmIo(vm, 'net|usage_average', k, 1200);
+    return round(
+      p.metric === 'received_average' ? total * 0.6 : p.metric === 'transmitted_average' ? total * 0.4 : total
+    );
   }
 
   private noise(vm: Vm, key: string, k: number): number {
@@ -162,7 +284,7 @@ export class MetricEngine {
       case 'guestfilesystem|percentage_total':
         return tools ? round(clamp((1 - vm.fsFree) * 100 + 0.5 * this.noise(vm, key, k), 0, 100)) : undefined;
       default:
-        return undefined;
+        return this.instanced(vm, key, k);
     }
   }
 
@@ -255,6 +377,13 @@ export class MetricEngine {
 /** sampleTime is when sample k of a resource was collected: the 5-minute mark plus jitter. */
 export function sampleTime(resourceHash: number, k: number): number {
   return k * SAMPLE_MS + Math.floor(unitHash(resourceHash, k, 0x71) * JITTER_MS);
+}
+
+/** productionSampleTime: a per-resource offset seconds off the 5-minute mark, plus per-cycle jitter. */
+export function productionSampleTime(resourceHash: number, k: number): number {
+  const [lo, hi] = PRODUCTION_OFFSET_MS;
+  const offset = lo + Math.floor(unitHash(resourceHash, 0x0ff) * (hi - lo));
+  return k * SAMPLE_MS + offset + Math.floor(unitHash(resourceHash, k, 0x72) * PRODUCTION_JITTER_MS);
 }
 
 /** Daily load shape in [0.55, 1]: quiet around 03:00 UTC, busiest around 15:00, shifted per VM. */

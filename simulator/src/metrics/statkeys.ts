@@ -1,12 +1,17 @@
 /** ResourceKind is a vROps resource kind of the VMWARE adapter that the simulator serves. */
-export type ResourceKind = 'VirtualMachine' | 'HostSystem' | 'ClusterComputeResource' | 'Datastore';
+export type ResourceKind =
+  'VirtualMachine' | 'HostSystem' | 'ClusterComputeResource' | 'Datastore' | 'Datacenter' | 'VMwareAdapter Instance';
 /** RESOURCE_KINDS lists the served resource kinds. */
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'VirtualMachine',
   'HostSystem',
   'ClusterComputeResource',
   'Datastore',
+  'Datacenter',
+  'VMwareAdapter Instance',
 ];
+/** ADAPTER_INSTANCE_KIND is the resource kind of a vCenter adapter instance (the vCenter Server object in vROps). */
+export const ADAPTER_INSTANCE_KIND = 'VMwareAdapter Instance';
 
 /** StatKeyDef describes one stat key as vROps' resource-kind stat key listing does. */
 export interface StatKeyDef {
@@ -154,21 +159,21 @@ export const STAT_KEYS: readonly StatKeyDef[] = [
     name: 'Summary|Total Number of VMs',
     unit: '',
     description: 'VMs on this resource',
-    kinds: ['HostSystem', 'ClusterComputeResource', 'Datastore'],
+    kinds: ['HostSystem', 'ClusterComputeResource', 'Datastore', 'Datacenter', 'VMwareAdapter Instance'],
   },
   {
     key: 'summary|number_running_vms',
     name: 'Summary|Number of Running VMs',
     unit: '',
     description: 'Powered-on VMs on this resource',
-    kinds: HOST_CL,
+    kinds: [...HOST_CL, 'Datacenter', 'VMwareAdapter Instance'],
   },
   {
     key: 'summary|total_number_hosts',
     name: 'Summary|Total Number of Hosts',
     unit: '',
-    description: 'Hosts in the cluster',
-    kinds: ['ClusterComputeResource'],
+    description: 'Hosts in the cluster, datacenter or vCenter',
+    kinds: ['ClusterComputeResource', 'Datacenter', 'VMwareAdapter Instance'],
   },
   {
     key: 'capacity|total_capacity',
@@ -214,3 +219,35 @@ export function statKeysFor(kind: ResourceKind): StatKeyDef[] {
 
 /** STAT_KEY_INDEX gives each key a small stable number used in the metric noise hash. */
 export const STAT_KEY_INDEX: ReadonlyMap<string, number> = new Map(STAT_KEYS.map((k, i) => [k.key, i + 1]));
+
+/** InstancedKeyDef describes an instanced VM stat key family (`virtualDisk:scsi0:1|…`, `net:4000|…`). */
+export interface InstancedKeyDef {
+  /** Suffix after the instance, e.g. `totalReadLatency_average`. */
+  metric: string;
+  name: string;
+  unit: string;
+}
+
+/** DISK_INSTANCED are the per-virtual-disk keys (`virtualDisk:scsi0:<unit>|<metric>`). */
+export const DISK_INSTANCED: readonly InstancedKeyDef[] = [
+  { metric: 'totalReadLatency_average', name: 'Virtual Disk|Read Latency (ms)', unit: 'ms' },
+  { metric: 'totalWriteLatency_average', name: 'Virtual Disk|Write Latency (ms)', unit: 'ms' },
+  { metric: 'numberReadAveraged_average', name: 'Virtual Disk|Read IOPS', unit: 'IOPS' },
+];
+/** NET_INSTANCED are the per-NIC keys (`net:<device key>|<metric>`). */
+export const NET_INSTANCED: readonly InstancedKeyDef[] = [
+  { metric: 'usage_average', name: 'Network|Usage Rate (KBps)', unit: 'KBps' },
+  { metric: 'received_average', name: 'Network|Data Receive Rate (KBps)', unit: 'KBps' },
+  { metric: 'transmitted_average', name: 'Network|Data Transmit Rate (KBps)', unit: 'KBps' },
+];
+
+/** parseInstancedKey splits `virtualDisk:scsi0:1|x` / `net:4000|x` into family, instance and metric. */
+export function parseInstancedKey(
+  key: string
+): { family: 'disk' | 'net'; instance: string; metric: string } | undefined {
+  let m = /^virtualDisk:scsi0:(\d+)\|(\w+)$/.exec(key);
+  if (m && DISK_INSTANCED.some((d) => d.metric === m![2])) return { family: 'disk', instance: m[1], metric: m[2] };
+  m = /^net:(\d+)\|(\w+)$/.exec(key);
+  if (m && NET_INSTANCED.some((d) => d.metric === m![2])) return { family: 'net', instance: m[1], metric: m[2] };
+  return undefined;
+}

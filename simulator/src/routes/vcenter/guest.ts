@@ -2,7 +2,7 @@ import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
 import type { Vm } from '../../inventory/model';
-import type { SimState } from '../../state';
+import type { VcenterState } from '../../state';
 import { powerTransition, toolsNotRunning } from '../../vm-ops/power';
 import { getVm } from './vm';
 
@@ -14,7 +14,7 @@ export function toolsRunning(vm: Vm): boolean {
   return vm.powerState === 'POWERED_ON' && vm.toolsInstalled;
 }
 
-function requireTools(state: SimState, vm: Vm): void {
+function requireTools(state: VcenterState, vm: Vm): void {
   if (!toolsRunning(vm)) throw toolsNotRunning(vm.id, state.inventory.vcenterUuid);
 }
 
@@ -44,7 +44,7 @@ export function guestFilesystems(
 }
 
 /** guestRoutes: guest identity, local filesystems, networking and guest power (need VMware Tools). */
-export const guestRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+export const guestRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = async (app, { state }) => {
   app.get('/vcenter/vm/:vm/guest/identity', { schema: { params: VmParams } }, async (req) => {
     const vm = getVm(state, req.params.vm);
     requireTools(state, vm);

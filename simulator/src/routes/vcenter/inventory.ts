@@ -1,7 +1,7 @@
 import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import type { Host, Vm } from '../../inventory/model';
-import type { SimState } from '../../state';
+import type { VcenterState } from '../../state';
 import { objectNotFound, vapiError } from './errors';
 
 const Ids = Type.Optional(Type.Array(Type.String()));
@@ -70,7 +70,7 @@ function hostSummary(h: Host) {
 }
 
 /** inventoryRoutes: the eight inventory lists with their real filters, and the single-object GETs. */
-export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+export const inventoryRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = async (app, { state }) => {
   app.get(
     '/vcenter/vm',
     {

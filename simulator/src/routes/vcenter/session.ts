@@ -1,10 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { timingSafeEqual } from 'node:crypto';
-import type { SimState } from '../../state';
+import type { VcenterState } from '../../state';
 import { unauthenticated } from './errors';
 
 /** credentialsMatch compares user (case-insensitively, like SSO) and password in constant time. */
-export function credentialsMatch(state: SimState, user: string, password: string): boolean {
+export function credentialsMatch(
+  state: { options: { user: string; password: string } },
+  user: string,
+  password: string
+): boolean {
   const a = Buffer.from(password);
   const b = Buffer.from(state.options.password);
   const pwOk = a.length === b.length && timingSafeEqual(a, b);
@@ -19,7 +23,7 @@ function displayUser(user: string): string {
 }
 
 /** sessionRoutes: `POST/GET/DELETE /api/session` (CIS session service). */
-export const sessionRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = async (app, { state }) => {
   app.post('/session', { schema: { response: { 201: Type.String() } } }, async (req, reply) => {
     const auth = req.headers.authorization ?? '';
     const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);

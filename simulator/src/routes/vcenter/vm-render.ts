@@ -36,14 +36,15 @@ export function diskInfo(d: VmDisk) {
   };
 }
 
-/** nicInfo renders one NIC of the `nics` map; a NIC is only connected while the VM runs. */
+/**
+ * nicInfo renders one NIC of the `nics` map; a NIC is only connected while the VM runs. The
+ * backing is a union on `type` (VMware's `Ethernet.BackingInfo`): `network_name` belongs to
+ * standard port groups only; distributed port groups carry the switch uuid, port and cookie instead.
+ */
 export function nicInfo(vm: Vm, n: VmNic, inv: Inventory) {
   const net = inv.networks.get(n.network);
-  const backing: Record<string, unknown> = {
-    type: net?.type ?? 'STANDARD_PORTGROUP',
-    network: n.network,
-    network_name: net?.name ?? '',
-  };
+  const backing: Record<string, unknown> = { type: net?.type ?? 'STANDARD_PORTGROUP', network: n.network };
+  if (backing.type === 'STANDARD_PORTGROUP') backing.network_name = net?.name ?? '';
   if (net?.type === 'DISTRIBUTED_PORTGROUP') {
     backing.distributed_switch_uuid = '50 28 b4 3e 3a 8c 6d 21-4c 5b 6e 2f 1a 9d 7c 3b';
     backing.distributed_port = String(100 + (vm.metricSeed % 400));
@@ -64,6 +65,11 @@ export function nicInfo(vm: Vm, n: VmNic, inv: Inventory) {
   };
 }
 
+/** hardwareInfo renders `GET /api/vcenter/vm/{vm}/hardware` (`Hardware.Info`; no upgrade_version while the policy is NEVER). */
+export function hardwareInfo(vm: Vm) {
+  return { version: vm.hardwareVersion, upgrade_policy: 'NEVER', upgrade_status: 'NONE' };
+}
+
 /** vmInfo renders `GET /api/vcenter/vm/{vm}`: maps keyed by device id, no placement fields. */
 export function vmInfo(vm: Vm, inv: Inventory) {
   return {
@@ -72,7 +78,7 @@ export function vmInfo(vm: Vm, inv: Inventory) {
     power_state: vm.powerState,
     identity: { name: vm.name, bios_uuid: vm.biosUuid, instance_uuid: vm.instanceUuid },
     instant_clone_frozen: false,
-    hardware: { version: vm.hardwareVersion, upgrade_policy: 'NEVER', upgrade_status: 'NONE' },
+    hardware: hardwareInfo(vm),
     boot: { type: 'BIOS', delay: 0, retry: false, retry_delay: 10000, enter_setup_mode: false },
     boot_devices: [],
     cpu: cpuInfo(vm),

@@ -1,18 +1,18 @@
 import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Vm } from '../../inventory/model';
-import type { SimState } from '../../state';
+import type { VcenterState } from '../../state';
 import { planCreate } from '../../vm-ops/create';
 import { planCpuUpdate, planMemoryUpdate } from '../../vm-ops/hardware';
 import { checkDelete, powerTransition } from '../../vm-ops/power';
 import { vapiError } from './errors';
 import { notFound } from './inventory';
-import { cpuInfo, diskInfo, memoryInfo, nicInfo, vmInfo } from './vm-render';
+import { cpuInfo, diskInfo, hardwareInfo, memoryInfo, nicInfo, vmInfo } from './vm-render';
 
 const VmParams = Type.Object({ vm: Type.String() });
 
 /** getVm returns the VM or throws vCenter's NOT_FOUND. */
-export function getVm(state: SimState, id: string): Vm {
+export function getVm(state: VcenterState, id: string): Vm {
   const vm = state.inventory.vms.get(id);
   if (!vm) throw notFound('Virtual machine', 'vm', id, state);
   return vm;
@@ -72,11 +72,14 @@ const CreateSpec = Type.Object({
  * vmRoutes: VM detail and hardware sub-resources, create, hardware PATCH, power, delete. The
  * rules live in `vm-ops` (pure); these handlers parse, call, apply the change and render.
  */
-export const vmRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async (app, { state }) => {
+export const vmRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = async (app, { state }) => {
   app.get('/vcenter/vm/:vm', { schema: { params: VmParams } }, async (req) =>
     vmInfo(getVm(state, req.params.vm), state.inventory)
   );
 
+  app.get('/vcenter/vm/:vm/hardware', { schema: { params: VmParams } }, async (req) =>
+    hardwareInfo(getVm(state, req.params.vm))
+  );
   app.get('/vcenter/vm/:vm/hardware/cpu', { schema: { params: VmParams } }, async (req) =>
     cpuInfo(getVm(state, req.params.vm))
   );

@@ -1,7 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SimState } from '../../state';
 import { credentialsMatch } from '../vcenter/session';
+import { adapterRoutes } from './adapters';
 import { alertRoutes } from './alerts';
+import { definitionRoutes } from './definitions';
 import { OpsError, tokenInvalid } from './errors';
 import { propertyRoutes } from './properties';
 import { relationshipRoutes } from './relationships';
@@ -77,4 +79,6 @@ export const vropsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
   await app.register(statsRoutes, { state });
   await app.register(propertyRoutes, { state });
   await app.register(alertRoutes, { state });
+  await app.register(definitionRoutes, { state });
+  await app.register(adapterRoutes, { state });
 };

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { MetricResource } from '../../metrics/series';
 import type { SimState } from '../../state';
 import { OpsError } from './errors';
-import { propertiesOf, resolveResource } from './views';
+import { propertiesOf, resolveResource, resourceIdOf } from './views';
 
 const PropertyList = Type.Object({
   resourceId: Type.String(),
@@ -11,8 +11,8 @@ const PropertyList = Type.Object({
 
 function propertyList(state: SimState, r: MetricResource) {
   return {
-    resourceId: state.inventory.resourceIdOf(r.moref),
-    property: Object.entries(propertiesOf(state, r)).map(([name, value]) => ({ name, value })),
+    resourceId: resourceIdOf(r),
+    property: Object.entries(propertiesOf(r)).map(([name, value]) => ({ name, value })),
   };
 }
 
@@ -22,7 +22,7 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
     '/resources/:id/properties',
     { schema: { params: Type.Object({ id: Type.String() }), response: { 200: PropertyList } } },
     async (req) => {
-      const r = resolveResource(state.inventory, req.params.id);
+      const r = resolveResource(state, req.params.id);
       if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
       return propertyList(state, r);
     }
@@ -38,7 +38,7 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
     },
     async (req) => ({
       resourcePropertiesList: req.query.resourceId
-        .map((id) => resolveResource(state.inventory, id))
+        .map((id) => resolveResource(state, id))
         .filter((r): r is MetricResource => !!r)
         .map((r) => propertyList(state, r)),
     })
@@ -59,13 +59,13 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
       const now = Date.now();
       return {
         values: req.body.resourceIds
-          .map((id) => resolveResource(state.inventory, id))
+          .map((id) => resolveResource(state, id))
           .filter((r): r is MetricResource => !!r)
           .map((r) => {
-            const props = propertiesOf(state, r);
+            const props = propertiesOf(r);
             const keys = req.body.propertyKeys ?? Object.keys(props);
             return {
-              resourceId: state.inventory.resourceIdOf(r.moref),
+              resourceId: resourceIdOf(r),
               'property-contents': {
                 'property-content': keys
                   .filter((k) => k in props)

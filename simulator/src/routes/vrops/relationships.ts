@@ -1,12 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Inventory } from '../../inventory/inventory';
 import type { MetricResource } from '../../metrics/series';
 import type { SimState } from '../../state';
 import { StringEnum } from '../schemas';
 import { OpsError } from './errors';
 import { LinksSchema, PageInfoSchema, PagingQuery, ResourceSchema, pageOf } from './paging';
 import { ResourceQueryBody, filterResources } from './resources';
-import { allResources, resolveMoref, resolveResource, resourceJson } from './views';
+import { adapterInstanceId, allResources, resolveResource, resourceIdOf, resourceJson } from './views';
 
 /** Relationship types of the bulk call (`RelationshipType.representation`); GET takes the first three. */
 export const RELATIONSHIP_TYPES = ['PARENT', 'CHILD', 'ALL', 'ANCESTOR', 'DESCENDANT'] as const;
@@ -17,20 +16,27 @@ type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
 const DEFAULT_DEPTH = 10;
 
 /**
- * Graph is the vROps relationship graph of the simulated estate, by MoRef. Direct parents:
- * a VM's host and the datastores its files live on; a host's cluster; a datastore's mounting
- * hosts (every host of the cluster for a shared one, its own host for a local one). Clusters have
- * no served parent (datacenters and folders are not vROps resources here). Children are the inverse.
+ * Graph is the vROps relationship graph of the simulated estate, keyed by resource id (MoRefs
+ * repeat across vCenters). Direct parents: a VM's host and the datastores its files live on; a
+ * host's cluster; a datastore's mounting hosts (every host of the cluster for a shared one, its own
+ * host for a local one); a cluster's datacenter; a datacenter's vCenter adapter instance.
+ * Children are the inverse. `resources` resolves the ids.
  */
 export interface Graph {
   parents: Map<string, string[]>;
   children: Map<string, string[]>;
+  resources: Map<string, MetricResource>;
 }
 
-/** buildGraph derives the relationship graph from the current inventory. */
-export function buildGraph(inv: Inventory): Graph {
+/** buildGraph derives the relationship graph from the current inventories of every vCenter. */
+export function buildGraph(state: SimState): Graph {
   const parents = new Map<string, string[]>();
   const children = new Map<string, string[]>();
+  const resources = new Map<string, MetricResource>();
+  for (const r of allResources(state)) {
+    resources.set(resourceIdOf(r), r);
+    parents.set(resourceIdOf(r), []);
+  }
   const link = (child: string, parent: string) => {
     const p = parents.get(child) ?? [];
     if (p.includes(parent)) return;
@@ -40,28 +46,32 @@ export function buildGraph(inv: Inventory): Graph {
     c.push(child);
     children.set(parent, c);
   };
-  for (const cl of inv.clusters.values()) parents.set(cl.id, []);
-  for (const h of inv.hosts.values()) if (inv.clusters.has(h.cluster)) link(h.id, h.cluster);
-  for (const ds of inv.datastores.values()) {
-    parents.set(ds.id, parents.get(ds.id) ?? []);
-    for (const h of ds.hosts) if (inv.hosts.has(h)) link(ds.id, h);
+  for (const vc of state.vcenters) {
+    const inv = vc.inventory;
+    const id = (moref: string) => inv.resourceIdOf(moref);
+    const adapter = adapterInstanceId(vc);
+    for (const dc of inv.datacenters.values()) link(id(dc.id), adapter);
+    for (const cl of inv.clusters.values()) if (inv.datacenters.has(cl.datacenter)) link(id(cl.id), id(cl.datacenter));
+    for (const h of inv.hosts.values()) if (inv.clusters.has(h.cluster)) link(id(h.id), id(h.cluster));
+    for (const ds of inv.datastores.values()) for (const h of ds.hosts) if (inv.hosts.has(h)) link(id(ds.id), id(h));
+    for (const vm of inv.vms.values()) {
+      if (inv.hosts.has(vm.host)) link(id(vm.id), id(vm.host));
+      for (const ds of [vm.datastore, ...vm.disks.map((d) => d.datastore)])
+        if (inv.datastores.has(ds)) link(id(vm.id), id(ds));
+    }
   }
-  for (const vm of inv.vms.values()) {
-    if (inv.hosts.has(vm.host)) link(vm.id, vm.host);
-    for (const ds of [vm.datastore, ...vm.disks.map((d) => d.datastore)]) if (inv.datastores.has(ds)) link(vm.id, ds);
-  }
-  return { parents, children };
+  return { parents, children, resources };
 }
 
 /**
- * relatedMorefs lists what is related to one resource, nearest first, without the resource itself.
+ * relatedIds lists what is related to one resource, nearest first, without the resource itself.
  * `depth` bounds ANCESTOR, DESCENDANT and ALL (ALL = both directions); PARENT and CHILD are one step.
  */
-export function relatedMorefs(g: Graph, moref: string, type: RelationshipType, depth = DEFAULT_DEPTH): string[] {
+export function relatedIds(g: Graph, id: string, type: RelationshipType, depth = DEFAULT_DEPTH): string[] {
   const step = (dir: 'parents' | 'children', maxDepth: number): string[] => {
     const out: string[] = [];
-    const seen = new Set([moref]);
-    let frontier = [moref];
+    const seen = new Set([id]);
+    let frontier = [id];
     for (let d = 0; d < maxDepth && frontier.length; d++) {
       const next: string[] = [];
       for (const m of frontier)
@@ -124,13 +134,13 @@ export const relationshipRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> 
       },
     },
     async (req) => {
-      const inv = state.inventory;
-      const r = resolveResource(inv, req.params.id);
+      const r = resolveResource(state, req.params.id);
       if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
       const type = req.query.relationshipType ?? 'ALL';
       // The single-resource call answers direct relations only (ALL = parents and children).
-      const list = relatedMorefs(buildGraph(inv), r.moref, type, 1)
-        .map((m) => resolveMoref(inv, m))
+      const g = buildGraph(state);
+      const list = relatedIds(g, resourceIdOf(r), type, 1)
+        .map((m) => g.resources.get(m))
         .filter((x): x is MetricResource => !!x);
       const p = pageOf(
         list,
@@ -162,16 +172,14 @@ export const relationshipRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> 
       },
     },
     async (req) => {
-      const inv = state.inventory;
       const { relationshipType, resourceIds, resourceQuery, hierarchyDepth } = req.body;
-      const allowed = resourceQuery ? new Set(filterResources(state, resourceQuery).map((r) => r.moref)) : undefined;
-      const g = buildGraph(inv);
+      const allowed = resourceQuery ? new Set(filterResources(state, resourceQuery).map(resourceIdOf)) : undefined;
+      const g = buildGraph(state);
       // related MoRef -> ids of the requested resources it relates to (unknown ids are skipped, as in bulk stats).
       const byRelated = new Map<string, string[]>();
       for (const id of new Set(resourceIds)) {
-        const r = resolveResource(inv, id);
-        if (!r) continue;
-        for (const m of relatedMorefs(g, r.moref, relationshipType, hierarchyDepth ?? DEFAULT_DEPTH)) {
+        if (!g.resources.has(id)) continue;
+        for (const m of relatedIds(g, id, relationshipType, hierarchyDepth ?? DEFAULT_DEPTH)) {
           if (allowed && !allowed.has(m)) continue;
           const ids = byRelated.get(m) ?? [];
           ids.push(id);
@@ -179,10 +187,10 @@ export const relationshipRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> 
         }
       }
       // Stable order: the order of the resource list (VMs, hosts, clusters, datastores).
-      const order = new Map(allResources(inv).map((r, i) => [r.moref, i]));
+      const order = new Map([...g.resources.keys()].map((id, i) => [id, i]));
       const entries = [...byRelated.entries()]
         .sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0))
-        .map(([m, ids]) => ({ res: resolveMoref(inv, m)!, ids }));
+        .map(([m, ids]) => ({ res: g.resources.get(m)!, ids }));
       const p = pageOf(entries, req.query.page, req.query.pageSize, '/suite-api/api/resources/bulk/relationships');
       return {
         pageInfo: p.pageInfo,

@@ -17,6 +17,14 @@ export interface ResourceFilter {
   resourceId?: string[];
   parentId?: string[];
   identifiers?: Record<string, string>;
+  resourceStatus?: string[];
+  resourceHealth?: string[];
+  resourceState?: string[];
+}
+
+/** nonEmpty treats an empty list like an absent one (clients such as vrops-exporter send `[]` for "any"). */
+function nonEmpty(l: string[] | undefined): string[] | undefined {
+  return l && l.length ? l.map((x) => x.toUpperCase()) : undefined;
 }
 
 /** ResourceQueryBody is the `resource-query` POST body. */
@@ -27,6 +35,9 @@ export const ResourceQueryBody = Type.Object({
   resourceKind: Strs,
   resourceId: Strs,
   parentId: Strs,
+  resourceStatus: Strs,
+  resourceHealth: Strs,
+  resourceState: Strs,
 });
 
 function compileRegex(patterns: string[] | undefined): RegExp[] | undefined {
@@ -43,24 +54,30 @@ function compileRegex(patterns: string[] | undefined): RegExp[] | undefined {
 
 /** filterResources applies a resource filter (name: case-insensitive substring; kinds: case-insensitive). */
 export function filterResources(state: SimState, f: ResourceFilter): MetricResource[] {
-  const inv = state.inventory;
   const regexes = compileRegex(f.regex);
   const kinds = f.resourceKind?.map((k) => k.toLowerCase());
   const adapterOk = !f.adapterKind || f.adapterKind.some((a) => a.toUpperCase() === 'VMWARE');
   if (!adapterOk) return [];
   // vROps honours only the first `name` value.
   const name = f.name?.[0]?.toLowerCase();
-  const parents = f.parentId?.map((p) => inv.morefOfResource(p)).filter((p): p is string => !!p);
+  const parents = f.parentId;
+  const statuses = nonEmpty(f.resourceStatus);
+  const healths = nonEmpty(f.resourceHealth);
+  const states = nonEmpty(f.resourceState);
   const base = f.resourceId
-    ? f.resourceId.map((id) => resolveResource(inv, id)).filter((r): r is MetricResource => !!r)
-    : allResources(inv);
+    ? f.resourceId.map((id) => resolveResource(state, id)).filter((r): r is MetricResource => !!r)
+    : allResources(state);
   return base.filter((r) => {
     if (kinds && !kinds.includes(r.kind.toLowerCase())) return false;
     if (name !== undefined && !r.obj.name.toLowerCase().includes(name)) return false;
     if (name === undefined && regexes && !regexes.some((re) => re.test(r.obj.name))) return false;
     if (parents && !parentIdsOf(r).some((p) => parents.includes(p))) return false;
+    // Every served resource is collecting (DATA_RECEIVING, STARTED); health follows resourceJson.
+    if (statuses && !statuses.includes('DATA_RECEIVING')) return false;
+    if (states && !states.includes('STARTED')) return false;
+    if (healths && !healths.includes(resourceJson(state, r).resourceHealth)) return false;
     if (f.identifiers) {
-      const ids = identifiersOf(inv, r);
+      const ids = identifiersOf(state, r);
       for (const [k, v] of Object.entries(f.identifiers)) if (ids[k] !== v) return false;
     }
     return true;
@@ -122,7 +139,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
     '/resources/:id',
     { schema: { params: Type.Object({ id: Type.String() }), response: { 200: ResourceSchema } } },
     async (req) => {
-      const r = resolveResource(state.inventory, req.params.id);
+      const r = resolveResource(state, req.params.id);
       if (!r) throw new OpsError(404, `Resource with id '${req.params.id}' does not exist.`);
       return resourceJson(state, r);
     }

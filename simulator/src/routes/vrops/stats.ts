@@ -1,10 +1,9 @@
 import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { SAMPLE_MS, type MetricResource, type Sample } from '../../metrics/series';
-import { statKeysFor } from '../../metrics/statkeys';
 import type { SimState } from '../../state';
 import { OpsError } from './errors';
-import { resolveResource } from './views';
+import { resolveResource, resourceIdOf } from './views';
 
 const ROLLUPS = ['SUM', 'AVG', 'MIN', 'MAX', 'NONE', 'LATEST', 'COUNT'] as const;
 const INTERVALS = ['SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'WEEKS', 'MONTHS', 'YEARS'] as const;
@@ -81,12 +80,12 @@ interface StatEntry {
 }
 
 function keysFor(r: MetricResource, requested: string[] | undefined): string[] {
-  const all = statKeysFor(r.kind).map((k) => k.key);
+  const all = r.vc.metrics.keysOf(r);
   // Keys that do not apply to the resource kind are skipped, not refused.
   return requested ? requested.filter((k) => all.includes(k)) : all;
 }
 
-function rollUp(samples: Sample[], type: string, bucketMs: number): Sample[] {
+function rollUp(samples: Sample[], type: string, bucketMs: number, float32: boolean): Sample[] {
   const buckets = new Map<number, number[]>();
   for (const s of samples) {
     const b = Math.floor(s.t / bucketMs) * bucketMs;
@@ -116,7 +115,8 @@ function rollUp(samples: Sample[], type: string, bucketMs: number): Sample[] {
       default:
         v = vs.reduce((a, b) => a + b, 0) / vs.length;
     }
-    out.push({ t, v: Math.round(v * 1000) / 1000 });
+    const rounded = Math.round(v * 1000) / 1000;
+    out.push({ t, v: float32 ? Math.fround(rounded) : rounded });
   }
   return out;
 }
@@ -135,8 +135,8 @@ function statsOf(
   const rollUpType = q.rollUpType ?? 'AVG';
   const out: StatEntry[] = [];
   for (const key of keysFor(r, q.statKey)) {
-    let samples = state.metrics.samples(r, key, begin, end, now);
-    if (!raw) samples = rollUp(samples, rollUpType, bucketMs);
+    let samples = r.vc.metrics.samples(r, key, begin, end, now);
+    if (!raw) samples = rollUp(samples, rollUpType, bucketMs, r.vc.metrics.shape === 'production');
     if (q.latestMaxSamples) samples = samples.slice(-q.latestMaxSamples);
     if (samples.length === 0) continue;
     const entry: StatEntry = {
@@ -175,7 +175,7 @@ function guardSize(resources: number, q: StatQueryT, begin: number, end: number,
 }
 
 function single(state: SimState, id: string): MetricResource {
-  const r = resolveResource(state.inventory, id);
+  const r = resolveResource(state, id);
   if (!r) throw new OpsError(404, `Resource with id '${id}' does not exist.`);
   return r;
 }
@@ -186,7 +186,7 @@ function statsResponse(state: SimState, resources: MetricResource[], q: StatQuer
   guardSize(resources.length, q, begin, end, now);
   return {
     values: resources.map((r) => ({
-      resourceId: state.inventory.resourceIdOf(r.moref),
+      resourceId: resourceIdOf(r),
       'stat-list': { stat: statsOf(state, r, q, begin, end, now) },
     })),
   };
@@ -196,10 +196,10 @@ function latestResponse(state: SimState, resources: MetricResource[], statKey: s
   const now = Date.now();
   return {
     values: resources.map((r) => ({
-      resourceId: state.inventory.resourceIdOf(r.moref),
+      resourceId: resourceIdOf(r),
       'stat-list': {
         stat: keysFor(r, statKey)
-          .map((key) => ({ key, samples: state.metrics.latest(r, key, now, maxSamples) }))
+          .map((key) => ({ key, samples: r.vc.metrics.latest(r, key, now, maxSamples) }))
           .filter((x) => x.samples.length > 0)
           .map((x) => ({
             timestamps: x.samples.map((s) => s.t),
@@ -214,7 +214,7 @@ function latestResponse(state: SimState, resources: MetricResource[], statKey: s
 
 /** bulk resolves many ids, dropping unknown ones (they are simply missing from `values`). */
 function bulk(state: SimState, ids: string[]): MetricResource[] {
-  return ids.map((id) => resolveResource(state.inventory, id)).filter((r): r is MetricResource => !!r);
+  return ids.map((id) => resolveResource(state, id)).filter((r): r is MetricResource => !!r);
 }
 
 /** statsRoutes: single and bulk stats, latest stats, and stat-key discovery. */
@@ -266,7 +266,10 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
   );
 
   app.get('/resources/:id/statkeys', { schema: { params: IdParams, response: StatKeysReply } }, async (req) => ({
-    'stat-key': statKeysFor(single(state, req.params.id).kind).map((k) => ({ key: k.key })),
+    'stat-key': (() => {
+      const r = single(state, req.params.id);
+      return r.vc.metrics.keysOf(r).map((key) => ({ key }));
+    })(),
   }));
   app.get(
     '/resources/statkeys',
@@ -281,7 +284,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = async
     },
     async (req) => {
       const keys = new Set<string>();
-      for (const r of bulk(state, req.query.resourceId)) for (const k of statKeysFor(r.kind)) keys.add(k.key);
+      for (const r of bulk(state, req.query.resourceId)) for (const k of r.vc.metrics.keysOf(r)) keys.add(k);
       const s = req.query.searchstring?.toLowerCase();
       return { 'stat-key': [...keys].filter((k) => !s || k.toLowerCase().includes(s)).map((key) => ({ key })) };
     }

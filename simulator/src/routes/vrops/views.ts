@@ -1,41 +1,71 @@
 import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
-import type { Inventory } from '../../inventory/inventory';
 import { hashString, uuidFor } from '../../inventory/prng';
-import type { MetricResource } from '../../metrics/series';
-import type { ResourceKind } from '../../metrics/statkeys';
-import type { SimState } from '../../state';
+import { ADAPTER_MOREF, type MetricResource } from '../../metrics/series';
+import { ADAPTER_INSTANCE_KIND, type ResourceKind } from '../../metrics/statkeys';
+import type { SimState, VcenterState } from '../../state';
 import { toolsRunning } from '../vcenter/guest';
 
 /** Seeded resources were "discovered" by vROps at a fixed, seed-dependent moment. */
 const DISCOVERED_AT = 1_735_689_600_000; // 2025-01-01T00:00:00Z
 
-/** allResources lists every served vROps resource in a stable order: VMs, hosts, clusters, datastores. */
-export function allResources(inv: Inventory): MetricResource[] {
+/** allResources lists every served vROps resource of every vCenter in a stable order: VMs, hosts, clusters, datastores, datacenters, adapter instances. */
+export function allResources(state: SimState): MetricResource[] {
   const out: MetricResource[] = [];
-  for (const obj of inv.vms.values()) out.push({ kind: 'VirtualMachine', moref: obj.id, obj });
-  for (const obj of inv.hosts.values()) out.push({ kind: 'HostSystem', moref: obj.id, obj });
-  for (const obj of inv.clusters.values()) out.push({ kind: 'ClusterComputeResource', moref: obj.id, obj });
-  for (const obj of inv.datastores.values()) out.push({ kind: 'Datastore', moref: obj.id, obj });
+  const vcs = state.vcenters;
+  for (const vc of vcs)
+    for (const obj of vc.inventory.vms.values()) out.push({ kind: 'VirtualMachine', moref: obj.id, obj, vc });
+  for (const vc of vcs)
+    for (const obj of vc.inventory.hosts.values()) out.push({ kind: 'HostSystem', moref: obj.id, obj, vc });
+  for (const vc of vcs)
+    for (const obj of vc.inventory.clusters.values())
+      out.push({ kind: 'ClusterComputeResource', moref: obj.id, obj, vc });
+  for (const vc of vcs)
+    for (const obj of vc.inventory.datastores.values()) out.push({ kind: 'Datastore', moref: obj.id, obj, vc });
+  for (const vc of vcs)
+    for (const obj of vc.inventory.datacenters.values()) out.push({ kind: 'Datacenter', moref: obj.id, obj, vc });
+  for (const vc of vcs) out.push(adapterResource(vc));
   return out;
 }
 
-/** resolveResource maps a vROps resource id to its live vCenter object (undefined when gone). */
-export function resolveResource(inv: Inventory, resourceId: string): MetricResource | undefined {
-  const moref = inv.morefOfResource(resourceId);
-  if (!moref) return undefined;
-  return resolveMoref(inv, moref);
+/** adapterInstanceId is the id of vCenter `vc`'s adapter instance (also its resource id, as in vROps). */
+export function adapterInstanceId(vc: VcenterState): string {
+  return uuidFor(vc.inventory.seed, 'adapter-instance:VMWARE');
 }
 
-/** resolveMoref maps a MoRef to a resource (undefined when gone or not a served kind). */
-export function resolveMoref(inv: Inventory, moref: string): MetricResource | undefined {
+/** adapterResource is vCenter `vc`'s adapter instance as a resource (kind `VMwareAdapter Instance`). */
+export function adapterResource(vc: VcenterState): MetricResource {
+  return { kind: ADAPTER_INSTANCE_KIND, moref: ADAPTER_MOREF, obj: { id: adapterInstanceId(vc), name: vc.name }, vc };
+}
+
+/** resourceIdOf is a resource's vROps id. */
+export function resourceIdOf(r: MetricResource): string {
+  return r.kind === ADAPTER_INSTANCE_KIND ? r.obj.id : r.vc.inventory.resourceIdOf(r.moref);
+}
+
+/** resolveResource maps a vROps resource id to its live vCenter object (undefined when gone). */
+export function resolveResource(state: SimState, resourceId: string): MetricResource | undefined {
+  for (const vc of state.vcenters) {
+    if (resourceId === adapterInstanceId(vc)) return adapterResource(vc);
+    const moref = vc.inventory.morefOfResource(resourceId);
+    if (moref) return resolveMoref(vc, moref);
+  }
+  return undefined;
+}
+
+/** resolveMoref maps a MoRef of vCenter `vc` to a resource (undefined when gone or not a served kind). */
+export function resolveMoref(vc: VcenterState, moref: string): MetricResource | undefined {
+  const inv = vc.inventory;
+  if (moref === ADAPTER_MOREF) return adapterResource(vc);
   const vm = inv.vms.get(moref);
-  if (vm) return { kind: 'VirtualMachine', moref, obj: vm };
+  if (vm) return { kind: 'VirtualMachine', moref, obj: vm, vc };
   const host = inv.hosts.get(moref);
-  if (host) return { kind: 'HostSystem', moref, obj: host };
+  if (host) return { kind: 'HostSystem', moref, obj: host, vc };
   const cl = inv.clusters.get(moref);
-  if (cl) return { kind: 'ClusterComputeResource', moref, obj: cl };
+  if (cl) return { kind: 'ClusterComputeResource', moref, obj: cl, vc };
   const ds = inv.datastores.get(moref);
-  if (ds) return { kind: 'Datastore', moref, obj: ds };
+  if (ds) return { kind: 'Datastore', moref, obj: ds, vc };
+  const dc = inv.datacenters.get(moref);
+  if (dc) return { kind: 'Datacenter', moref, obj: dc, vc };
   return undefined;
 }
 
@@ -48,12 +78,21 @@ function ident(name: string, value: string, unique = true) {
   return { identifierType: { name, dataType: 'STRING', isPartOfUniqueness: unique }, value };
 }
 
-/** identifiersOf returns a resource's identifiers as `name -> value`. */
-export function identifiersOf(inv: Inventory, r: MetricResource): Record<string, string> {
+/** UNIQUE_IDENTIFIERS are the identifiers that are part of a resource's uniqueness. */
+const UNIQUE_IDENTIFIERS = new Set(['VMEntityObjectID', 'VMEntityVCID', 'VCURL']);
+
+/**
+ * identifiersOf returns a resource's identifiers as `name -> value`: every vCenter object carries
+ * its MoRef (`VMEntityObjectID`) and its vCenter's instance uuid (`VMEntityVCID`); the adapter
+ * instance carries the vCenter URL (`VCURL`) and `VMEntityVCID`.
+ */
+export function identifiersOf(state: SimState, r: MetricResource): Record<string, string> {
+  const uuid = r.vc.inventory.vcenterUuid;
+  if (r.kind === ADAPTER_INSTANCE_KIND) return { VCURL: state.vcenterUrl(r.vc), VMEntityVCID: uuid };
   const out: Record<string, string> = {
     VMEntityName: r.obj.name,
     VMEntityObjectID: r.moref,
-    VMEntityVCID: inv.vcenterUuid,
+    VMEntityVCID: uuid,
   };
   if (r.kind === 'VirtualMachine') {
     out.VMEntityInstanceUUID = r.obj.instanceUuid;
@@ -66,9 +105,8 @@ export function identifiersOf(inv: Inventory, r: MetricResource): Record<string,
 
 /** resourceJson renders one resource as the Suite API's `resource` structure. */
 export function resourceJson(state: SimState, r: MetricResource) {
-  const inv = state.inventory;
-  const id = inv.resourceIdOf(r.moref);
-  const ids = identifiersOf(inv, r);
+  const id = resourceIdOf(r);
+  const ids = identifiersOf(state, r);
   const health =
     r.kind === 'HostSystem' && r.obj.connectionState !== 'CONNECTED'
       ? { color: 'RED', value: 25 }
@@ -85,13 +123,11 @@ export function resourceJson(state: SimState, r: MetricResource) {
       name: r.obj.name,
       adapterKindKey: 'VMWARE',
       resourceKindKey: r.kind,
-      resourceIdentifiers: Object.entries(ids).map(([k, v]) =>
-        ident(k, v, k === 'VMEntityObjectID' || k === 'VMEntityVCID')
-      ),
+      resourceIdentifiers: Object.entries(ids).map(([k, v]) => ident(k, v, UNIQUE_IDENTIFIERS.has(k))),
     },
     resourceStatusStates: [
       {
-        adapterInstanceId: adapterInstanceId(state),
+        adapterInstanceId: adapterInstanceId(r.vc),
         resourceStatus: 'DATA_RECEIVING',
         resourceState: 'STARTED',
         statusMessage: '',
@@ -110,22 +146,23 @@ export function resourceJson(state: SimState, r: MetricResource) {
   };
 }
 
-/** adapterInstanceId is the id of the (single) vCenter adapter instance. */
-export function adapterInstanceId(state: SimState): string {
-  return uuidFor(state.inventory.seed, 'adapter-instance:VMWARE');
-}
-
-/** parentIdsOf lists the MoRefs a resource sits under (for `parentId` filters). */
+/** parentIdsOf lists the resource ids a resource sits under (for `parentId` filters). */
 export function parentIdsOf(r: MetricResource): string[] {
+  const ids = (morefs: string[]) => morefs.map((m) => r.vc.inventory.resourceIdOf(m));
+  const adapter = adapterInstanceId(r.vc);
   switch (r.kind) {
     case 'VirtualMachine':
-      return [r.obj.host, r.obj.cluster, r.obj.datacenter, r.obj.datastore];
+      return [...ids([r.obj.host, r.obj.cluster, r.obj.datacenter, r.obj.datastore]), adapter];
     case 'HostSystem':
-      return [r.obj.cluster, r.obj.datacenter];
+      return [...ids([r.obj.cluster, r.obj.datacenter]), adapter];
     case 'ClusterComputeResource':
-      return [r.obj.datacenter];
+      return [...ids([r.obj.datacenter]), adapter];
     case 'Datastore':
-      return [r.obj.datacenter, ...(r.obj.cluster ? [r.obj.cluster] : [])];
+      return [...ids([r.obj.datacenter, ...(r.obj.cluster ? [r.obj.cluster] : [])]), adapter];
+    case 'Datacenter':
+      return [adapter];
+    case 'VMwareAdapter Instance':
+      return [];
   }
 }
 
@@ -181,16 +218,18 @@ export const PROPERTY_KEYS: Record<ResourceKind, string[]> = {
     'summary|parentVcenter',
     'summary|MOID',
   ],
+  Datacenter: ['summary|parentVcenter', 'summary|MOID'],
+  'VMwareAdapter Instance': ['summary|vcuuid', 'summary|version'],
 };
 
 const POWER_TEXT = { POWERED_ON: 'Powered On', POWERED_OFF: 'Powered Off', SUSPENDED: 'Suspended' } as const;
 
 /** propertiesOf returns the current property values of a resource (all values are strings). */
-export function propertiesOf(state: SimState, r: MetricResource): Record<string, string> {
-  const inv = state.inventory;
+export function propertiesOf(r: MetricResource): Record<string, string> {
+  const inv = r.vc.inventory;
   const name = (id: string | null | undefined) =>
     (id && (inv.hosts.get(id) ?? inv.clusters.get(id) ?? inv.datacenters.get(id) ?? inv.folders.get(id))?.name) || '';
-  const vcenter = 'vcsa.lab.local';
+  const vcenter = r.vc.name;
   switch (r.kind) {
     case 'VirtualMachine': {
       const vm = r.obj;
@@ -258,5 +297,9 @@ export function propertiesOf(state: SimState, r: MetricResource): Record<string,
         'summary|parentVcenter': vcenter,
         'summary|MOID': r.obj.id,
       };
+    case 'Datacenter':
+      return { 'summary|parentVcenter': vcenter, 'summary|MOID': r.obj.id };
+    case 'VMwareAdapter Instance':
+      return { 'summary|vcuuid': inv.vcenterUuid, 'summary|version': '8.0.3' };
   }
 }
