@@ -29,6 +29,8 @@ export interface SimulatorOptions {
    * seconds longer so a client reusing one at the advertised boundary never races the close.
    */
   keepAliveSeconds: number;
+  /** How long `?vmw-task=true` operations (clone, relocate, deploy) run before they complete. */
+  taskMs: number;
 }
 
 /** MetricsShape selects how regular the vROps metric samples are. */
@@ -54,6 +56,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   metricsShape: 'grid',
   // Longer than Go's default 90 s IdleConnTimeout, so Go clients close idle connections first.
   keepAliveSeconds: 120,
+  taskMs: 3000,
 };
 
 /** MIN_CONTROL_TOKEN_LENGTH is the shortest accepted `/__sim` token. */
@@ -80,6 +83,7 @@ const INT_FIELDS = {
   tokenTtlSeconds: [1, 7 * 86400],
   vcenters: [1, 16],
   keepAliveSeconds: [1, 3600],
+  taskMs: [0, 600_000],
 } as const;
 
 /** validateOptions checks ranges and fills defaults; throws ConfigError on bad values. */
@@ -133,6 +137,7 @@ const FLAGS = {
   'metrics-shape': 'SIM_METRICS_SHAPE',
   'control-token': 'SIM_CONTROL_TOKEN',
   'keep-alive-seconds': 'SIM_KEEP_ALIVE_SECONDS',
+  'task-ms': 'SIM_TASK_MS',
 } as const;
 
 /** optionsFromCli reads flags (which win) and SIM_* environment variables. */
@@ -174,5 +179,6 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): Simulato
     metricsShape: raw('metrics-shape') as MetricsShape | undefined,
     controlToken: (raw('control-token') as string | undefined) || undefined,
     keepAliveSeconds: int('keep-alive-seconds'),
+    taskMs: int('task-ms'),
   });
 }

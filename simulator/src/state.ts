@@ -4,6 +4,7 @@ import type { FaultSettings } from './faults/faults';
 import { Inventory } from './inventory/inventory';
 import { mix32 } from './inventory/prng';
 import { MetricEngine } from './metrics/series';
+import { TaskStore } from './vcenter-tasks';
 
 /** VcenterSession is one `/api/session` login. */
 export interface VcenterSession {
@@ -32,6 +33,7 @@ export class VcenterState {
   inventory!: Inventory;
   metrics!: MetricEngine;
   readonly sessions = new Map<string, VcenterSession>();
+  readonly tasks = new TaskStore();
   /** `/vc/<k>`: the base path its REST API hangs under. */
   readonly basePath: string;
   /** The vCenter's host name (vROps `summary|parentVcenter`, adapter instance name). */
@@ -62,6 +64,7 @@ export class VcenterState {
   reset(): void {
     this.build();
     this.sessions.clear();
+    this.tasks.clear();
   }
 
   /** createSession logs a user in and returns a 32-hex-char token like vCenter's. */

@@ -382,6 +382,38 @@ export class Inventory {
     this.events.push({ time: new Date(now).toISOString(), vm: vm.id, vmName: vm.name, fromHost, toHost, kind });
   }
 
+  /**
+   * relocateVm moves a VM to a new host / cluster / pool / datastore / folder (vMotion and Storage
+   * vMotion): disk space moves with it, a host change is recorded as a `vmotion` host-change event.
+   */
+  relocateVm(
+    vm: Vm,
+    to: { host: string; cluster: string; datacenter: string; resourcePool: string; datastore: string; folder: string },
+    now = Date.now()
+  ): void {
+    if (to.datastore !== vm.datastore) {
+      const size = vm.disks.reduce((a, d) => a + d.capacity, 0);
+      const from = this.datastores.get(vm.datastore);
+      const dest = this.datastores.get(to.datastore)!;
+      if (from) {
+        from.vmUsed -= size;
+        from.vmCount--;
+      }
+      dest.vmUsed += size;
+      dest.vmCount++;
+      for (const d of vm.disks) {
+        d.datastore = dest.id;
+        d.vmdkFile = d.vmdkFile.replace(/^\[[^\]]*\]/, `[${dest.name}]`);
+      }
+      vm.datastore = dest.id;
+    }
+    if (to.host !== vm.host) this.moveVm(vm, to.host, 'vmotion', now);
+    vm.cluster = to.cluster;
+    vm.datacenter = to.datacenter;
+    vm.resourcePool = to.resourcePool;
+    vm.folder = to.folder;
+  }
+
   private moref(prefix: string): string {
     // `group-v`, `domain-c` and friends take the number directly; plain words take a dash.
     const sep = /-[a-z]$/.test(prefix) ? '' : '-';

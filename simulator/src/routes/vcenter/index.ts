@@ -3,6 +3,7 @@ import type { VcenterState } from '../../state';
 import { unauthenticated } from './errors';
 import { guestRoutes } from './guest';
 import { inventoryRoutes } from './inventory';
+import { migrateRoutes } from './migrate';
 import { sessionRoutes } from './session';
 import { vmRoutes } from './vm';
 
@@ -28,4 +29,5 @@ export const vcenterRoutes: FastifyPluginAsyncTypebox<VcenterRouteOptions> = asy
   await app.register(inventoryRoutes, { state });
   await app.register(vmRoutes, { state });
   await app.register(guestRoutes, { state });
+  await app.register(migrateRoutes, { state });
 };

@@ -1,0 +1,167 @@
+import { ipFromSpec, specByName, type CustomizationSpec } from '../inventory/customization';
+import { GUEST_OS_BY_ID } from '../inventory/guest-os';
+import type { Inventory } from '../inventory/inventory';
+import type { Vm } from '../inventory/model';
+import { hashString, mix32 } from '../inventory/prng';
+import { objectNotFound, vapiError } from '../routes/vcenter/errors';
+import { type CreatePlan, type Placement, checkNameFree, checkSpace, resolvePlacement, uuidFrom } from './create';
+import { invalidArgument } from './hardware';
+
+/** CloneSpec is `VM.CloneSpec` (VMware's bindings) as far as the simulator honours it. */
+export interface CloneSpec {
+  source: string;
+  name: string;
+  placement?: { folder?: string; resource_pool?: string; host?: string; cluster?: string; datastore?: string };
+  power_on?: boolean;
+  guest_customization_spec?: { name?: string };
+}
+
+/** checkCustomization finds a spec by name and checks it fits the guest's OS family. */
+export function checkCustomization(inv: Inventory, name: string, guestOS: string): CustomizationSpec {
+  const spec = specByName(name);
+  if (!spec) throw objectNotFound(inv.vcenterUuid, 'Customization specification', 'guest.customization_specs', name);
+  const family = GUEST_OS_BY_ID.get(guestOS)?.family;
+  const fits = spec.osType === 'WINDOWS' ? family === 'WINDOWS' : family !== 'WINDOWS';
+  if (!fits)
+    throw invalidArgument(
+      `Customization specification '${name}' is for ${spec.osType === 'WINDOWS' ? 'Windows' : 'Linux'} guests; the guest OS is ${GUEST_OS_BY_ID.get(guestOS)?.name ?? guestOS}.`
+    );
+  return spec;
+}
+
+/**
+ * placementFrom fills a clone/deploy placement from defaults (the source's folder, pool, host and
+ * datastore), then resolves it like create does.
+ */
+export function placementFrom(
+  inv: Inventory,
+  pl: CloneSpec['placement'],
+  defaults: { folder: string; resourcePool?: string; host?: string; cluster?: string; datastore: string }
+): Placement {
+  const p = pl ?? {};
+  const compute = p.host || p.cluster || p.resource_pool;
+  return resolvePlacement(inv, {
+    folder: p.folder ?? defaults.folder,
+    datastore: p.datastore ?? defaults.datastore,
+    ...(compute
+      ? { host: p.host, cluster: p.cluster, resource_pool: p.resource_pool }
+      : { host: defaults.host, cluster: defaults.cluster, resource_pool: defaults.resourcePool }),
+  });
+}
+
+/**
+ * planClone validates `POST /api/vcenter/vm?action=clone` (`VM.CloneSpec`) and returns the copy to
+ * insert: the source's hardware and disks on the new placement, powered off unless `power_on`.
+ * Pure: nothing is inserted here.
+ */
+export function planClone(inv: Inventory, spec: CloneSpec, id: string, now: number): CreatePlan & { powerOn: boolean } {
+  const src = inv.vms.get(spec.source);
+  if (!src) throw objectNotFound(inv.vcenterUuid, 'Virtual machine', 'vm', spec.source);
+  if (!spec.name.trim()) throw invalidArgument('name must not be empty.');
+  const custom = spec.guest_customization_spec?.name
+    ? checkCustomization(inv, spec.guest_customization_spec.name, src.guestOS)
+    : undefined;
+  const { folder, cluster, host, pool, datastore } = placementFrom(inv, spec.placement, {
+    folder: src.folder,
+    resourcePool: src.resourcePool,
+    host: src.host,
+    datastore: src.datastore,
+  });
+  checkNameFree(inv, folder, spec.name);
+  const diskSizes = src.disks.map((d) => d.capacity);
+  checkSpace(
+    inv,
+    datastore,
+    diskSizes.reduce((a, b) => a + b, 0)
+  );
+  let network: string | null = src.nics[0]?.network ?? null;
+  if (network && inv.networks.get(network)?.datacenter !== cluster.datacenter) {
+    throw invalidArgument(`Network '${network}' of the source is not available in the datacenter of the placement.`);
+  }
+  if (!network) network = null;
+  const seed = mix32(hashString(id) ^ inv.seed);
+  const hex = (n: number, len: number) => (n >>> 0).toString(16).padStart(8, '0').repeat(4).slice(0, len);
+  const vm: Vm = {
+    ...src,
+    id,
+    name: spec.name,
+    powerState: 'POWERED_OFF',
+    host: host.id,
+    cluster: cluster.id,
+    datacenter: cluster.datacenter,
+    folder: folder.id,
+    resourcePool: pool?.id ?? cluster.rootPool,
+    datastore: datastore.id,
+    disks: [],
+    nics: [],
+    biosUuid: uuidFrom('42', hex(seed, 30)),
+    instanceUuid: uuidFrom('50', hex(mix32(seed), 30)),
+    guestHostName: custom ? spec.name : src.guestHostName,
+    ipAddress: custom
+      ? ipFromSpec(custom, seed % 200, `10.99.${(seed >>> 8) & 255}.${(seed & 253) + 1}`)
+      : src.ipAddress,
+    metricSeed: seed,
+    createdAt: now,
+    bootTime: now,
+  };
+  return { vm, diskSizes, network, macSeed: seed & 0xffffff, powerOn: spec.power_on ?? false };
+}
+
+/** RelocateSpec is `VM.RelocateSpec` (placement only; per-disk placement is not simulated). */
+export interface RelocateSpec {
+  placement?: { folder?: string; resource_pool?: string; host?: string; cluster?: string; datastore?: string };
+}
+
+/** RelocatePlan is where a VM goes (host / cluster / pool / datastore / folder). */
+export interface RelocatePlan {
+  host: string;
+  cluster: string;
+  datacenter: string;
+  resourcePool: string;
+  datastore: string;
+  folder: string;
+}
+
+/**
+ * planRelocate validates `POST /api/vcenter/vm/{vm}?action=relocate` (vMotion / Storage vMotion):
+ * the target host must be connected, in the VM's datacenter, see the target datastore and carry
+ * the VM's networks; a datastore change needs room for the disks. Pure.
+ */
+export function planRelocate(inv: Inventory, vm: Vm, spec: RelocateSpec): RelocatePlan {
+  const pl = spec.placement ?? {};
+  if (!pl.host && !pl.cluster && !pl.resource_pool && !pl.datastore && !pl.folder)
+    throw invalidArgument('placement must name a host, cluster, resource pool, datastore or folder.');
+  const target = placementFrom(inv, pl, {
+    folder: vm.folder,
+    resourcePool: vm.resourcePool,
+    host: vm.host,
+    datastore: vm.datastore,
+  });
+  if (target.cluster.datacenter !== vm.datacenter)
+    throw invalidArgument(`The target is in another datacenter than virtual machine '${vm.name}'.`);
+  for (const n of vm.nics) {
+    const net = inv.networks.get(n.network);
+    if (!net || net.datacenter !== target.cluster.datacenter)
+      throw invalidArgument(
+        `Host '${target.host.name}' has no access to network '${net?.name ?? n.network}' of the virtual machine.`
+      );
+  }
+  if (target.datastore.id !== vm.datastore) {
+    const need = vm.disks.reduce((a, d) => a + d.capacity, 0);
+    if (need > inv.datastoreFree(target.datastore))
+      throw vapiError(
+        'INVALID_ARGUMENT',
+        'com.vmware.api.vcenter.vm.insufficient_disk_space',
+        `Insufficient disk space on datastore '${target.datastore.name}'.`,
+        [target.datastore.name]
+      );
+  }
+  return {
+    host: target.host.id,
+    cluster: target.cluster.id,
+    datacenter: target.cluster.datacenter,
+    resourcePool: target.pool?.id ?? (pl.host || pl.cluster ? target.cluster.rootPool : vm.resourcePool),
+    datastore: target.datastore.id,
+    folder: target.folder.id,
+  };
+}
