@@ -79,4 +79,3 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 	}
 	return v.(*Snapshot), nil
 }
-

@@ -65,4 +65,3 @@ func (c *Cache) IDs(ctx context.Context) (*IDMap, error) {
 	}
 	return v.(*IDMap), nil
 }
-

@@ -31,4 +31,3 @@ type VROps interface {
 	QueryResources(ctx context.Context, kinds []string) ([]vrops.Resource, error)
 	BulkRelationships(ctx context.Context, relationshipType string, ids []string) ([]vrops.Relation, error)
 }
-
