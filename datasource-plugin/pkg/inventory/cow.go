@@ -65,6 +65,9 @@ func (vm VM) Applied(info *vcenter.VMInfo) *VM {
 	vm.PowerState = info.PowerState
 	vm.CPUCount = info.CPU.Count
 	vm.MemoryMiB = info.Memory.SizeMiB
+	if info.GuestOS != "" {
+		vm.GuestOS = info.GuestOS
+	}
 	return &vm
 }
 

@@ -21,6 +21,12 @@ type VM struct {
 	MemoryMiB  int64  `json:"memoryMiB"`
 	Host       string `json:"host"`
 	Cluster    string `json:"cluster,omitempty"`
+	// GuestOS is vCenter's guest_OS id ("UBUNTU_64"); GuestName is the name people read
+	// ("Ubuntu Linux (64-bit)") and IP the guest's primary address, both from vROps when it has
+	// them (guest.go); empty when unknown.
+	GuestOS   string `json:"guestOS,omitempty"`
+	GuestName string `json:"guestName,omitempty"`
+	IP        string `json:"ip,omitempty"`
 }
 
 // Host is an ESXi host.

@@ -92,8 +92,8 @@ func (e *Status) Unwrap() error {
 	return models.ErrUpstream
 }
 
-// Do sends a call with the bearer token and decodes JSON into out.
-func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+// do sends a call with the bearer token and decodes JSON into out.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	if c == nil {
 		return fmt.Errorf("%w: no alert relay is configured for this data source: set the relay URL and token", models.ErrNotConfigured)
 	}
@@ -144,12 +144,40 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 
 // PostAudit records an audit event.
 func (c *Client) PostAudit(ctx context.Context, ev AuditEvent) error {
-	return c.Do(ctx, http.MethodPost, "/internal/audit", nil, ev, nil)
+	return c.do(ctx, http.MethodPost, "/internal/audit", nil, ev, nil)
 }
 
 // ListAudit reads audit events.
 func (c *Client) ListAudit(ctx context.Context, q url.Values) (*AuditPage, error) {
 	p := &AuditPage{}
-	err := c.Do(ctx, http.MethodGet, "/internal/audit", q, nil, p)
+	err := c.do(ctx, http.MethodGet, "/internal/audit", q, nil, p)
 	return p, err
+}
+
+// Subscription is a user's alert e-mail subscription as the relay stores it (docs/contracts.md §5);
+// the backend passes it through and only sets the identity fields.
+type Subscription map[string]any
+
+// GetSubscription reads one user's subscription; models.ErrNotFound when the user has none yet.
+func (c *Client) GetSubscription(ctx context.Context, login string) (Subscription, error) {
+	var sub Subscription
+	err := c.do(ctx, http.MethodGet, "/internal/users/"+url.PathEscape(login), nil, nil, &sub)
+	return sub, err
+}
+
+// PutSubscription creates or replaces one user's subscription and returns what the relay stored.
+func (c *Client) PutSubscription(ctx context.Context, login string, sub Subscription) (Subscription, error) {
+	var out Subscription
+	err := c.do(ctx, http.MethodPut, "/internal/users/"+url.PathEscape(login), nil, sub, &out)
+	return out, err
+}
+
+// ListSubscriptions reads every user's subscription (Admins only, checked by the caller).
+func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
+	var out []Subscription
+	err := c.do(ctx, http.MethodGet, "/internal/users", nil, nil, &out)
+	if out == nil {
+		out = []Subscription{}
+	}
+	return out, err
 }

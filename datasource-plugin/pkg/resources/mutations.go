@@ -9,17 +9,22 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/privatecloud/vsphere/pkg/apierr"
+	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/relay"
+	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 )
 
 // mutation carries one VM change through role check, validation, the vCenter call and the audit.
+// The role is checked before anything is read (no inventory build for a refused click), and
+// after the change only that VM is updated in the cached inventory (inventory/cow.go).
 type mutation struct {
 	a      *API
 	r      *http.Request
 	w      http.ResponseWriter
-	action string
+	action vmrules.Action
 	vmID   string
 	vmName string
 	params map[string]any
@@ -30,7 +35,7 @@ const auditTimeout = 5 * time.Second
 
 // emit writes the audit event to the plugin log (always) and to the relay (when configured).
 func (m *mutation) emit(outcome string, err error) {
-	ev := relay.AuditEvent{Time: m.a.d.Now().UTC().Format(time.RFC3339Nano), Action: m.action,
+	ev := relay.AuditEvent{Time: m.a.d.Now().UTC().Format(time.RFC3339Nano), Action: string(m.action),
 		VM: relay.AuditVM{ID: m.vmID, Name: m.vmName}, Params: m.params, Outcome: outcome}
 	if ev.Params == nil {
 		ev.Params = map[string]any{}
@@ -53,21 +58,17 @@ func (m *mutation) emit(outcome string, err error) {
 	}
 }
 
-// refuse answers and audits a refusal.
-func (m *mutation) refuse(status int, code string, err error) {
+// refuse answers and audits a refusal; the status comes from the error's class.
+func (m *mutation) refuse(err error) {
 	m.emit("refused", err)
-	writeError(m.w, status, code, err.Error())
+	m.a.writeErr(m.w, m.r, err)
 }
 
 // authorize checks the caller against the configured minimum role for the action.
-func (m *mutation) authorize(min models.Role) bool {
-	u := caller(m.r)
-	if u == nil {
-		m.refuse(http.StatusUnauthorized, "unauthenticated", errors.New("VM changes need a signed-in Grafana user; requests Grafana starts itself may only read"))
-		return false
-	}
-	if models.Role(u.Role).Rank() < min.Rank() {
-		m.refuse(http.StatusForbidden, "forbidden", fmt.Errorf("%s of a VM needs the %s role; %s is %s", m.action, min, u.Login, roleName(u.Role)))
+func (m *mutation) authorize() bool {
+	if rf := vmrules.Authorize(m.action, callerOf(m.r), m.a.d.Settings.Roles); rf != nil {
+		m.emit("refused", rf)
+		writeError(m.w, rf.Status, rf.Code, rf.Reason)
 		return false
 	}
 	return true
@@ -89,41 +90,50 @@ func (m *mutation) fail(err error) {
 		m.a.d.Query.Inventory.Invalidate()
 		err = fmt.Errorf("%w; VM %s %s: check it before trying again", err, m.vmID, state)
 		m.emit("unknown", err)
-		writeErr(m.w, err)
+		m.a.writeErr(m.w, m.r, err)
 		return
 	}
 	outcome := "failed"
-	if errors.Is(err, models.ErrInvalidInput) || errors.Is(err, models.ErrConflict) {
+	if c := apierr.Classify(err).Status; c == http.StatusBadRequest || c == http.StatusConflict {
 		outcome = "refused"
 	}
 	m.emit(outcome, err)
-	writeErr(m.w, err)
+	m.a.writeErr(m.w, m.r, err)
 }
 
-func (a *API) newMutation(w http.ResponseWriter, r *http.Request, action string) *mutation {
+// newMutation starts a change; the VM's name for the audit comes from the cached inventory only
+// (never a build).
+func (a *API) newMutation(w http.ResponseWriter, r *http.Request, action vmrules.Action) *mutation {
 	m := &mutation{a: a, r: r, w: w, action: action, vmID: r.PathValue("id")}
-	if m.vmID != "" {
-		if s, err := a.snapshot(r); err == nil {
-			if vm := s.VM(m.vmID); vm != nil {
-				m.vmName = vm.Name
-			}
+	if s := a.d.Query.Inventory.Peek(); s != nil && m.vmID != "" {
+		if vm := s.VM(m.vmID); vm != nil {
+			m.vmName = vm.Name
 		}
 	}
 	return m
 }
 
+// checkID refuses a path id that is not a VM id (it would go into vCenter's URL path).
+func (m *mutation) checkID() bool {
+	if err := vmrules.ValidateMoRef("VM", m.vmID); err != nil {
+		m.refuse(err)
+		return false
+	}
+	return true
+}
+
 func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
-	m := a.newMutation(w, r, "create")
+	m := a.newMutation(w, r, vmrules.ActionCreate)
 	var req CreateRequest
 	berr := readBody(r, &req)
 	m.vmName = req.Name
 	m.params = map[string]any{"name": req.Name, "guestOS": req.GuestOS, "cpuCount": req.CPUCount, "memoryMiB": req.MemoryMiB,
 		"diskGiB": req.DiskGiB, "network": req.Network, "placement": req.Placement}
-	if !m.authorize(a.d.Settings.Roles.Create) {
+	if !m.authorize() {
 		return
 	}
 	if berr != nil {
-		m.refuse(http.StatusBadRequest, "bad_request", berr)
+		m.refuse(berr)
 		return
 	}
 	s, err := a.snapshot(r)
@@ -132,15 +142,31 @@ func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := ValidateCreate(&req, s); err != nil {
-		if errors.Is(err, models.ErrConflict) {
-			m.refuse(http.StatusConflict, "conflict", err)
-		} else {
-			m.refuse(http.StatusBadRequest, "bad_request", err)
-		}
+		m.refuse(err)
 		return
 	}
+	id, err := a.d.VCenter.CreateVM(r.Context(), createSpec(&req))
+	if err != nil {
+		if errors.Is(err, models.ErrOutcomeUnknown) {
+			// Without an id, find out by name whether the VM appeared.
+			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
+				m.vmID = vms[0].VM
+			}
+		}
+		m.fail(err)
+		return
+	}
+	m.vmID = id
+	a.d.Query.Inventory.AddVM(newVM(id, &req, s))
+	m.emit("success", nil)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "name": req.Name})
+}
+
+// createSpec is the vCenter create spec of a validated request.
+func createSpec(req *CreateRequest) vcenter.CreateSpec {
+	p := req.Placement
 	spec := vcenter.CreateSpec{Name: req.Name, GuestOS: req.GuestOS,
-		Placement: vcenter.PlacementSpec{Folder: req.Placement.Folder, Cluster: req.Placement.Cluster, Host: req.Placement.Host, ResourcePool: req.Placement.ResourcePool, Datastore: req.Placement.Datastore},
+		Placement: vcenter.PlacementSpec{Folder: p.Folder, Cluster: p.Cluster, Host: p.Host, ResourcePool: p.ResourcePool, Datastore: p.Datastore},
 		CPU:       &vcenter.CPUSpec{Count: req.CPUCount, CoresPerSocket: req.CoresPerSocket}, Memory: &vcenter.MemorySpec{SizeMiB: req.MemoryMiB}}
 	if req.DiskGiB > 0 {
 		var d vcenter.DiskCreate
@@ -156,25 +182,33 @@ func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
 		}
 		spec.NICs = []vcenter.NICCreate{n}
 	}
-	id, err := a.d.VCenter.CreateVM(r.Context(), spec)
-	if err != nil {
-		if errors.Is(err, models.ErrOutcomeUnknown) {
-			// Without an id, find out by name whether the VM appeared.
-			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
-				m.vmID = vms[0].VM
-			}
-		}
-		m.fail(err)
-		return
+	return spec
+}
+
+// newVM is the created VM as the cache holds it: vCenter creates VMs powered off, where the
+// placement put it (the host is known only when one was chosen; the next rebuild fills it in).
+func newVM(id string, req *CreateRequest, s *inventory.Snapshot) inventory.VM {
+	p := req.Placement
+	vm := inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}, PowerState: "POWERED_OFF", CPUCount: req.CPUCount,
+		MemoryMiB: req.MemoryMiB, GuestOS: req.GuestOS, Host: p.Host, Cluster: p.Cluster}
+	if h := s.Host(p.Host); h != nil {
+		vm.Cluster, vm.Datacenter = h.Cluster, h.Datacenter
 	}
-	m.vmID = id
-	a.d.Query.Inventory.Invalidate()
-	m.emit("success", nil)
-	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "name": req.Name})
+	for _, rp := range s.ResourcePools {
+		if rp.ID == p.ResourcePool && vm.Cluster == "" {
+			vm.Cluster = rp.Cluster
+		}
+	}
+	for _, f := range s.Folders {
+		if f.ID == p.Folder {
+			vm.Datacenter = f.Datacenter
+		}
+	}
+	return vm
 }
 
 func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
-	m := a.newMutation(w, r, "updateHardware")
+	m := a.newMutation(w, r, vmrules.ActionEdit)
 	var req HardwarePatch
 	berr := readBody(r, &req)
 	m.params = map[string]any{}
@@ -184,20 +218,20 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 	if req.MemoryMiB != nil {
 		m.params["memoryMiB"] = *req.MemoryMiB
 	}
-	if !m.authorize(a.d.Settings.Roles.Edit) {
+	if !m.authorize() || !m.checkID() {
 		return
 	}
 	if berr == nil && req.CPUCount == nil && req.MemoryMiB == nil {
-		berr = invalid("give cpuCount and/or memoryMiB")
+		berr = vmrules.Invalid("give cpuCount and/or memoryMiB")
 	}
 	if berr == nil && req.CPUCount != nil {
-		berr = ValidateCPU(*req.CPUCount)
+		berr = vmrules.ValidateCPU(*req.CPUCount)
 	}
 	if berr == nil && req.MemoryMiB != nil {
-		berr = ValidateMemory(*req.MemoryMiB)
+		berr = vmrules.ValidateMemory(*req.MemoryMiB)
 	}
 	if berr != nil {
-		m.refuse(http.StatusBadRequest, "bad_request", berr)
+		m.refuse(berr)
 		return
 	}
 	info, err := a.d.VCenter.GetVM(r.Context(), m.vmID)
@@ -206,93 +240,84 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.vmName = info.Name
-	lim := LimitsOf(m.vmID, info)
-	if req.CPUCount != nil && *req.CPUCount != info.CPU.Count {
-		if !lim.CanChangeCPU {
-			m.refuse(http.StatusConflict, "conflict", errors.New(lim.Reasons["cpu"]))
-			return
-		}
-		if *req.CPUCount > lim.MaxCPU || *req.CPUCount < lim.MinCPU {
-			m.refuse(http.StatusConflict, "conflict", fmt.Errorf("VM %s is powered on: with its hot-add/hot-remove settings the CPU count can only be %d to %d; power it off first", m.vmID, lim.MinCPU, lim.MaxCPU))
-			return
-		}
+	change, err := vmrules.CheckChange(m.vmID, hardwareOf(info), vmrules.Change{CPUCount: req.CPUCount, MemoryMiB: req.MemoryMiB})
+	if err != nil {
+		m.refuse(err)
+		return
 	}
-	if req.MemoryMiB != nil && *req.MemoryMiB != info.Memory.SizeMiB {
-		if !lim.CanChangeMemory {
-			m.refuse(http.StatusConflict, "conflict", errors.New(lim.Reasons["memory"]))
-			return
-		}
-		if *req.MemoryMiB < lim.MinMemoryMiB || *req.MemoryMiB > lim.MaxMemoryMiB {
-			m.refuse(http.StatusConflict, "conflict", fmt.Errorf("VM %s is powered on: memory can only grow, up to %d MiB; power it off first", m.vmID, lim.MaxMemoryMiB))
-			return
-		}
-	}
-	if req.CPUCount != nil && *req.CPUCount != info.CPU.Count {
-		spec := vcenter.CPUSpec{Count: *req.CPUCount}
-		if info.CPU.CoresPerSocket > 0 && *req.CPUCount%info.CPU.CoresPerSocket != 0 {
+	if change.CPUCount != nil {
+		spec := vcenter.CPUSpec{Count: *change.CPUCount}
+		if info.CPU.CoresPerSocket > 0 && *change.CPUCount%info.CPU.CoresPerSocket != 0 {
 			spec.CoresPerSocket = 1 // keep a valid topology when the old one no longer divides the count
 		}
 		if err := a.d.VCenter.PatchCPU(r.Context(), m.vmID, spec); err != nil {
 			m.fail(err)
 			return
 		}
+		info.CPU.Count = spec.Count
+		if spec.CoresPerSocket > 0 {
+			info.CPU.CoresPerSocket = spec.CoresPerSocket
+		}
 	}
-	if req.MemoryMiB != nil && *req.MemoryMiB != info.Memory.SizeMiB {
-		if err := a.d.VCenter.PatchMemory(r.Context(), m.vmID, vcenter.MemorySpec{SizeMiB: *req.MemoryMiB}); err != nil {
+	if change.MemoryMiB != nil {
+		if err := a.d.VCenter.PatchMemory(r.Context(), m.vmID, vcenter.MemorySpec{SizeMiB: *change.MemoryMiB}); err != nil {
 			m.fail(err)
 			return
 		}
+		info.Memory.SizeMiB = *change.MemoryMiB
 	}
-	a.d.Query.Inventory.Invalidate()
+	// vCenter accepted the change: the read before it plus the change is the VM now.
+	a.d.Query.Inventory.UpdateVM(m.vmID, info)
 	m.emit("success", nil)
-	a.vmDetail(w, r)
+	writeJSON(w, http.StatusOK, inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
 }
 
 func (a *API) power(w http.ResponseWriter, r *http.Request) {
-	m := a.newMutation(w, r, "power")
+	m := a.newMutation(w, r, vmrules.ActionPower)
 	var req PowerRequest
 	berr := readBody(r, &req)
 	m.params = map[string]any{"action": req.Action}
-	if !m.authorize(a.d.Settings.Roles.Power) {
+	if !m.authorize() || !m.checkID() {
 		return
 	}
 	if berr == nil {
-		berr = ValidatePower(req.Action)
+		berr = vmrules.ValidatePower(req.Action)
 	}
 	if berr != nil {
-		m.refuse(http.StatusBadRequest, "bad_request", berr)
+		m.refuse(berr)
 		return
 	}
 	var err error
-	switch req.Action {
-	case "shutdown", "reboot":
+	if vmrules.IsGuestOperation(req.Action) {
 		err = a.d.VCenter.GuestPower(r.Context(), m.vmID, req.Action)
-	default:
+	} else {
 		err = a.d.VCenter.Power(r.Context(), m.vmID, req.Action)
 	}
 	if err != nil {
 		m.fail(err)
 		return
 	}
-	a.d.Query.Inventory.Invalidate()
 	m.emit("success", nil)
 	state := ""
 	if info, err := a.d.VCenter.GetVM(r.Context(), m.vmID); err == nil {
 		state = info.PowerState
+		a.d.Query.Inventory.UpdateVM(m.vmID, info)
+	} else {
+		a.d.Query.Inventory.Invalidate()
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"powerState": state})
 }
 
 func (a *API) deleteVM(w http.ResponseWriter, r *http.Request) {
-	m := a.newMutation(w, r, "delete")
+	m := a.newMutation(w, r, vmrules.ActionDelete)
 	var req DeleteRequest
 	berr := readBody(r, &req)
 	m.params = map[string]any{"confirmName": req.ConfirmName}
-	if !m.authorize(a.d.Settings.Roles.Delete) {
+	if !m.authorize() || !m.checkID() {
 		return
 	}
 	if berr != nil {
-		m.refuse(http.StatusBadRequest, "bad_request", berr)
+		m.refuse(berr)
 		return
 	}
 	info, err := a.d.VCenter.GetVM(r.Context(), m.vmID)
@@ -301,19 +326,15 @@ func (a *API) deleteVM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.vmName = info.Name
-	if req.ConfirmName != info.Name {
-		m.refuse(http.StatusBadRequest, "bad_request", fmt.Errorf("%w: type the VM's exact name %q to confirm the delete", models.ErrInvalidInput, info.Name))
-		return
-	}
-	if info.PowerState == "POWERED_ON" {
-		m.refuse(http.StatusConflict, "conflict", fmt.Errorf("%w: VM %s is powered on: power it off first", models.ErrConflict, m.vmID))
+	if err := vmrules.CheckDelete(m.vmID, info.Name, req.ConfirmName, info.PowerState); err != nil {
+		m.refuse(err)
 		return
 	}
 	if err := a.d.VCenter.DeleteVM(r.Context(), m.vmID); err != nil {
 		m.fail(err)
 		return
 	}
-	a.d.Query.Inventory.Invalidate()
+	a.d.Query.Inventory.RemoveVM(m.vmID)
 	m.emit("success", nil)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -110,6 +110,9 @@ var (
 
 func TestViewerCannotDelete(t *testing.T) {
 	e := newEnv(t)
+	if status, _ := e.call(t, viewer, http.MethodGet, "inventory/vms", ""); status != 200 { // the cached inventory names the VM in the audit
+		t.Fatalf("inventory: %d", status)
+	}
 	status, body := e.call(t, viewer, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`)
 	if status != 403 || body["error"] != "forbidden" {
 		t.Fatalf("status %d body %v", status, body)
@@ -123,6 +126,36 @@ func TestViewerCannotDelete(t *testing.T) {
 	}
 	if e.relay.auth[0] != "Bearer relay-secret" {
 		t.Fatalf("relay auth header %q", e.relay.auth[0])
+	}
+}
+
+// TestRefusalReadsNothingUpstream: the role is checked before anything is read, so a refused
+// click costs no upstream call (it used to build the whole inventory for the audit's VM name).
+func TestRefusalReadsNothingUpstream(t *testing.T) {
+	for _, tc := range []struct {
+		user             *backend.User
+		method, path, bd string
+	}{
+		{viewer, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`},
+		{editor, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`},
+		{viewer, http.MethodPost, "vms/vm-100/power", `{"action":"stop"}`},
+		{viewer, http.MethodPatch, "vms/vm-100/hardware", `{"cpuCount":4}`},
+		{editor, http.MethodPost, "vms", `{"name":"x"}`},
+	} {
+		e := newEnv(t)
+		if status, _ := e.call(t, tc.user, tc.method, tc.path, tc.bd); status != 403 {
+			t.Fatalf("%s %s as %s: %d", tc.method, tc.path, tc.user.Role, status)
+		}
+		total := 0
+		for _, n := range e.up.Calls {
+			total += n
+		}
+		if total != 0 {
+			t.Fatalf("%s %s as %s: %d upstream calls for a refused request: %v", tc.method, tc.path, tc.user.Role, total, e.up.Calls)
+		}
+		if ev := e.relay.last(t); ev.Outcome != "refused" || ev.User.Login != tc.user.Login {
+			t.Fatalf("audit %+v", ev)
+		}
 	}
 }
 
