@@ -15,12 +15,14 @@ type Cache struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu      sync.Mutex
-	snap    *Snapshot
-	idmap   *IDMap
-	history []HostChange
-	dsHosts *DatastoreHosts
-	sf      singleflight.Group
+	mu    sync.Mutex
+	snap  *Snapshot
+	idmap *IDMap
+	// identity recognises this data source's vCenter among those vROps monitors (idmap.go).
+	identity Identity
+	history  []HostChange
+	dsHosts  *DatastoreHosts
+	sf       singleflight.Group
 
 	// VM updates (cow.go): pending keeps those made while a rebuild runs.
 	building bool

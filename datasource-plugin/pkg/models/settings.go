@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -59,6 +60,9 @@ type Settings struct {
 	CacheTTLSeconds int         `json:"cacheTtlSeconds"`
 	RelayURL        string      `json:"relayUrl"`
 	Roles           ActionRoles `json:"roles"`
+	// VcenterInstanceUUID is the vCenter's instance UUID as vROps stores it (VMEntityVCID); optional,
+	// needed only when vROps monitors several vCenters and cannot be matched by URL (docs/contracts.md §4).
+	VcenterInstanceUUID string `json:"vcenterInstanceUuid,omitempty"`
 
 	// Secrets is never serialised: it only lives in memory (STYLE.md rule 7).
 	Secrets Secrets `json:"-"`
@@ -128,7 +132,11 @@ func (s *Settings) applyDefaults() {
 	s.VcenterURL = strings.TrimRight(strings.TrimSpace(s.VcenterURL), "/")
 	s.VropsURL = strings.TrimRight(strings.TrimSpace(s.VropsURL), "/")
 	s.RelayURL = strings.TrimRight(strings.TrimSpace(s.RelayURL), "/")
+	s.VcenterInstanceUUID = strings.ToLower(strings.TrimSpace(s.VcenterInstanceUUID))
 }
+
+// uuidPattern is the 8-4-4-4-12 hex shape of a vCenter instance UUID.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Validate reports every problem at once so that the config page can show them together.
 func (s *Settings) Validate() error {
@@ -178,6 +186,9 @@ func (s *Settings) Validate() error {
 		if r.Rank() == 0 {
 			problems = append(problems, fmt.Sprintf("role for %s must be Viewer, Editor or Admin, not %q", action, r))
 		}
+	}
+	if s.VcenterInstanceUUID != "" && !uuidPattern.MatchString(s.VcenterInstanceUUID) {
+		problems = append(problems, fmt.Sprintf("vCenter instance UUID %q must look like 0a1b2c3d-0000-4000-8000-00aabbccddee (vCenter: Administration > System Configuration, or vROps' VMEntityVCID)", s.VcenterInstanceUUID))
 	}
 	if len(problems) == 0 {
 		return nil

@@ -65,6 +65,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		stats, idSource = vr, vr
 	}
 	cache := inventory.NewCache(vc, idSource, settings.CacheTTL())
+	cache.SetIdentity(inventory.Identity{InstanceUUID: settings.VcenterInstanceUUID, URL: settings.VcenterURL})
 	deps := &query.Deps{Inventory: cache, VCenter: vc, Stats: stats, Relay: rc}
 	d := &Datasource{settings: settings, vc: vc, vr: vr, relay: rc, mux: query.NewMux(deps)}
 	d.res = httpadapter.New(resources.New(resources.Deps{Query: deps, VCenter: vc, VROps: vr, Relay: rc, Settings: settings}))
