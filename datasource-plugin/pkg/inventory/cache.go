@@ -22,6 +22,7 @@ type Cache struct {
 	identity Identity
 	history  []HostChange
 	dsHosts  *DatastoreHosts
+	guests   *VMGuests
 	sf       singleflight.Group
 
 	// VM updates (cow.go): pending keeps those made while a rebuild runs.

@@ -85,9 +85,16 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	switch entity {
 	case models.EntityVMs:
+		// Guest OS names and IPs come from vROps, once per snapshot (inventory/guest.go).
+		guests := a.d.Query.Inventory.VMGuests(r.Context(), s)
+		if guests.Err != nil {
+			warnings = append(warnings, publicMessage(guests.Err, caller(r)))
+		}
 		for _, vm := range s.VMs {
 			if cf.VM(vm) {
-				add(vm.ID, vm.Name, s.Summary(vm), map[string]sortKey{"powerState": textKey(vm.PowerState), "host": textKey(s.Name(vm.Host)),
+				sum := s.Summary(vm)
+				guests.Fill(&sum)
+				add(vm.ID, vm.Name, sum, map[string]sortKey{"powerState": textKey(vm.PowerState), "host": textKey(s.Name(vm.Host)),
 					"cluster": textKey(s.Name(vm.Cluster)), "cpuCount": numKey(int64(vm.CPUCount)), "memoryMiB": numKey(vm.MemoryMiB)})
 			}
 		}
