@@ -36,11 +36,30 @@ type Identity struct {
 	URL string
 }
 
-// vropsKinds are the vROps resource kinds the map covers, plus the adapter instances that say
-// which vCenter URL each VMEntityVCID belongs to.
-var vropsKinds = []string{"VirtualMachine", "HostSystem", "ClusterComputeResource", "Datastore", adapterInstanceKind}
+// vropsKinds are the vROps resource kinds the map covers.
+var vropsKinds = []string{"VirtualMachine", "HostSystem", "ClusterComputeResource", "Datastore"}
 
+// adapterInstanceKind is the vROps resource of a vCenter adapter instance, whose identifiers say
+// which vCenter URL (VCURL) each VMEntityVCID belongs to. It is read only when the resources name
+// more than one vCenter and the setting does not say which one is ours.
 const adapterInstanceKind = "VMwareAdapter Instance"
+
+// needsAdapters says whether ResolveVCID needs the adapter instances to decide.
+func needsAdapters(res []vrops.Resource, id Identity) bool {
+	if id.InstanceUUID != "" {
+		return false
+	}
+	first, seen := "", false
+	for i := range res {
+		v := res[i].IdentifierValue("VMEntityVCID")
+		if !seen {
+			first, seen = v, true
+		} else if v != first {
+			return true
+		}
+	}
+	return false
+}
 
 // normalizeVCURL reduces a vCenter URL to host[:port][/path] in lower case, without scheme,
 // trailing slash or /api, so the setting and vROps' VCURL compare equal however they are written.
@@ -186,9 +205,17 @@ func (c *Cache) IDs(ctx context.Context) (*IDMap, error) {
 		return m, nil
 	}
 	v, err, _ := c.sf.Do("idmap", func() (any, error) {
-		res, err := c.vr.QueryResources(context.WithoutCancel(ctx), vropsKinds)
+		dctx := context.WithoutCancel(ctx)
+		res, err := c.vr.QueryResources(dctx, vropsKinds)
 		if err != nil {
 			return nil, err
+		}
+		if needsAdapters(res, c.identity) {
+			adapters, err := c.vr.QueryResources(dctx, []string{adapterInstanceKind})
+			if err != nil {
+				return nil, err
+			}
+			res = append(res, adapters...)
 		}
 		nm := MapIDs(res, c.identity, c.now())
 		c.mu.Lock()

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,46 @@ func TestMapIDsAmbiguousMapsNothingForThatObject(t *testing.T) {
 	}
 	if m.ToVrops["host-1"] != "r-vc1-host1" || !strings.Contains(m.Notice, "vm-1001") {
 		t.Fatalf("%+v", m)
+	}
+}
+
+// idVROps answers resource queries by kind and counts them.
+type idVROps struct {
+	res   []vrops.Resource
+	calls [][]string
+}
+
+func (v *idVROps) QueryResources(_ context.Context, kinds []string) ([]vrops.Resource, error) {
+	v.calls = append(v.calls, kinds)
+	var out []vrops.Resource
+	for _, r := range v.res {
+		for _, k := range kinds {
+			if r.ResourceKey.ResourceKindKey == k {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (v *idVROps) BulkRelationships(context.Context, string, []string) ([]vrops.Relation, error) {
+	return nil, nil
+}
+
+// TestIDsReadAdapterInstancesOnlyWhenNeeded: one vCenter (or the setting) needs one resource
+// query; two vCenters without the setting need the adapter instances too.
+func TestIDsReadAdapterInstancesOnlyWhenNeeded(t *testing.T) {
+	two := &idVROps{res: twoVCenters()}
+	c := NewCache(estate(1, 1), two, time.Hour)
+	c.SetIdentity(Identity{URL: "http://127.0.0.1:8989/vc/1"})
+	m, err := c.IDs(context.Background())
+	if err != nil || m.ToVrops["vm-1001"] != "r-vc1-vm1001" || len(two.calls) != 2 {
+		t.Fatalf("map %+v err %v calls %v", m, err, two.calls)
+	}
+	set := &idVROps{res: twoVCenters()}
+	c = NewCache(estate(1, 1), set, time.Hour)
+	c.SetIdentity(Identity{InstanceUUID: uuid2})
+	if m, err := c.IDs(context.Background()); err != nil || m.ToVrops["vm-1001"] != "r-vc2-vm1001" || len(set.calls) != 1 {
+		t.Fatalf("map %+v err %v calls %v", m, err, set.calls)
 	}
 }

@@ -50,6 +50,15 @@ func TestLoadSettings(t *testing.T) {
 			}
 		}},
 		{name: "instance uuid malformed", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","vcenterInstanceUuid":"vc-1"}`, secrets: okSecrets, wantErr: "vCenter instance UUID"},
+		{name: "audit outage default refuse", json: `{"vcenterUrl":"https://vc","vcenterUser":"u"}`, secrets: okSecrets, check: func(t *testing.T, s *Settings) {
+			if s.AuditOutage != AuditOutageRefuse {
+				t.Fatalf("audit outage %q", s.AuditOutage)
+			}
+		}},
+		{name: "audit outage unknown", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","auditOutage":"ignore"}`, secrets: okSecrets, wantErr: "must be refuse or spool"},
+		{name: "spool without dir", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}, wantErr: "absolute spool directory"},
+		{name: "spool relative dir", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool","auditSpoolDir":"spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}, wantErr: "absolute spool directory"},
+		{name: "spool ok", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool","auditSpoolDir":"/var/lib/grafana/audit-spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}},
 		{name: "malformed json", json: `{"vcenterUrl":`, secrets: okSecrets, wantErr: "not valid JSON"},
 	}
 	for _, tc := range tests {

@@ -38,6 +38,31 @@ type AuditEvent struct {
 	Params  map[string]any `json:"params"`
 	Outcome string         `json:"outcome"`
 	Error   string         `json:"error,omitempty"`
+	// Where it happened (docs/contracts.md §5): the data source, its vCenter and the Grafana org,
+	// so several vCenters on one relay never mix events for the same VM id.
+	DatasourceUID string `json:"datasourceUid,omitempty"`
+	VCenter       string `json:"vcenter,omitempty"`
+	OrgID         int64  `json:"orgId,omitempty"`
+}
+
+// Keys of Params the backend sets on VM change events: the operation's key (one per change) and
+// the phase ("intent" before vCenter is called, "outcome" after). An event is identified by
+// key and phase, which makes redelivery from the spool idempotent (spool.go).
+const (
+	ParamOperation = "auditOperation"
+	ParamPhase     = "auditPhase"
+	PhaseIntent    = "intent"
+	PhaseOutcome   = "outcome"
+)
+
+// Key is the idempotency key of an event: its operation and phase ("" for events without).
+func (e *AuditEvent) Key() string {
+	op, _ := e.Params[ParamOperation].(string)
+	ph, _ := e.Params[ParamPhase].(string)
+	if op == "" {
+		return ""
+	}
+	return op + ":" + ph
 }
 
 // AuditPage is a page of audit events.

@@ -21,10 +21,11 @@ import (
 // fakeVC is a one-host vCenter with VM vm-7 that counts every call, for checking what a VM
 // change costs upstream.
 type fakeVC struct {
-	mu    sync.Mutex
-	calls []string
-	power string
-	mem   int64
+	mu      sync.Mutex
+	calls   []string
+	power   string
+	mem     int64
+	deleted bool
 }
 
 func (f *fakeVC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -57,6 +58,9 @@ func (f *fakeVC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = jsonDecode(r, &body)
 		f.mem = body.SizeMiB
+		w.WriteHeader(204)
+	case r.URL.Path == "/api/vcenter/vm/vm-7" && r.Method == http.MethodDelete:
+		f.deleted = true
 		w.WriteHeader(204)
 	case strings.HasPrefix(r.URL.Path, "/api/vcenter/"):
 		fmt.Fprint(w, `[]`)

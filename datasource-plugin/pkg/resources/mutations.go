@@ -2,6 +2,8 @@ package resources
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/privatecloud/vsphere/pkg/apierr"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
@@ -28,34 +31,104 @@ type mutation struct {
 	vmID   string
 	vmName string
 	params map[string]any
+	// op identifies this change in its audit events (intent and outcome).
+	op string
 }
 
-// auditTimeout bounds the relay call so that a slow relay cannot hold a VM change hostage.
+// newOperationID is a random id for one change.
+func newOperationID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// auditTimeout bounds each relay call so that a slow relay cannot hold a VM change hostage.
 const auditTimeout = 5 * time.Second
 
-// emit writes the audit event to the plugin log (always) and to the relay (when configured).
-func (m *mutation) emit(outcome string, err error) {
-	ev := relay.AuditEvent{Time: m.a.d.Now().UTC().Format(time.RFC3339Nano), Action: string(m.action),
-		VM: relay.AuditVM{ID: m.vmID, Name: m.vmName}, Params: m.params, Outcome: outcome}
-	if ev.Params == nil {
-		ev.Params = map[string]any{}
+// errAuditUnavailable is the answer when a change's intent cannot be recorded.
+var errAuditUnavailable = fmt.Errorf("%w: VM not changed", apierr.ErrAuditUnavailable)
+
+// event builds the audit event of this change in the given phase.
+func (m *mutation) event(phase, outcome string, err error) relay.AuditEvent {
+	params := make(map[string]any, len(m.params)+2)
+	for k, v := range m.params {
+		params[k] = v
 	}
+	params[relay.ParamOperation] = m.op
+	params[relay.ParamPhase] = phase
+	ev := relay.AuditEvent{Time: m.a.d.Now().UTC().Format(time.RFC3339Nano), Action: string(m.action),
+		VM: relay.AuditVM{ID: m.vmID, Name: m.vmName}, Params: params, Outcome: outcome, VCenter: m.a.vcenterName()}
 	if u := caller(m.r); u != nil {
 		ev.User = relay.AuditUser{Login: u.Login, Email: u.Email, Role: u.Role}
+	}
+	pc := httpadapter.PluginConfigFromContext(m.r.Context())
+	ev.OrgID = pc.OrgID
+	if pc.DataSourceInstanceSettings != nil {
+		ev.DatasourceUID = pc.DataSourceInstanceSettings.UID
 	}
 	if err != nil {
 		ev.Error = err.Error()
 	}
+	return ev
+}
+
+// post writes one event to the plugin log (always) and to the relay.
+func (m *mutation) post(ev relay.AuditEvent) error {
 	log.DefaultLogger.FromContext(m.r.Context()).Info("audit", "action", ev.Action, "vm", ev.VM.ID, "vmName", ev.VM.Name,
-		"user", ev.User.Login, "role", ev.User.Role, "outcome", ev.Outcome, "error", ev.Error, "params", fmt.Sprint(ev.Params))
+		"user", ev.User.Login, "role", ev.User.Role, "outcome", ev.Outcome, "phase", ev.Params[relay.ParamPhase], "operation", m.op,
+		"error", ev.Error, "params", fmt.Sprint(m.params))
 	if m.a.d.Relay == nil {
-		return
+		return fmt.Errorf("%w: no alert relay is configured to record it", apierr.ErrAuditUnavailable)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(m.r.Context()), auditTimeout)
 	defer cancel()
-	if perr := m.a.d.Relay.PostAudit(ctx, ev); perr != nil {
-		log.DefaultLogger.Error("audit event could not be sent to the relay", "action", ev.Action, "vm", ev.VM.ID, "error", perr)
+	return m.a.d.Relay.PostAudit(ctx, ev)
+}
+
+// keep records an event that must not be lost: at the relay, else in the spool when there is one.
+// It returns an error only when neither holds it.
+func (m *mutation) keep(ev relay.AuditEvent) error {
+	perr := m.post(ev)
+	if perr == nil {
+		m.a.deliverSpool()
+		return nil
 	}
+	if sp := m.a.d.Spool; sp != nil {
+		if serr := sp.Add(ev); serr == nil {
+			log.DefaultLogger.Warn("audit event spooled: the relay did not take it", "operation", m.op, "phase", ev.Params[relay.ParamPhase], "error", perr)
+			return nil
+		} else {
+			log.DefaultLogger.Error("audit event could not be spooled", "operation", m.op, "error", serr)
+		}
+	}
+	log.DefaultLogger.Error("audit event could not be recorded", "action", ev.Action, "vm", ev.VM.ID, "operation", m.op, "error", perr)
+	return perr
+}
+
+// emit records an outcome (success, failure, refusal) of this change.
+func (m *mutation) emit(outcome string, err error) {
+	_ = m.keep(m.event(relay.PhaseOutcome, outcome, err))
+}
+
+// intend records the intent before vCenter is called. Without the relay the change is refused,
+// unless the settings allow changes during an audit outage (then the intent is spooled).
+func (m *mutation) intend() bool {
+	ev := m.event(relay.PhaseIntent, "unknown", nil)
+	if err := m.post(ev); err == nil {
+		m.a.deliverSpool()
+		return true
+	} else if m.a.d.Spool != nil && m.a.d.Settings.AuditOutage == models.AuditOutageSpool {
+		if serr := m.a.d.Spool.Add(ev); serr == nil {
+			log.DefaultLogger.Warn("audit intent spooled: the relay did not take it; the change goes ahead (auditOutage=spool)", "operation", m.op, "error", err)
+			return true
+		} else {
+			log.DefaultLogger.Error("audit intent could not be spooled", "operation", m.op, "error", serr)
+		}
+	} else {
+		log.DefaultLogger.Error("VM change refused: its audit intent could not be recorded", "action", ev.Action, "vm", ev.VM.ID, "error", err)
+	}
+	m.a.writeErr(m.w, m.r, errAuditUnavailable)
+	return false
 }
 
 // refuse answers and audits a refusal; the status comes from the error's class.
@@ -104,7 +177,7 @@ func (m *mutation) fail(err error) {
 // newMutation starts a change; the VM's name for the audit comes from the cached inventory only
 // (never a build).
 func (a *API) newMutation(w http.ResponseWriter, r *http.Request, action vmrules.Action) *mutation {
-	m := &mutation{a: a, r: r, w: w, action: action, vmID: r.PathValue("id")}
+	m := &mutation{a: a, r: r, w: w, action: action, vmID: r.PathValue("id"), op: newOperationID()}
 	if s := a.d.Query.Inventory.Peek(); s != nil && m.vmID != "" {
 		if vm := s.VM(m.vmID); vm != nil {
 			m.vmName = vm.Name
@@ -143,6 +216,9 @@ func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := ValidateCreate(&req, s); err != nil {
 		m.refuse(err)
+		return
+	}
+	if !m.intend() {
 		return
 	}
 	id, err := a.d.VCenter.CreateVM(r.Context(), createSpec(&req))
@@ -245,6 +321,15 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
+	if change.CPUCount == nil && change.MemoryMiB == nil {
+		// Nothing changes: no intent, no vCenter call.
+		m.emit("success", nil)
+		writeJSON(w, http.StatusOK, inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
+		return
+	}
+	if !m.intend() {
+		return
+	}
 	if change.CPUCount != nil {
 		spec := vcenter.CPUSpec{Count: *change.CPUCount}
 		if info.CPU.CoresPerSocket > 0 && *change.CPUCount%info.CPU.CoresPerSocket != 0 {
@@ -285,6 +370,9 @@ func (a *API) power(w http.ResponseWriter, r *http.Request) {
 	}
 	if berr != nil {
 		m.refuse(berr)
+		return
+	}
+	if !m.intend() {
 		return
 	}
 	var err error
@@ -328,6 +416,9 @@ func (a *API) deleteVM(w http.ResponseWriter, r *http.Request) {
 	m.vmName = info.Name
 	if err := vmrules.CheckDelete(m.vmID, info.Name, req.ConfirmName, info.PowerState); err != nil {
 		m.refuse(err)
+		return
+	}
+	if !m.intend() {
 		return
 	}
 	if err := a.d.VCenter.DeleteVM(r.Context(), m.vmID); err != nil {

@@ -81,6 +81,12 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) call(t *testing.T, user *backend.User, method, path, body string) (int, map[string]any) {
 	t.Helper()
+	return e.callCtx(t, backend.PluginContext{User: user}, method, path, body)
+}
+
+// callCtx is call with a whole plugin context (org, data source).
+func (e *env) callCtx(t *testing.T, pc backend.PluginContext, method, path, body string) (int, map[string]any) {
+	t.Helper()
 	var got *backend.CallResourceResponse
 	u := "http://grafana/api/datasources/uid/x/resources/" + path
 	p, q, _ := strings.Cut(path, "?")
@@ -88,7 +94,7 @@ func (e *env) call(t *testing.T, user *backend.User, method, path, body string) 
 		u = "http://grafana/?" + q
 	}
 	err := e.h.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{User: user}, Path: p, Method: method, URL: u, Body: []byte(body),
+		PluginContext: pc, Path: p, Method: method, URL: u, Body: []byte(body),
 	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = r; return nil }))
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +344,10 @@ func FuzzResourceBodies(f *testing.F) {
 	tr := &http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: 100}
 	vcc := vcenter.NewWithHTTPClient(up.URL, "u", "p", &http.Client{Timeout: 5 * time.Second, Transport: tr})
 	qd := &query.Deps{Inventory: inventory.NewCache(vcc, nil, time.Hour), VCenter: vcc}
-	h := httpadapter.New(New(Deps{Query: qd, VCenter: vcc, Settings: &models.Settings{Roles: models.ActionRoles{Create: "Admin", Edit: "Admin", Power: "Admin", Delete: "Admin"}}}))
+	rs := httptest.NewServer(&fakeRelay{}) // VM changes need the audit relay
+	defer rs.Close()
+	rc := relay.NewWithHTTPClient(rs.URL, "t", rs.Client())
+	h := httpadapter.New(New(Deps{Query: qd, VCenter: vcc, Relay: rc, Settings: &models.Settings{Roles: models.ActionRoles{Create: "Admin", Edit: "Admin", Power: "Admin", Delete: "Admin"}}}))
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, c := range []struct{ m, p string }{{"POST", "vms"}, {"PATCH", "vms/vm-102/hardware"}, {"POST", "vms/vm-102/power"}, {"DELETE", "vms/vm-102"}} {
 			before := mutations(up)

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -38,6 +41,8 @@ type Deps struct {
 	VROps    *vrops.Client
 	Relay    *relay.Client
 	Settings *models.Settings
+	// Spool keeps audit events the relay could not take (nil = none configured).
+	Spool *relay.Spool
 	// Now is the clock for audit events (tests pin it).
 	Now func() time.Time
 }
@@ -86,6 +91,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		}
 	}()
+	// A path with "." or ".." segments is refused, not redirected: the ids in it go into
+	// vCenter's URL paths.
+	if p := r.URL.Path; p != "" && p != "/" && path.Clean("/"+p) != "/"+strings.TrimPrefix(p, "/") {
+		writeError(w, http.StatusBadRequest, "bad_request", "the resource path must not contain empty, . or .. segments")
+		return
+	}
 	a.mux.ServeHTTP(w, r)
 }
 
@@ -188,6 +199,30 @@ func roleName(r string) string {
 		return "without a role"
 	}
 	return r
+}
+
+// vcenterName names this data source's vCenter in audit events: the host of its URL.
+func (a *API) vcenterName() string {
+	if u, err := url.Parse(a.d.Settings.VcenterURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return ""
+}
+
+// deliverSpool sends spooled audit events in the background after the relay took one again.
+func (a *API) deliverSpool() {
+	if a.d.Spool == nil || a.d.Relay == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if n, err := a.d.Spool.Deliver(ctx, a.d.Relay); err != nil {
+			log.DefaultLogger.Warn("spooled audit events not delivered yet", "delivered", n, "error", err)
+		} else if n > 0 {
+			log.DefaultLogger.Info("spooled audit events delivered", "delivered", n)
+		}
+	}()
 }
 
 func (a *API) snapshot(r *http.Request) (*inventory.Snapshot, error) {

@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -48,7 +50,13 @@ func run() error {
 		return err
 	}
 	defer p.Close()
-	inst := harness.NewInstance(1, sim, "", "", map[string]any{"cacheTtlSeconds": 3600})
+	// VM changes need their audit records written: a sink stands in for the alert relay.
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer sink.Close()
+	inst := harness.NewInstance(1, sim, sink.URL, "bench-relay-token", map[string]any{"cacheTtlSeconds": 3600})
 	ctx := context.Background()
 	now := time.Now()
 	inv := map[string]any{"queryType": "inventory", "entity": "vms"}

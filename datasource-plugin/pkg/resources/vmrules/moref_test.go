@@ -2,6 +2,7 @@ package vmrules
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/privatecloud/vsphere/pkg/models"
@@ -17,5 +18,20 @@ func TestValidateMoRef(t *testing.T) {
 		if err := ValidateMoRef("VM", bad); !errors.Is(err, models.ErrInvalidInput) {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestValidateMoRefShortensLongIDsInTheMessage(t *testing.T) {
+	long := "vm-" + strings.Repeat("9", 60)
+	err := ValidateMoRef("VM", long)
+	if err == nil || !strings.Contains(err.Error(), `"vm-9999999999999999999999999999999999999…"`) {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestLimitConstants(t *testing.T) {
+	// VMFS-6 maximum virtual disk size is 62 TB (VMware: Configuration Maximums).
+	if MaxDiskGiB != 63488 || MaxCPU != 128 || MaxMemoryMiB != 6128640 || MaxNameLen != 80 {
+		t.Fatal("contract limits changed")
 	}
 }
