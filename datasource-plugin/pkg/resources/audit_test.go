@@ -47,10 +47,10 @@ func (s *relaySink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(201)
 	case r.Method == http.MethodGet && r.URL.Path == "/internal/audit":
-		vm := r.URL.Query().Get("vm")
+		vm, ds := r.URL.Query().Get("vm"), r.URL.Query().Get("datasourceUid")
 		out := relay.AuditPage{Items: []relay.AuditEvent{}}
 		for _, ev := range s.events {
-			if vm == "" || ev.VM.ID == vm {
+			if (vm == "" || ev.VM.ID == vm) && (ds == "" || ev.DatasourceUID == ds) {
 				out.Items = append(out.Items, ev)
 			}
 		}
@@ -247,6 +247,21 @@ func TestAuditListHidesOtherUsersEmailsFromNonAdmins(t *testing.T) {
 	}
 	if got := strings.Join(emails(admin), ","); got != "ada=ada@example.com,vera=vera@example.com" {
 		t.Fatalf("admin sees %s", got)
+	}
+}
+
+// TestAuditListIsThisDataSources: two data sources (two vCenters) on one relay never see each
+// other's events for the same VM id.
+func TestAuditListIsThisDataSources(t *testing.T) {
+	e := newAuditEnv(t, models.Settings{}, true, "")
+	e.sink.events = []relay.AuditEvent{
+		{Time: "2026-01-01T00:00:00Z", User: relay.AuditUser{Login: "ada"}, Action: "delete", VM: relay.AuditVM{ID: "vm-1001"}, Outcome: "success", DatasourceUID: "vc-east"},
+		{Time: "2026-01-01T00:00:01Z", User: relay.AuditUser{Login: "ada"}, Action: "power", VM: relay.AuditVM{ID: "vm-1001"}, Outcome: "success", DatasourceUID: "vc-west"},
+	}
+	status, body := e.call(t, adminCtx(), http.MethodGet, "audit?vm=vm-1001", "")
+	items, _ := body["items"].([]any)
+	if status != 200 || len(items) != 1 || items[0].(map[string]any)["datasourceUid"] != "vc-east" {
+		t.Fatalf("%d %v", status, body)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/relay"
 	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
@@ -21,6 +22,10 @@ func (a *API) audit(w http.ResponseWriter, r *http.Request) {
 		if v := r.URL.Query().Get(k); v != "" {
 			q.Set(k, v)
 		}
+	}
+	// Only this data source's events: several vCenters on one relay share VM ids.
+	if pc := httpadapter.PluginConfigFromContext(r.Context()); pc.DataSourceInstanceSettings != nil && pc.DataSourceInstanceSettings.UID != "" {
+		q.Set("datasourceUid", pc.DataSourceInstanceSettings.UID)
 	}
 	p, err := a.d.Relay.ListAudit(r.Context(), q)
 	if err != nil {
