@@ -87,12 +87,19 @@ func New(s *models.Settings) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{base: s.RelayURL, token: s.Secrets.RelayToken, hc: hc}, nil
+	return &Client{base: s.RelayURL, token: s.Secrets.RelayToken, hc: noRedirects(hc)}, nil
 }
 
 // NewWithHTTPClient builds a client on a given http.Client (tests).
 func NewWithHTTPClient(base, token string, hc *http.Client) *Client {
-	return &Client{base: base, token: token, hc: hc}
+	return &Client{base: base, token: token, hc: noRedirects(hc)}
+}
+
+// noRedirects is a copy of hc that answers a redirect instead of following it with the token.
+func noRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // Status is an HTTP error from the relay.
@@ -118,7 +125,7 @@ func (e *Status) Unwrap() error {
 }
 
 // do sends a call with the bearer token and decodes JSON into out.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any, headers ...http.Header) error {
 	if c == nil {
 		return fmt.Errorf("%w: no alert relay is configured for this data source: set the relay URL and token", models.ErrNotConfigured)
 	}
@@ -138,6 +145,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return err
 	}
+	for _, h := range headers {
+		for k, v := range h {
+			req.Header[k] = v
+		}
+	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -148,6 +160,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return upstream.ClassifyTransport("the alert relay", c.base, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// Redirects are not followed: the bearer token must only go to the configured relay.
+		return fmt.Errorf("%w: the alert relay answered with a redirect (HTTP %d) to %q; it is not followed, so the relay token goes nowhere else: set the relay URL to the relay itself",
+			models.ErrUpstream, resp.StatusCode, resp.Header.Get("Location"))
+	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if resp.StatusCode >= 400 {
 		var e struct {
@@ -190,10 +207,16 @@ func (c *Client) GetSubscription(ctx context.Context, login string) (Subscriptio
 	return sub, err
 }
 
-// PutSubscription creates or replaces one user's subscription and returns what the relay stored.
-func (c *Client) PutSubscription(ctx context.Context, login string, sub Subscription) (Subscription, error) {
+// PutSubscription creates or replaces one user's subscription and returns what the relay stored;
+// actor is who made the change (the relay audits subscription changes, docs/contracts.md §5).
+func (c *Client) PutSubscription(ctx context.Context, login string, sub Subscription, actor AuditUser) (Subscription, error) {
 	var out Subscription
-	err := c.do(ctx, http.MethodPut, "/internal/users/"+url.PathEscape(login), nil, sub, &out)
+	h := http.Header{}
+	if actor.Login != "" {
+		h.Set("X-Actor-Login", actor.Login)
+		h.Set("X-Actor-Role", actor.Role)
+	}
+	err := c.do(ctx, http.MethodPut, "/internal/users/"+url.PathEscape(login), nil, sub, &out, h)
 	return out, err
 }
 

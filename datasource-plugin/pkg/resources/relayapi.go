@@ -102,7 +102,7 @@ func readBody(r *http.Request, v any) error {
 	return nil
 }
 
-func (a *API) putSubscriptionFor(w http.ResponseWriter, r *http.Request, login, email, name string) {
+func (a *API) putSubscriptionFor(w http.ResponseWriter, r *http.Request, login, email, name string, own bool) {
 	var sub relay.Subscription
 	if r.Body == nil {
 		writeError(w, http.StatusBadRequest, "bad_request", "the body must be a subscription JSON object")
@@ -113,15 +113,21 @@ func (a *API) putSubscriptionFor(w http.ResponseWriter, r *http.Request, login, 
 		writeError(w, http.StatusBadRequest, "bad_request", "the body must be a subscription JSON object")
 		return
 	}
-	// Identity comes from Grafana, never from the body.
+	// Identity comes from Grafana, never from the body: one's own save carries one's Grafana
+	// e-mail and name (even when empty); an Admin's change of someone else's keeps what the
+	// relay stores.
 	sub["login"] = login
-	if email != "" {
+	delete(sub, "email")
+	delete(sub, "name")
+	if own {
 		sub["email"] = email
-	}
-	if name != "" {
 		sub["name"] = name
 	}
-	out, err := a.d.Relay.PutSubscription(r.Context(), login, sub)
+	actor := relay.AuditUser{}
+	if u := caller(r); u != nil {
+		actor = relay.AuditUser{Login: u.Login, Email: u.Email, Role: u.Role}
+	}
+	out, err := a.d.Relay.PutSubscription(r.Context(), login, sub, actor)
 	if err != nil {
 		a.writeErr(w, r, err)
 		return
@@ -131,7 +137,7 @@ func (a *API) putSubscriptionFor(w http.ResponseWriter, r *http.Request, login, 
 
 func (a *API) putMySubscription(w http.ResponseWriter, r *http.Request) {
 	u := caller(r)
-	a.putSubscriptionFor(w, r, u.Login, u.Email, u.Name)
+	a.putSubscriptionFor(w, r, u.Login, u.Email, u.Name, true)
 }
 
 func (a *API) listSubscriptions(w http.ResponseWriter, r *http.Request) {
@@ -144,5 +150,5 @@ func (a *API) listSubscriptions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) putSubscription(w http.ResponseWriter, r *http.Request) {
-	a.putSubscriptionFor(w, r, r.PathValue("login"), "", "")
+	a.putSubscriptionFor(w, r, r.PathValue("login"), "", "", false)
 }
