@@ -91,6 +91,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	plug.Close()
 	sim.Close()
+	resSim.Close()
 	if relaySrv != nil {
 		relaySrv.Close()
 	}

@@ -3,6 +3,8 @@ package inventory
 import (
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 
@@ -84,25 +86,34 @@ type VMDetail struct {
 	NICs                []NICDetail       `json:"nics"`
 }
 
+// GuestDisplayName is the guest OS as people read it: the name the guest reports, else the name
+// of the configured guest_OS id, else "".
+func (vm *VM) GuestDisplayName() string {
+	if vm.GuestName != "" {
+		return vm.GuestName
+	}
+	if vm.GuestOS != "" {
+		return GuestOSName(vm.GuestOS)
+	}
+	return ""
+}
+
 // Summary turns a cached VM into its list form.
 func (s *Snapshot) Summary(vm *VM) VMSummary {
 	return VMSummary{ID: vm.ID, Name: vm.Name, PowerState: vm.PowerState, CPUCount: vm.CPUCount, MemoryMiB: vm.MemoryMiB,
-		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter, DatacenterName: s.Name(vm.Datacenter)}
+		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter, DatacenterName: s.Name(vm.Datacenter),
+		GuestOS: vm.GuestDisplayName(), IP: vm.IP}
 }
 
-// Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and
-// resource pool come from filtered lists (vms=<id>&folders=<f>) because the VM info has no such
-// fields (vcenter-rest-api.md §5).
-func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
-	info, err := dr.GetVM(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+// DetailOf is the detail that one vCenter read of the VM gives, with the placement names from the
+// snapshot: no guest, folder or resource pool look-ups (those need Detail).
+func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 	d := &VMDetail{}
-	if vm := snap.VM(id); vm != nil {
-		d.VMSummary = snap.Summary(vm)
-	} else {
-		d.VMSummary = VMSummary{ID: id}
+	d.VMSummary = VMSummary{ID: id}
+	if snap != nil {
+		if vm := snap.VM(id); vm != nil {
+			d.VMSummary = snap.Summary(vm)
+		}
 	}
 	d.Name = info.Name
 	d.PowerState = info.PowerState
@@ -123,13 +134,28 @@ func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*V
 	for _, k := range sortedKeys(info.NICs) {
 		n := info.NICs[k]
 		name := n.Backing.NetworkName
-		if name == "" {
+		if name == "" && snap != nil {
 			name = snap.Name(n.Backing.Network)
 		}
 		d.NICs = append(d.NICs, NICDetail{Key: k, Label: n.Label, MacAddress: n.MacAddress, Network: n.Backing.Network, NetworkName: name,
 			State: n.State, StartConnected: n.StartConnected, IPAddresses: []string{}})
 	}
 	d.GuestFilesystems = []GuestFilesystem{}
+	return d
+}
+
+// Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and
+// resource pool come from filtered lists (vms=<id>&folders=<f>) because the VM info has no such
+// fields (vcenter-rest-api.md §5).
+func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
+	if err := validateID(id); err != nil {
+		return nil, err
+	}
+	info, err := dr.GetVM(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := DetailOf(snap, id, info)
 
 	g, gctx := errgroup.WithContext(ctx)
 	var ident *vcenter.GuestIdentity
@@ -262,4 +288,15 @@ func sortedKeys[V any](m map[string]V) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// morefPattern is the shape of a VM's managed object id ("vm-1001"); the detail refuses other ids
+// before they go into vCenter's URL path.
+var morefPattern = regexp.MustCompile(`^[a-z]{1,32}-[a-z]?[0-9]{1,12}$`)
+
+func validateID(id string) error {
+	if !morefPattern.MatchString(id) {
+		return fmt.Errorf("%w: %q is not a VM id such as vm-1001", models.ErrInvalidInput, id)
+	}
+	return nil
 }

@@ -50,12 +50,12 @@ func (c *Cache) DatastoreHosts(ctx context.Context, s *Snapshot) *DatastoreHosts
 	c.mu.Lock()
 	h := c.dsHosts
 	c.mu.Unlock()
-	if h != nil && h.snap == s {
+	if h != nil && h.snap.origin() == s.origin() {
 		return h
 	}
-	v, _, _ := c.sf.Do(fmt.Sprintf("dshosts:%p", s), func() (any, error) {
+	v, _, _ := c.sf.Do(fmt.Sprintf("dshosts:%p", s.origin()), func() (any, error) {
 		c.mu.Lock()
-		if h := c.dsHosts; h != nil && h.snap == s {
+		if h := c.dsHosts; h != nil && h.snap.origin() == s.origin() {
 			c.mu.Unlock()
 			return h, nil
 		}

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -59,6 +62,16 @@ type Settings struct {
 	CacheTTLSeconds int         `json:"cacheTtlSeconds"`
 	RelayURL        string      `json:"relayUrl"`
 	Roles           ActionRoles `json:"roles"`
+	// VcenterInstanceUUID is the vCenter's instance UUID as vROps stores it (VMEntityVCID); optional,
+	// needed only when vROps monitors several vCenters and cannot be matched by URL (docs/contracts.md §4).
+	VcenterInstanceUUID string `json:"vcenterInstanceUuid,omitempty"`
+	// AuditOutage says what a VM change does when the relay cannot record its audit event:
+	// "refuse" (default: the change is not made) or "spool" (the change is made and the events
+	// wait in AuditSpoolDir until the relay takes them). docs/contracts.md §3 "Audit".
+	AuditOutage string `json:"auditOutage,omitempty"`
+	// AuditSpoolDir is the spool directory; default from the environment variable
+	// PRIVATECLOUD_AUDIT_SPOOL_DIR. Required for "spool".
+	AuditSpoolDir string `json:"auditSpoolDir,omitempty"`
 
 	// Secrets is never serialised: it only lives in memory (STYLE.md rule 7).
 	Secrets Secrets `json:"-"`
@@ -128,7 +141,25 @@ func (s *Settings) applyDefaults() {
 	s.VcenterURL = strings.TrimRight(strings.TrimSpace(s.VcenterURL), "/")
 	s.VropsURL = strings.TrimRight(strings.TrimSpace(s.VropsURL), "/")
 	s.RelayURL = strings.TrimRight(strings.TrimSpace(s.RelayURL), "/")
+	s.VcenterInstanceUUID = strings.ToLower(strings.TrimSpace(s.VcenterInstanceUUID))
+	if s.AuditOutage == "" {
+		s.AuditOutage = AuditOutageRefuse
+	}
+	if s.AuditSpoolDir == "" {
+		s.AuditSpoolDir = os.Getenv(AuditSpoolDirEnv)
+	}
 }
+
+// What a VM change does when its audit event cannot be written (Settings.AuditOutage).
+const (
+	AuditOutageRefuse = "refuse"
+	AuditOutageSpool  = "spool"
+	// AuditSpoolDirEnv names the spool directory when the settings do not.
+	AuditSpoolDirEnv = "PRIVATECLOUD_AUDIT_SPOOL_DIR"
+)
+
+// uuidPattern is the 8-4-4-4-12 hex shape of a vCenter instance UUID.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Validate reports every problem at once so that the config page can show them together.
 func (s *Settings) Validate() error {
@@ -178,6 +209,21 @@ func (s *Settings) Validate() error {
 		if r.Rank() == 0 {
 			problems = append(problems, fmt.Sprintf("role for %s must be Viewer, Editor or Admin, not %q", action, r))
 		}
+	}
+	switch s.AuditOutage {
+	case AuditOutageRefuse:
+	case AuditOutageSpool:
+		if s.AuditSpoolDir == "" || !filepath.IsAbs(s.AuditSpoolDir) {
+			problems = append(problems, fmt.Sprintf("audit outage mode spool needs an absolute spool directory (auditSpoolDir or %s), not %q", AuditSpoolDirEnv, s.AuditSpoolDir))
+		}
+		if s.RelayURL == "" {
+			problems = append(problems, "audit outage mode spool needs a relay URL to deliver the spooled events to")
+		}
+	default:
+		problems = append(problems, fmt.Sprintf("audit outage mode must be refuse or spool, not %q", s.AuditOutage))
+	}
+	if s.VcenterInstanceUUID != "" && !uuidPattern.MatchString(s.VcenterInstanceUUID) {
+		problems = append(problems, fmt.Sprintf("vCenter instance UUID %q must look like 0a1b2c3d-0000-4000-8000-00aabbccddee (vCenter: Administration > System Configuration, or vROps' VMEntityVCID)", s.VcenterInstanceUUID))
 	}
 	if len(problems) == 0 {
 		return nil

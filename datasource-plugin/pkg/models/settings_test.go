@@ -44,6 +44,21 @@ func TestLoadSettings(t *testing.T) {
 		{name: "timeout range", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","timeoutSeconds":-1}`, secrets: okSecrets, wantErr: "timeout must be between"},
 		{name: "not pem", json: `{"vcenterUrl":"https://vc","vcenterUser":"u"}`, secrets: map[string]string{"vcenterPassword": "p", "tlsCaCert": "hello"}, wantErr: "PEM"},
 		{name: "pem ok", json: `{"vcenterUrl":"https://vc","vcenterUser":"u"}`, secrets: map[string]string{"vcenterPassword": "p", "tlsCaCert": pem}},
+		{name: "instance uuid kept, lower-cased", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","vcenterInstanceUuid":" 0A1B2C3D-0000-4000-8000-00AABBCCDDEE "}`, secrets: okSecrets, check: func(t *testing.T, s *Settings) {
+			if s.VcenterInstanceUUID != "0a1b2c3d-0000-4000-8000-00aabbccddee" {
+				t.Fatalf("uuid %q", s.VcenterInstanceUUID)
+			}
+		}},
+		{name: "instance uuid malformed", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","vcenterInstanceUuid":"vc-1"}`, secrets: okSecrets, wantErr: "vCenter instance UUID"},
+		{name: "audit outage default refuse", json: `{"vcenterUrl":"https://vc","vcenterUser":"u"}`, secrets: okSecrets, check: func(t *testing.T, s *Settings) {
+			if s.AuditOutage != AuditOutageRefuse {
+				t.Fatalf("audit outage %q", s.AuditOutage)
+			}
+		}},
+		{name: "audit outage unknown", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","auditOutage":"ignore"}`, secrets: okSecrets, wantErr: "must be refuse or spool"},
+		{name: "spool without dir", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}, wantErr: "absolute spool directory"},
+		{name: "spool relative dir", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool","auditSpoolDir":"spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}, wantErr: "absolute spool directory"},
+		{name: "spool ok", json: `{"vcenterUrl":"https://vc","vcenterUser":"u","relayUrl":"http://r","auditOutage":"spool","auditSpoolDir":"/var/lib/grafana/audit-spool"}`, secrets: map[string]string{"vcenterPassword": "p", "relayToken": "t"}},
 		{name: "malformed json", json: `{"vcenterUrl":`, secrets: okSecrets, wantErr: "not valid JSON"},
 	}
 	for _, tc := range tests {

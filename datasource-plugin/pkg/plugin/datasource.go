@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -38,6 +39,8 @@ type Datasource struct {
 	relay    *relay.Client
 	mux      *datasource.QueryTypeMux
 	res      backend.CallResourceHandler
+	// stopSpool ends the periodic delivery of spooled audit events (nil without a spool).
+	stopSpool context.CancelFunc
 }
 
 // NewDatasource is the instance factory. Invalid settings still yield an instance, so that
@@ -65,15 +68,67 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		stats, idSource = vr, vr
 	}
 	cache := inventory.NewCache(vc, idSource, settings.CacheTTL())
+	cache.SetIdentity(inventory.Identity{InstanceUUID: settings.VcenterInstanceUUID, URL: settings.VcenterURL})
 	deps := &query.Deps{Inventory: cache, VCenter: vc, Stats: stats, Relay: rc}
 	d := &Datasource{settings: settings, vc: vc, vr: vr, relay: rc, mux: query.NewMux(deps)}
-	d.res = httpadapter.New(resources.New(resources.Deps{Query: deps, VCenter: vc, VROps: vr, Relay: rc, Settings: settings}))
+	var spool *relay.Spool
+	if settings.AuditSpoolDir != "" && rc != nil {
+		// One directory per data source, so instances never deliver each other's events.
+		spool, err = relay.OpenSpool(filepath.Join(settings.AuditSpoolDir, safeName(s.UID)))
+		if err != nil {
+			return &invalidDatasource{err: fmt.Errorf("%w: %v", models.ErrInvalidSettings, err)}, nil
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		d.stopSpool = cancel
+		go deliverSpool(ctx, spool, rc)
+	}
+	d.res = httpadapter.New(resources.New(resources.Deps{Query: deps, VCenter: vc, VROps: vr, Relay: rc, Settings: settings, Spool: spool}))
 	return d, nil
+}
+
+// spoolInterval is how often spooled audit events are offered to the relay again.
+const spoolInterval = 30 * time.Second
+
+// deliverSpool offers spooled audit events to the relay until ctx ends.
+func deliverSpool(ctx context.Context, sp *relay.Spool, rc *relay.Client) {
+	t := time.NewTicker(spoolInterval)
+	defer t.Stop()
+	for {
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		if n, err := sp.Deliver(dctx, rc); err != nil {
+			log.DefaultLogger.Warn("spooled audit events not delivered yet", "delivered", n, "error", err, "spool", sp.Dir())
+		} else if n > 0 {
+			log.DefaultLogger.Info("spooled audit events delivered", "delivered", n)
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// safeName keeps a data source uid usable as a directory name.
+func safeName(uid string) string {
+	out := []rune(uid)
+	for i, r := range out {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 {
+		return "default"
+	}
+	return string(out)
 }
 
 // Dispose logs out of vCenter and releases the vROps token, so sessions do not leak against
 // vCenter's per-user session cap when settings change.
 func (d *Datasource) Dispose() {
+	if d.stopSpool != nil {
+		d.stopSpool()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := d.vc.Close(ctx); err != nil {

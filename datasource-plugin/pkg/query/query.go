@@ -4,7 +4,6 @@ package query
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/privatecloud/vsphere/pkg/apierr"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/relay"
@@ -111,27 +111,10 @@ func ErrorResponse(err error) backend.DataResponse {
 	return backend.ErrDataResponseWithSource(status, src, err.Error())
 }
 
-// Classify maps a typed error to a status and whether it is ours or upstream's.
+// Classify maps a typed error to a status and whether it is ours or upstream's (pkg/apierr).
 func Classify(err error) (backend.Status, backend.ErrorSource) {
-	switch {
-	case errors.Is(err, models.ErrInvalidInput):
-		return backend.StatusBadRequest, backend.ErrorSourcePlugin
-	case errors.Is(err, models.ErrNotConfigured), errors.Is(err, models.ErrInvalidSettings):
-		return backend.StatusBadRequest, backend.ErrorSourcePlugin
-	case errors.Is(err, models.ErrNotFound):
-		return backend.StatusNotFound, backend.ErrorSourceDownstream
-	case errors.Is(err, models.ErrBadCredentials):
-		return backend.StatusUnauthorized, backend.ErrorSourceDownstream
-	case errors.Is(err, models.ErrForbidden):
-		return backend.StatusForbidden, backend.ErrorSourceDownstream
-	case errors.Is(err, models.ErrUnreachable), errors.Is(err, models.ErrTLS):
-		return backend.StatusBadGateway, backend.ErrorSourceDownstream
-	case errors.Is(err, context.DeadlineExceeded):
-		return backend.StatusTimeout, backend.ErrorSourceDownstream
-	case errors.Is(err, models.ErrUpstream), errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrTooMany):
-		return backend.StatusBadGateway, backend.ErrorSourceDownstream
-	}
-	return backend.StatusInternal, backend.ErrorSourcePlugin
+	c := apierr.Classify(err)
+	return c.Query, c.Source
 }
 
 // HTTPStatus maps a typed error to an HTTP status for the resource API.

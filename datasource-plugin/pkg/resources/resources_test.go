@@ -81,6 +81,12 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) call(t *testing.T, user *backend.User, method, path, body string) (int, map[string]any) {
 	t.Helper()
+	return e.callCtx(t, backend.PluginContext{User: user}, method, path, body)
+}
+
+// callCtx is call with a whole plugin context (org, data source).
+func (e *env) callCtx(t *testing.T, pc backend.PluginContext, method, path, body string) (int, map[string]any) {
+	t.Helper()
 	var got *backend.CallResourceResponse
 	u := "http://grafana/api/datasources/uid/x/resources/" + path
 	p, q, _ := strings.Cut(path, "?")
@@ -88,7 +94,7 @@ func (e *env) call(t *testing.T, user *backend.User, method, path, body string) 
 		u = "http://grafana/?" + q
 	}
 	err := e.h.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{User: user}, Path: p, Method: method, URL: u, Body: []byte(body),
+		PluginContext: pc, Path: p, Method: method, URL: u, Body: []byte(body),
 	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = r; return nil }))
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +116,9 @@ var (
 
 func TestViewerCannotDelete(t *testing.T) {
 	e := newEnv(t)
+	if status, _ := e.call(t, viewer, http.MethodGet, "inventory/vms", ""); status != 200 { // the cached inventory names the VM in the audit
+		t.Fatalf("inventory: %d", status)
+	}
 	status, body := e.call(t, viewer, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`)
 	if status != 403 || body["error"] != "forbidden" {
 		t.Fatalf("status %d body %v", status, body)
@@ -123,6 +132,36 @@ func TestViewerCannotDelete(t *testing.T) {
 	}
 	if e.relay.auth[0] != "Bearer relay-secret" {
 		t.Fatalf("relay auth header %q", e.relay.auth[0])
+	}
+}
+
+// TestRefusalReadsNothingUpstream: the role is checked before anything is read, so a refused
+// click costs no upstream call (it used to build the whole inventory for the audit's VM name).
+func TestRefusalReadsNothingUpstream(t *testing.T) {
+	for _, tc := range []struct {
+		user             *backend.User
+		method, path, bd string
+	}{
+		{viewer, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`},
+		{editor, http.MethodDelete, "vms/vm-102", `{"confirmName":"test-01"}`},
+		{viewer, http.MethodPost, "vms/vm-100/power", `{"action":"stop"}`},
+		{viewer, http.MethodPatch, "vms/vm-100/hardware", `{"cpuCount":4}`},
+		{editor, http.MethodPost, "vms", `{"name":"x"}`},
+	} {
+		e := newEnv(t)
+		if status, _ := e.call(t, tc.user, tc.method, tc.path, tc.bd); status != 403 {
+			t.Fatalf("%s %s as %s: %d", tc.method, tc.path, tc.user.Role, status)
+		}
+		total := 0
+		for _, n := range e.up.Calls {
+			total += n
+		}
+		if total != 0 {
+			t.Fatalf("%s %s as %s: %d upstream calls for a refused request: %v", tc.method, tc.path, tc.user.Role, total, e.up.Calls)
+		}
+		if ev := e.relay.last(t); ev.Outcome != "refused" || ev.User.Login != tc.user.Login {
+			t.Fatalf("audit %+v", ev)
+		}
 	}
 }
 
@@ -305,7 +344,10 @@ func FuzzResourceBodies(f *testing.F) {
 	tr := &http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: 100}
 	vcc := vcenter.NewWithHTTPClient(up.URL, "u", "p", &http.Client{Timeout: 5 * time.Second, Transport: tr})
 	qd := &query.Deps{Inventory: inventory.NewCache(vcc, nil, time.Hour), VCenter: vcc}
-	h := httpadapter.New(New(Deps{Query: qd, VCenter: vcc, Settings: &models.Settings{Roles: models.ActionRoles{Create: "Admin", Edit: "Admin", Power: "Admin", Delete: "Admin"}}}))
+	rs := httptest.NewServer(&fakeRelay{}) // VM changes need the audit relay
+	defer rs.Close()
+	rc := relay.NewWithHTTPClient(rs.URL, "t", rs.Client())
+	h := httpadapter.New(New(Deps{Query: qd, VCenter: vcc, Relay: rc, Settings: &models.Settings{Roles: models.ActionRoles{Create: "Admin", Edit: "Admin", Power: "Admin", Delete: "Admin"}}}))
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, c := range []struct{ m, p string }{{"POST", "vms"}, {"PATCH", "vms/vm-102/hardware"}, {"POST", "vms/vm-102/power"}, {"DELETE", "vms/vm-102"}} {
 			before := mutations(up)

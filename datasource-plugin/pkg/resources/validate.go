@@ -12,36 +12,28 @@ import (
 
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
-)
-
-// Limits we enforce before calling vCenter. MaxCPU 128 and MaxMemoryMiB 6,128,640 (≈5.8 TiB) are the
-// contract's values (docs/contracts.md §3), inside what vSphere 7/8 allow per VM (768 vCPUs,
-// 24 TB at hardware version 19+); memory must be a multiple of 4 MiB as vCenter requires.
-const (
-	MinCPU       = 1
-	MaxCPU       = 128
-	MinMemoryMiB = 4
-	MaxMemoryMiB = 6128640
-	MaxDiskGiB   = 62 * 1024 // VMFS maximum VMDK size, 62 TB
-	MaxNameLen   = 80        // vCenter's limit for a VM name
+	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
 )
 
 // CreateRequest is the POST vms body.
 type CreateRequest struct {
-	Name           string `json:"name"`
-	GuestOS        string `json:"guestOS"`
-	CPUCount       int    `json:"cpuCount"`
-	CoresPerSocket int    `json:"coresPerSocket,omitempty"`
-	MemoryMiB      int64  `json:"memoryMiB"`
-	DiskGiB        int64  `json:"diskGiB,omitempty"`
-	Network        string `json:"network,omitempty"`
-	Placement      struct {
-		Folder       string `json:"folder"`
-		Cluster      string `json:"cluster,omitempty"`
-		Host         string `json:"host,omitempty"`
-		ResourcePool string `json:"resourcePool,omitempty"`
-		Datastore    string `json:"datastore"`
-	} `json:"placement"`
+	Name           string           `json:"name"`
+	GuestOS        string           `json:"guestOS"`
+	CPUCount       int              `json:"cpuCount"`
+	CoresPerSocket int              `json:"coresPerSocket,omitempty"`
+	MemoryMiB      int64            `json:"memoryMiB"`
+	DiskGiB        int64            `json:"diskGiB,omitempty"`
+	Network        string           `json:"network,omitempty"`
+	Placement      PlacementRequest `json:"placement"`
+}
+
+// PlacementRequest is where a new VM goes: a VM folder, a datastore and a cluster, host or pool.
+type PlacementRequest struct {
+	Folder       string `json:"folder"`
+	Cluster      string `json:"cluster,omitempty"`
+	Host         string `json:"host,omitempty"`
+	ResourcePool string `json:"resourcePool,omitempty"`
+	Datastore    string `json:"datastore"`
 }
 
 // HardwarePatch is the PATCH vms/{id}/hardware body.
@@ -62,9 +54,7 @@ type DeleteRequest struct {
 
 var guestOSPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,63}$`)
 
-func invalid(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{models.ErrInvalidInput}, a...)...)
-}
+var invalid = vmrules.Invalid
 
 // ValidateName checks a VM name against vCenter's rules.
 func ValidateName(name string) error {
@@ -74,32 +64,13 @@ func ValidateName(name string) error {
 	if name != strings.TrimSpace(name) {
 		return invalid("the VM name must not start or end with spaces")
 	}
-	if len([]rune(name)) > MaxNameLen {
-		return invalid("the VM name has %d characters; vCenter allows at most %d", len([]rune(name)), MaxNameLen)
+	if len([]rune(name)) > vmrules.MaxNameLen {
+		return invalid("the VM name has %d characters; vCenter allows at most %d", len([]rune(name)), vmrules.MaxNameLen)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) || strings.ContainsRune(`/\%`, r) {
 			return invalid("the VM name must not contain %q (vCenter escapes / \\ and %% in names)", r)
 		}
-	}
-	return nil
-}
-
-// ValidateCPU checks a vCPU count.
-func ValidateCPU(n int) error {
-	if n < MinCPU || n > MaxCPU {
-		return invalid("CPU count %d is out of range: choose %d to %d", n, MinCPU, MaxCPU)
-	}
-	return nil
-}
-
-// ValidateMemory checks a memory size.
-func ValidateMemory(m int64) error {
-	if m < MinMemoryMiB || m > MaxMemoryMiB {
-		return invalid("memory %d MiB is out of range: choose %d to %d MiB", m, MinMemoryMiB, MaxMemoryMiB)
-	}
-	if m%4 != 0 {
-		return invalid("memory %d MiB is not a multiple of 4 MiB", m)
 	}
 	return nil
 }
@@ -113,17 +84,17 @@ func ValidateCreate(req *CreateRequest, s *inventory.Snapshot) error {
 	if !guestOSPattern.MatchString(req.GuestOS) {
 		return invalid("guest OS %q is not a vCenter guest OS id such as UBUNTU_64", req.GuestOS)
 	}
-	if err := ValidateCPU(req.CPUCount); err != nil {
+	if err := vmrules.ValidateCPU(req.CPUCount); err != nil {
 		return err
 	}
 	if req.CoresPerSocket < 0 || (req.CoresPerSocket > 0 && req.CPUCount%req.CoresPerSocket != 0) {
 		return invalid("cores per socket %d must divide the CPU count %d", req.CoresPerSocket, req.CPUCount)
 	}
-	if err := ValidateMemory(req.MemoryMiB); err != nil {
+	if err := vmrules.ValidateMemory(req.MemoryMiB); err != nil {
 		return err
 	}
-	if req.DiskGiB < 0 || req.DiskGiB > MaxDiskGiB {
-		return invalid("disk size %d GiB is out of range: choose 1 to %d GiB, or leave it empty", req.DiskGiB, MaxDiskGiB)
+	if req.DiskGiB < 0 || req.DiskGiB > vmrules.MaxDiskGiB {
+		return invalid("disk size %d GiB is out of range: choose 1 to %d GiB, or leave it empty", req.DiskGiB, vmrules.MaxDiskGiB)
 	}
 	p := req.Placement
 	if p.Folder == "" || !hasFolder(s, p.Folder) {
@@ -200,15 +171,6 @@ func hasNetwork(s *inventory.Snapshot, id string) bool {
 		}
 	}
 	return false
-}
-
-// ValidatePower checks a power action.
-func ValidatePower(a string) error {
-	switch a {
-	case "start", "stop", "shutdown", "reboot", "reset", "suspend":
-		return nil
-	}
-	return invalid("power action %q is unknown: use start, stop, shutdown, reboot, reset or suspend", a)
 }
 
 // sameDatacenter refuses placements that span datacenters, which vCenter rejects.

@@ -477,3 +477,42 @@ func (c *Client) Ping(ctx context.Context) error {
 	_, err := c.ensureToken(ctx, "")
 	return err
 }
+
+// MaxPropertyIDs is how many resource ids one latest-properties call carries.
+const MaxPropertyIDs = 1000
+
+// LatestProperties returns the latest value of each property key per resource id, as text
+// (POST /resources/properties/latest/query; text properties come in `values`, numeric ones in
+// `data`). Resources without a value for a key have no entry for it.
+func (c *Client) LatestProperties(ctx context.Context, ids, keys []string) (map[string]map[string]string, error) {
+	var out struct {
+		Values []struct {
+			ResourceID string `json:"resourceId"`
+			Contents   struct {
+				Content []struct {
+					StatKey string    `json:"statKey"`
+					Values  []string  `json:"values"`
+					Data    []float64 `json:"data"`
+				} `json:"property-content"`
+			} `json:"property-contents"`
+		} `json:"values"`
+	}
+	body := map[string]any{"resourceIds": ids, "propertyKeys": keys, "instanced": false}
+	if err := c.do(ctx, http.MethodPost, "/resources/properties/latest/query", nil, body, &out, "latest properties query"); err != nil {
+		return nil, err
+	}
+	res := make(map[string]map[string]string, len(out.Values))
+	for _, v := range out.Values {
+		m := map[string]string{}
+		for _, p := range v.Contents.Content {
+			switch {
+			case len(p.Values) > 0:
+				m[p.StatKey] = p.Values[len(p.Values)-1]
+			case len(p.Data) > 0:
+				m[p.StatKey] = strconv.FormatFloat(p.Data[len(p.Data)-1], 'f', -1, 64)
+			}
+		}
+		res[v.ResourceID] = m
+	}
+	return res, nil
+}

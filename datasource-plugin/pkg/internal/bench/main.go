@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -48,7 +50,13 @@ func run() error {
 		return err
 	}
 	defer p.Close()
-	inst := harness.NewInstance(1, sim, "", "", map[string]any{"cacheTtlSeconds": 3600})
+	// VM changes need their audit records written: a sink stands in for the alert relay.
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer sink.Close()
+	inst := harness.NewInstance(1, sim, sink.URL, "bench-relay-token", map[string]any{"cacheTtlSeconds": 3600})
 	ctx := context.Background()
 	now := time.Now()
 	inv := map[string]any{"queryType": "inventory", "entity": "vms"}
@@ -88,6 +96,11 @@ func run() error {
 	}
 	calls, _ = sim.Calls()
 	cachedCalls := calls.Total - invCalls
+
+	muts, err := measureMutations(ctx, p, inst, sim, ids[0], now, inv)
+	if err != nil {
+		return err
+	}
 
 	// Metrics: warm the id map once, then measure.
 	to := now.Truncate(time.Hour)
@@ -150,6 +163,10 @@ func run() error {
 	fmt.Printf("RATIO metrics query / one bulk round trip: %.2fx (target <= 3x)\n", float64(median(mt))/float64(median(bulk)))
 	fmt.Printf("RATIO per-VM calls / our calls:            %d / %d = %.0fx fewer (target >= 50x)\n", perVM, metricCalls, float64(perVM)/float64(max(metricCalls, 1)))
 	fmt.Printf("RSS of plugin with 10,000-VM inventory cached: %.1f MiB (target < 150 MiB)\n", rss)
+	for _, m := range muts {
+		fmt.Printf("%-40s %s, %d upstream calls (target <= 3); next inventory query %s, %d upstream calls (target 0)\n",
+			m.name+" (10,000 VMs):", ms(m.took), m.calls, ms(m.nextTook), m.nextCalls)
+	}
 	return nil
 }
 
@@ -259,4 +276,64 @@ func inProcessCached(simURL string) (time.Duration, error) {
 		d = append(d, time.Since(t))
 	}
 	return median(d), nil
+}
+
+// mutation is one VM change measured through the resource API over gRPC, and the inventory query after it.
+type mutation struct {
+	name             string
+	took, nextTook   time.Duration
+	calls, nextCalls int
+}
+
+// measureMutations powers one VM off and then changes its memory, counting the simulator's calls
+// for each change and for the inventory query that follows it (docs: pkg/README.md "Measured").
+func measureMutations(ctx context.Context, p *harness.Plugin, inst *harness.Instance, sim *harness.Simulator, id string, now time.Time, inv map[string]any) ([]mutation, error) {
+	admin := &backend.User{Login: "bench", Email: "bench@example.com", Role: "Admin"}
+	status, raw, err := p.Call(ctx, inst, admin, http.MethodGet, "vms/"+id+"/hardware/limits", nil)
+	if err != nil || status != http.StatusOK {
+		return nil, fmt.Errorf("limits of %s: %d %s %v", id, status, raw, err)
+	}
+	var lim struct {
+		MemoryMiB int64 `json:"memoryMiB"`
+	}
+	_ = json.Unmarshal(raw, &lim)
+	steps := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"power action (stop)", http.MethodPost, "vms/" + id + "/power", map[string]string{"action": "stop"}},
+		{"memory change (powered off)", http.MethodPatch, "vms/" + id + "/hardware", map[string]int64{"memoryMiB": lim.MemoryMiB + 1024}},
+	}
+	var out []mutation
+	for _, st := range steps {
+		before, err := sim.Calls()
+		if err != nil {
+			return nil, err
+		}
+		t := time.Now()
+		status, raw, err := p.Call(ctx, inst, admin, st.method, st.path, st.body)
+		took := time.Since(t)
+		if err != nil || status >= 300 {
+			return nil, fmt.Errorf("%s: %d %s %v", st.name, status, raw, err)
+		}
+		mid, err := sim.Calls()
+		if err != nil {
+			return nil, err
+		}
+		t = time.Now()
+		resp, err := p.Query(ctx, inst, nil, now.Add(-time.Hour), now, inv)
+		nextTook := time.Since(t)
+		if err != nil {
+			return nil, err
+		}
+		if e := resp.Responses["Q0"].Error; e != nil {
+			return nil, e
+		}
+		after, err := sim.Calls()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mutation{name: st.name, took: took, calls: mid.Total - before.Total, nextTook: nextTook, nextCalls: after.Total - mid.Total})
+	}
+	return out, nil
 }

@@ -1,0 +1,105 @@
+package resources
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/privatecloud/vsphere/pkg/inventory"
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/query"
+)
+
+func (a *API) statKeys(w http.ResponseWriter, r *http.Request) {
+	kind := r.URL.Query().Get("resourceKind")
+	if kind == "" {
+		kind = models.KindVM
+	}
+	if !models.ValidResourceKind(kind) {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("resource kind %q is unknown: use VirtualMachine, HostSystem, ClusterComputeResource or Datastore", kind))
+		return
+	}
+	writeJSON(w, http.StatusOK, query.KnownStatKeys(kind))
+}
+
+func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, inventory.GuestOSChoices())
+}
+
+// PlacementObject is a folder or cluster the create form offers. Datacenter is an addition to
+// the contract's shapes: placement must stay in one datacenter.
+type PlacementObject struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Datacenter string `json:"datacenter"`
+}
+
+// PlacementInCluster is a host or resource pool with its cluster.
+type PlacementInCluster struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Cluster    string `json:"cluster"`
+	Datacenter string `json:"datacenter"`
+}
+
+// PlacementDatastore is a datastore with its free space.
+type PlacementDatastore struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Type          string `json:"type"`
+	CapacityBytes int64  `json:"capacityBytes"`
+	FreeBytes     int64  `json:"freeBytes"`
+	Datacenter    string `json:"datacenter"`
+}
+
+// PlacementNetwork is a port group.
+type PlacementNetwork struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Datacenter string `json:"datacenter"`
+}
+
+// Placement is the answer of GET options/placement.
+type Placement struct {
+	Folders       []PlacementObject    `json:"folders"`
+	Clusters      []PlacementObject    `json:"clusters"`
+	Hosts         []PlacementInCluster `json:"hosts"`
+	ResourcePools []PlacementInCluster `json:"resourcePools"`
+	Datastores    []PlacementDatastore `json:"datastores"`
+	Networks      []PlacementNetwork   `json:"networks"`
+}
+
+// PlacementOf lists the create form's choices from a snapshot (VM folders only).
+func PlacementOf(s *inventory.Snapshot) Placement {
+	out := Placement{[]PlacementObject{}, []PlacementObject{}, []PlacementInCluster{}, []PlacementInCluster{}, []PlacementDatastore{}, []PlacementNetwork{}}
+	for _, f := range s.Folders {
+		if f.Type == "VIRTUAL_MACHINE" {
+			out.Folders = append(out.Folders, PlacementObject{f.ID, f.Name, f.Datacenter})
+		}
+	}
+	for _, c := range s.Clusters {
+		out.Clusters = append(out.Clusters, PlacementObject{c.ID, c.Name, c.Datacenter})
+	}
+	for _, h := range s.Hosts {
+		out.Hosts = append(out.Hosts, PlacementInCluster{h.ID, h.Name, h.Cluster, h.Datacenter})
+	}
+	for _, p := range s.ResourcePools {
+		out.ResourcePools = append(out.ResourcePools, PlacementInCluster{p.ID, p.Name, p.Cluster, p.Datacenter})
+	}
+	for _, d := range s.Datastores {
+		out.Datastores = append(out.Datastores, PlacementDatastore{d.ID, d.Name, d.Type, d.CapacityBytes, d.FreeBytes, d.Datacenter})
+	}
+	for _, n := range s.Networks {
+		out.Networks = append(out.Networks, PlacementNetwork{n.ID, n.Name, n.Type, n.Datacenter})
+	}
+	return out
+}
+
+func (a *API) placement(w http.ResponseWriter, r *http.Request) {
+	s, err := a.snapshot(r)
+	if err != nil {
+		a.writeErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, PlacementOf(s))
+}
