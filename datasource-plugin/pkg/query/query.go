@@ -31,6 +31,8 @@ type Deps struct {
 	VCenter   inventory.DetailReader
 	Stats     Stats
 	Relay     *relay.Client
+	// VCenterName is the `vcenter` label value; empty means "derived from the vCenter URL".
+	VCenterName string
 
 	frames frameCache
 }
