@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -410,5 +411,37 @@ func TestInferUnit(t *testing.T) {
 	}
 	if info := describeStat(models.KindVM, "net:4000|usage_average"); info.Name != "Network Usage (4000)" || info.Unit != "KBs" {
 		t.Errorf("instanced catalogued key: %+v", info)
+	}
+}
+
+// blockingStats answers only when the query's context ends, and records the deadline it saw.
+type blockingStats struct {
+	shapedStats
+	deadline time.Time
+}
+
+func (b *blockingStats) QueryStats(ctx context.Context, _ vrops.StatsQuery) ([]vrops.ResourceStats, error) {
+	b.deadline, _ = ctx.Deadline()
+	<-ctx.Done()
+	return nil, fmt.Errorf("%w: vROps at x did not answer in time", models.ErrUnreachable)
+}
+
+// Every query runs under one total budget; when it runs out the answer says so (504), and the
+// upstream calls saw the budget as their deadline.
+func TestQueryBudget(t *testing.T) {
+	if QueryBudget >= 30*time.Second {
+		t.Fatalf("QueryBudget %s is not below Grafana's 30 s alert evaluation timeout", QueryBudget)
+	}
+	f := newFixture(t)
+	bs := &blockingStats{}
+	f.deps.Stats, f.deps.Budget = bs, 300*time.Millisecond
+	started := time.Now()
+	dr := runAt(t, f, from, to, map[string]any{"queryType": "metrics", "resourceKind": "VirtualMachine",
+		"selection": map[string]any{"mode": "ids", "ids": []string{"web-01"}}, "statKeys": []string{"cpu|usage_average"}, "interval": "1h"})
+	if dr.Status != backend.StatusTimeout || dr.Error == nil || !strings.Contains(dr.Error.Error(), "within its 300ms budget") {
+		t.Fatalf("status %d, error %v", dr.Status, dr.Error)
+	}
+	if bs.deadline.Before(started.Add(300*time.Millisecond)) || bs.deadline.After(time.Now().Add(300*time.Millisecond)) {
+		t.Fatalf("the stats call's deadline %v is not the query's budget", bs.deadline)
 	}
 }
