@@ -477,3 +477,23 @@ func (c *Client) Ping(ctx context.Context) error {
 	_, err := c.ensureToken(ctx, "")
 	return err
 }
+
+// ResourceStatKeys lists the stat keys one resource has data for (GET /resources/{id}/statkeys),
+// instanced keys included (`net:4000|usage_average`).
+func (c *Client) ResourceStatKeys(ctx context.Context, id string) ([]string, error) {
+	var out struct {
+		StatKey []struct {
+			Key string `json:"key"`
+		} `json:"stat-key"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/resources/"+url.PathEscape(id)+"/statkeys", nil, nil, &out, "resource stat key list"); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(out.StatKey))
+	for _, k := range out.StatKey {
+		if k.Key != "" {
+			keys = append(keys, k.Key)
+		}
+	}
+	return keys, nil
+}
