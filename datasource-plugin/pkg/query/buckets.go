@@ -85,15 +85,16 @@ func Bucketize(times []int64, vals []float64, starts []time.Time, step time.Dura
 		a.sum += v
 		a.n++
 	}
+	backing := make([]float64, len(starts)) // one allocation per series, not one per point
 	for i, a := range accs {
 		if a.n == 0 {
 			continue
 		}
-		v := a.v
+		backing[i] = a.v
 		if rollUp == "AVG" || rollUp == "" {
-			v = a.sum / float64(a.n)
+			backing[i] = a.sum / float64(a.n)
 		}
-		out[i] = &v
+		out[i] = &backing[i]
 	}
 	return out
 }
