@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,10 +217,11 @@ func MetricFrames(kind string, targets []Target, keys []string, stats map[string
 			}
 			tf := data.NewField("time", nil, []time.Time{})
 			vf := data.NewField("value", labels, []*float64{})
-			if len(times) > 0 {
+			// Samples that all fall outside the range's buckets are no data either.
+			if points := Bucketize(times, vals, g.Starts, g.Step, g.RollUp); slices.ContainsFunc(points, func(p *float64) bool { return p != nil }) {
 				seenKey[k] = true
 				tf = data.NewField("time", nil, g.Starts)
-				vf = data.NewField("value", labels, Bucketize(times, vals, g.Starts, g.Step, g.RollUp))
+				vf = data.NewField("value", labels, points)
 			} else {
 				emptyCount++
 				if len(empty) < 5 {

@@ -320,6 +320,24 @@ func TestMetricsNoDataAnywhereIsNotAnError(t *testing.T) {
 	}
 }
 
+// A VM whose samples all lie outside the range's buckets has an empty series too.
+func TestMetricFramesSamplesOutsideTheRangeAreNoData(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	grid := Grid{Starts: BucketStarts(start, start.Add(2*time.Hour), time.Hour), Step: time.Hour, RollUp: "AVG"}
+	st := vrops.Stat{Timestamps: []int64{start.Add(-time.Hour).UnixMilli(), start.Add(3 * time.Hour).UnixMilli()}, Data: []float64{1, 2}}
+	st.StatKey.Key = "cpu|usage_average"
+	targets := []Target{{Moref: "vm-1", VropsID: "r1", Name: "a", Labels: data.Labels{"vm": "a"}}, {Moref: "vm-2", VropsID: "r2", Name: "b", Labels: data.Labels{"vm": "b"}}}
+	ok := vrops.Stat{Timestamps: []int64{start.UnixMilli()}, Data: []float64{5}}
+	ok.StatKey.Key = "cpu|usage_average"
+	frames, notes := MetricFrames(models.KindVM, targets, []string{"cpu|usage_average"}, map[string][]vrops.Stat{"r1": {st}, "r2": {ok}}, grid)
+	if frames[0].Rows() != 0 || frames[1].Rows() != 2 {
+		t.Fatalf("rows %d and %d, want 0 and 2", frames[0].Rows(), frames[1].Rows())
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0].Text, "1 of 2 series") {
+		t.Fatalf("notices %v", notes)
+	}
+}
+
 // latest: one table per key, the value field with the key's unit, every selected VM a row (null
 // when vROps has no value), the newest sample whatever the answer's order; Explore shows a table.
 func TestLatestFrameShape(t *testing.T) {
