@@ -160,18 +160,40 @@ describe('filterQuery', () => {
     expect(ds.filterQuery(metrics({ selection: { mode: 'regex', regex: '${broken:raw}' } }))).toBe(false);
   });
 
-  it('drops an unknown stat key once the catalogue is loaded, not before', async () => {
+  it('runs stat keys outside the catalogue (vROps has thousands) but not malformed ones', async () => {
     useRoutes({ statkeys: [{ key: 'cpu|usage_average', name: 'CPU Usage', unit: 'percent', description: '' }] });
     const ds = newDataSource();
-    const q = metrics({ statKeys: ['cpu|usage_avg'] });
-    expect(ds.filterQuery(q)).toBe(true);
     await ds.getStatKeys('VirtualMachine');
-    expect(ds.filterQuery(q)).toBe(false);
-    expect(ds.filterQuery(metrics())).toBe(true);
+    expect(ds.filterQuery(metrics({ statKeys: ['virtualDisk:scsi0:1|totalReadLatency_average'] }))).toBe(true);
+    expect(ds.filterQuery(metrics({ statKeys: ['cpu|usage_avg'] }))).toBe(true);
+    expect(ds.filterQuery(metrics({ statKeys: ['cpu usage'] }))).toBe(false);
   });
 });
 
 describe('resource calls', () => {
+  it("asks for one resource's own stat keys once", async () => {
+    useRoutes({
+      'statkeys/web%2F01': (p: Record<string, unknown>) => [
+        {
+          key: 'net:4000|usage_average',
+          name: 'Network Usage (4000)',
+          unit: 'KBs',
+          description: String(p.resourceKind),
+        },
+      ],
+    });
+    const ds = newDataSource();
+    const [a, b] = await Promise.all([
+      ds.getResourceStatKeys('VirtualMachine', 'web/01'),
+      ds.getResourceStatKeys('VirtualMachine', 'web/01'),
+    ]);
+    expect(a).toBe(b);
+    expect(a.map((k) => [k.key, k.description])).toEqual([['net:4000|usage_average', 'VirtualMachine']]);
+    expect(backend.calls).toEqual([
+      { url: 'statkeys/web%2F01', method: 'GET', params: { resourceKind: 'VirtualMachine' } },
+    ]);
+  });
+
   it('asks for stat keys once per resource kind', async () => {
     useRoutes({
       statkeys: (p: Record<string, unknown>) => [{ key: `${p.resourceKind}|k`, name: 'k', unit: '', description: '' }],

@@ -36,7 +36,8 @@ export interface InventorySearch {
 export class VsphereDataSource extends DataSourceWithBackend<VsphereQuery, VsphereOptions> {
   /** Stat key catalogues per resource kind, fetched once per page load. */
   private readonly statKeyRequests = new Map<ResourceKind, Promise<StatKey[]>>();
-  private readonly statKeySets = new Map<ResourceKind, ReadonlySet<string>>();
+  /** One resource's own stat keys, per resource kind and name or id. */
+  private readonly resourceKeyRequests = new Map<string, Promise<StatKey[]>>();
   /** Names of objects seen in picker results, so pickers can label stored ids. */
   private readonly names = new Map<string, string>();
 
@@ -67,10 +68,9 @@ export class VsphereDataSource extends DataSourceWithBackend<VsphereQuery, Vsphe
     return isRunnable(migrateQuery(query), this.validationContext());
   }
 
-  /** validationContext gives validation the loaded stat key catalogues and variable expansion. */
+  /** validationContext gives validation the template variable expansion. */
   validationContext(): ValidationContext {
     return {
-      knownStatKeys: (kind) => this.statKeySets.get(kind),
       interpolate: (text, format) => this.templateSrv.replace(text, undefined, format),
     };
   }
@@ -79,13 +79,25 @@ export class VsphereDataSource extends DataSourceWithBackend<VsphereQuery, Vsphe
   getStatKeys(resourceKind: ResourceKind): Promise<StatKey[]> {
     let req = this.statKeyRequests.get(resourceKind);
     if (!req) {
-      req = this.getResource<StatKey[]>('statkeys', { resourceKind }).then((keys) => {
-        this.statKeySets.set(resourceKind, new Set(keys.map((k) => k.key)));
-        return keys;
-      });
+      req = this.getResource<StatKey[]>('statkeys', { resourceKind });
       // A failed load may be retried by the next editor that asks.
       req.catch(() => this.statKeyRequests.delete(resourceKind));
       this.statKeyRequests.set(resourceKind, req);
+    }
+    return req;
+  }
+
+  /**
+   * getResourceStatKeys loads (once per page load) the stat keys one resource has in vROps,
+   * instanced keys such as net:4000|usage_average included: the editor's autocomplete.
+   */
+  getResourceStatKeys(resourceKind: ResourceKind, resource: string): Promise<StatKey[]> {
+    const id = `${resourceKind}/${resource}`;
+    let req = this.resourceKeyRequests.get(id);
+    if (!req) {
+      req = this.getResource<StatKey[]>(`statkeys/${encodeURIComponent(resource)}`, { resourceKind });
+      req.catch(() => this.resourceKeyRequests.delete(id));
+      this.resourceKeyRequests.set(id, req);
     }
     return req;
   }

@@ -334,10 +334,10 @@ test.describe('dashboards and alert rules through the built backend', () => {
     for (const uid of ['privatecloud-vm-cpu-warning', 'privatecloud-vm-cpu-critical']) {
       result[uid] = await firingNow(backend, byUid[uid], now);
       const instances = [...result[uid].values()];
-      // Multi-dimensional: one instance per VM, labelled for routing by cluster.
+      // Multi-dimensional: one instance per VM, identified by the VM only (not where it runs).
       expect(instances.length, `${uid}: one instance per VM`).toBe(vms.length);
       for (const i of instances) {
-        expect(Object.keys(i.labels)).toEqual(expect.arrayContaining(['vm', 'host', 'cluster', 'datacenter']));
+        expect(Object.keys(i.labels).sort()).toEqual(['stat', 'vcenter', 'vm', 'vm_id']);
       }
     }
     const firing = (uid: string) => [...result[uid].values()].filter((i) => i.firing).map((i) => i.labels.vm);
@@ -361,10 +361,71 @@ test.describe('dashboards and alert rules through the built backend', () => {
     const byUid = Object.fromEntries(rules().map((r) => [r.uid, r]));
     const mem = await evaluateRule(backend, byUid['privatecloud-vm-memory-high'], now);
     expect(mem.length).toBeGreaterThan(0);
-    expect(mem.every((i) => i.labels.vm && i.labels.cluster && i.value >= 0 && i.value <= 100)).toBe(true);
+    expect(mem.every((i) => i.labels.vm && i.labels.vm_id && i.labels.vcenter && i.value >= 0 && i.value <= 100)).toBe(
+      true
+    );
     const ds = await evaluateRule(backend, byUid['privatecloud-datastore-free-low'], now);
     expect(ds.length).toBeGreaterThan(0);
     expect(ds.every((i) => i.labels.datastore && i.value >= 0 && i.value <= 100)).toBe(true);
+  });
+
+  test('a DRS move mid-evaluation leaves every CPU alert instance in place', async () => {
+    const rule = rules().find((r) => r.uid === 'privatecloud-vm-cpu-warning');
+    const inventory = async () =>
+      tableRows(
+        (await run({ refId: 'vms', queryType: 'inventory', entity: 'vms' }, Date.now() - 3600_000, Date.now(), 'vms'))
+          .frames[0]
+      );
+    const hostsBefore = new Map((await inventory()).map((v) => [String(v.id), String(v.host)]));
+    const before = await evaluateRule(backend, rule, Date.now());
+    const drs = await fetch(`${sim.url}/__sim/scenarios/drs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(drs.ok).toBe(true);
+    const moved: Array<{ vm: string }> = (await drs.json()).events;
+    expect(moved.length, 'DRS moved VMs').toBeGreaterThan(0);
+    // The backend's inventory (1 s cache here) sees the moves before the next evaluation.
+    await expect
+      .poll(async () => {
+        const now = new Map((await inventory()).map((v) => [String(v.id), String(v.host)]));
+        return moved.filter((m) => now.get(m.vm) !== hostsBefore.get(m.vm)).length;
+      })
+      .toBe(moved.length);
+    const after = await evaluateRule(backend, rule, Date.now());
+    const key = (i: Instance) => JSON.stringify(Object.entries(i.labels).sort());
+    expect(after.map(key).sort(), 'the same label sets after the moves').toEqual(before.map(key).sort());
+    for (const m of moved) {
+      expect(
+        after.some((i) => i.labels.vm_id === m.vm),
+        `moved VM ${m.vm} still has its instance`
+      ).toBe(true);
+    }
+  });
+
+  test('hourly panels: one point per hour on the hour, the same hours in every series', async () => {
+    const vm = loadDashboards().find((d) => d.json.uid === 'privatecloud-vm')!.json;
+    const panel = vm.panels.find((p: any) => p.targets?.[0]?.interval === '1h');
+    expect(panel, 'the VM dashboard has an hourly panel').toBeTruthy();
+    const target = { ...panel.targets[0], selection: { mode: 'regex', regex: '.*' } };
+    const now = Date.now();
+    const r = await run(target, now - 24 * 3600_000, now, 'hourly over 24 h');
+    const series = r.frames.filter((f) => rows(f) > 0);
+    expect(series.length, 'series with data').toBeGreaterThan(1);
+    const axis = JSON.stringify(timeField(series[0])!.values);
+    for (const f of series) {
+      const times = timeField(f)!.values as number[];
+      expect(times, `${f.name}: 24 hourly points`).toHaveLength(24);
+      expect(
+        times.every((t) => t % 3600_000 === 0),
+        `${f.name}: on the hour`
+      ).toBe(true);
+      expect(JSON.stringify(times), `${f.name}: the same hours as the first series`).toBe(axis);
+      const value = numericFields(f)[0];
+      expect(value.config?.unit, `${f.name}: unit`).toBe('percent');
+      expect(value.config?.displayNameFromDS ?? '', `${f.name}: roll-up stated`).toContain('(1h average)');
+    }
   });
 
   test('host-not-connected fires for exactly the host an HA failure disconnects', async () => {

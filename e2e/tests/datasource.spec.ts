@@ -131,25 +131,28 @@ test('query editor: a metrics query renders a time series per VM with units', as
   });
 });
 
-test('query editor: an unknown stat key shows the error next to the field and is not run', async ({ page, open }) => {
+test('query editor: a malformed stat key shows the error next to the field; a key outside the catalogue runs', async ({
+  page,
+  open,
+}) => {
   need('simUrl');
   await open(`/explore/${DS_UID}`);
   const stat = page.getByTestId(q.statKeys.testId);
   await expect(stat).toBeVisible();
-  // Add a key the backend's catalogue does not have.
+  // A typed key that is not a stat key at all is refused next to the field.
   await stat.click();
-  await page.keyboard.type('cpu|no_such_metric');
-  // The picker offers a typed key as a custom value ("Use this stat key").
+  await page.keyboard.type('cpu usage');
   await page
-    .getByRole('option', { name: /no_such_metric/ })
+    .getByRole('option', { name: /cpu usage/ })
     .first()
     .click();
   await page.keyboard.press('Escape');
   const problem = page.getByTestId(q.problem('statKeys').testId);
   await expect(problem).toBeVisible();
-  await expect(problem).toContainText('cpu|no_such_metric');
+  await expect(problem).toContainText('cpu usage');
 
-  // The backend refuses it too, with an actionable message for that query only.
+  // A well-formed key vROps has no data for is not an error: empty series and a notice naming it,
+  // so an alert rule on it sees NoData; the other query of the request is unaffected.
   const env = e2eEnv();
   const res = await page.request.post(`${env.hostUrl}/api/ds/query`, {
     data: {
@@ -157,7 +160,7 @@ test('query editor: an unknown stat key shows the error next to the field and is
       to: String(Date.now()),
       queries: [
         {
-          refId: 'bad',
+          refId: 'nodata',
           datasource: { uid: DS_UID, type: 'privatecloud-vsphere-datasource' },
           queryType: 'metrics',
           resourceKind: 'VirtualMachine',
@@ -169,7 +172,10 @@ test('query editor: an unknown stat key shows the error next to the field and is
     },
   });
   const body = await res.json();
-  expect(body.results.bad.error).toContain('cpu|no_such_metric');
+  const nodata = body.results.nodata;
+  expect(nodata.error).toBeUndefined();
+  expect(nodata.frames.every((f: any) => (f.data.values[0] ?? []).length === 0)).toBe(true);
+  expect(JSON.stringify(nodata.frames[0].schema.meta.notices)).toContain('cpu|no_such_metric');
   expect(body.results.good.error).toBeUndefined();
   expect(body.results.good.frames[0].data.values[0].length).toBeGreaterThan(0);
 });

@@ -16,6 +16,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/privatecloud/vsphere/pkg/internal/harness"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
@@ -117,19 +118,24 @@ func (e *simEnv) latestByHost(t *testing.T, names []string) map[string]map[strin
 	if err != nil || resp.Responses["A"].Error != nil {
 		t.Fatalf("latest query: %v %v", err, resp.Responses["A"].Error)
 	}
-	fr := resp.Responses["A"].Frames[0]
 	out := map[string]map[string]float64{}
-	for i := 0; i < fr.Rows(); i++ {
-		name, _ := fr.Fields[1].ConcreteAt(i)
-		key, _ := fr.Fields[6].ConcreteAt(i)
-		v, ok := fr.Fields[8].ConcreteAt(i)
-		if !ok {
-			continue
+	for _, fr := range resp.Responses["A"].Frames { // one table per stat key (docs/contracts.md §2)
+		col := func(name string) *data.Field {
+			f, _ := fr.FieldByName(name)
+			return f
 		}
-		if out[name.(string)] == nil {
-			out[name.(string)] = map[string]float64{}
+		names, keys, values := col("name"), col("stat"), col("value")
+		for i := 0; i < fr.Rows(); i++ {
+			v, ok := values.ConcreteAt(i)
+			if !ok {
+				continue
+			}
+			name, key := names.At(i).(string), keys.At(i).(string)
+			if out[name] == nil {
+				out[name] = map[string]float64{}
+			}
+			out[name][key] = v.(float64)
 		}
-		out[name.(string)][key.(string)] = v.(float64)
 	}
 	return out
 }

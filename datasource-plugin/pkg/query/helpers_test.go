@@ -36,7 +36,7 @@ func newFixture(t testing.TB) *fixture {
 	vcc := vcenter.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", &http.Client{Timeout: 5 * time.Second})
 	vrc := vrops.NewWithHTTPClient(srv.URL, "admin", "VMware1!", "", &http.Client{Timeout: 5 * time.Second})
 	cache := inventory.NewCache(vcc, vrc, time.Minute)
-	return &fixture{srv: srv, deps: &Deps{Inventory: cache, VCenter: vcc, Stats: vrc}}
+	return &fixture{srv: srv, deps: &Deps{Inventory: cache, VCenter: vcc, Stats: vrc, VCenterName: "vc01.lab"}}
 }
 
 func (f *fixture) run(t *testing.T, queryType string, model map[string]any) backend.DataResponse {

@@ -107,7 +107,7 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 		fr = data.NewFrame("vms",
 			named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"),
 			named(data.NewField("powerState", nil, nz(power)), "Power state"),
-			named(data.NewField("cpuCount", nil, nzi(cpus)), "CPUs"),
+			unitField(data.NewField("cpuCount", nil, nzi(cpus)), "none", "CPUs"),
 			unitField(data.NewField("memoryMiB", nil, nzi(mem)), "mbytes", "Memory"),
 			named(data.NewField("host", nil, nz(hosts)), "Host ID"), named(data.NewField("hostName", nil, nz(hostNames)), "Host"),
 			named(data.NewField("cluster", nil, nz(clusters)), "Cluster ID"), named(data.NewField("clusterName", nil, nz(clusterNames)), "Cluster"),
@@ -127,7 +127,7 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 			named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"),
 			named(data.NewField("connectionState", nil, nz(conn)), "Connection"), named(data.NewField("powerState", nil, nz(power)), "Power state"),
 			named(data.NewField("cluster", nil, nz(clusters)), "Cluster ID"), named(data.NewField("clusterName", nil, nz(clusterNames)), "Cluster"),
-			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"), named(data.NewField("vmCount", nil, nzi(vms)), "VMs"))
+			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"), unitField(data.NewField("vmCount", nil, nzi(vms)), "none", "VMs"))
 	case models.EntityClusters:
 		var ids, names, dcs []string
 		var ha, drs []bool
@@ -146,7 +146,7 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 		fr = data.NewFrame("clusters",
 			named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"),
 			named(data.NewField("haEnabled", nil, ha), "HA"), named(data.NewField("drsEnabled", nil, drs), "DRS"),
-			named(data.NewField("hostCount", nil, nzi(hosts)), "Hosts"), named(data.NewField("vmCount", nil, nzi(vms)), "VMs"),
+			unitField(data.NewField("hostCount", nil, nzi(hosts)), "none", "Hosts"), unitField(data.NewField("vmCount", nil, nzi(vms)), "none", "VMs"),
 			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"))
 	case models.EntityDatastores:
 		var ids, names, types, dcs []string
@@ -180,7 +180,7 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 			unitField(data.NewField("capacityBytes", nil, nzi(capb)), "bytes", "Capacity"),
 			unitField(data.NewField("freeBytes", nil, nzi(free)), "bytes", "Free"),
 			unitField(data.NewField("usedPercent", nil, used), "percent", "Used"),
-			named(data.NewField("hostCount", nil, hostCounts), "Hosts"),
+			unitField(data.NewField("hostCount", nil, hostCounts), "none", "Hosts"),
 			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"))
 	case models.EntityNetworks, models.EntityFolders:
 		var ids, names, types, dcs []string

@@ -33,51 +33,74 @@ func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	var ids, names, vms, hosts, clusters, dcs, keys, units []string
-	var values []*float64
-	var times []*time.Time
-	seen := map[string]bool{}
-	for _, t := range targets {
-		byKey := map[string]vrops.Stat{}
-		for _, s := range stats[t.VropsID] {
-			byKey[s.StatKey.Key] = s
-			seen[s.StatKey.Key] = true
+	frames := LatestFrames(kind, VCenterName(d), targets, q.StatKeys, stats)
+	notices := missingNotice(missing)
+	if len(targets) > 0 {
+		for i, k := range q.StatKeys {
+			if frames[i].Rows() > 0 && countValues(frames[i]) == 0 {
+				notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+					"vROps has no value for stat key %q on any of the %d selected %s resources: check the key (the editor lists each resource's own keys)", k, len(targets), kind)})
+			}
 		}
-		for _, k := range q.StatKeys {
-			info, _ := statInfo(kind, k)
-			ids, names = append(ids, t.Moref), append(names, t.Name)
-			vms, hosts, clusters, dcs = append(vms, t.Labels["vm"]), append(hosts, t.Labels["host"]), append(clusters, t.Labels["cluster"]), append(dcs, t.Labels["datacenter"])
-			keys, units = append(keys, k), append(units, info.Unit)
-			var v *float64
-			var ts *time.Time
-			if s, ok := byKey[k]; ok {
+	}
+	for _, f := range frames {
+		f.RefID = q.RefID
+	}
+	frames[0].Meta.Notices = notices
+	return backend.DataResponse{Frames: frames}, nil
+}
+
+// LatestFrames builds one table frame per stat key (docs/contracts.md §2): a row per resource with
+// its identity and placement, the newest value (null when vROps has none, so no resource vanishes)
+// in a `value` field carrying the key's unit, and the sample's time. Explore shows it as a table.
+func LatestFrames(kind, vcenterName string, targets []Target, keys []string, stats map[string][]vrops.Stat) data.Frames {
+	frames := make(data.Frames, 0, len(keys))
+	for _, k := range keys {
+		info := describeStat(kind, k)
+		n := len(targets)
+		ids, names, vcs, hosts, clusters, dcs, statKeys := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		values, times := make([]*float64, n), make([]*time.Time, n)
+		for i, t := range targets {
+			ids[i], names[i], vcs[i], statKeys[i] = t.Moref, t.Name, vcenterName, k
+			hosts[i], clusters[i], dcs[i] = t.Host, t.Cluster, t.Datacenter
+			for _, s := range stats[t.VropsID] {
+				if s.StatKey.Key != k {
+					continue
+				}
 				tt, vv := sortedPoints(s)
-				if n := len(vv); n > 0 {
-					v, ts = &vv[n-1], &tt[n-1]
+				if m := len(vv); m > 0 && (times[i] == nil || !tt[m-1].Before(*times[i])) {
+					v, ts := vv[m-1], tt[m-1]
+					values[i], times[i] = &v, &ts
 				}
 			}
-			values, times = append(values, v), append(times, ts)
 		}
+		vf := data.NewField("value", nil, values)
+		vf.Config = &data.FieldConfig{DisplayNameFromDS: info.Name, Unit: info.Unit}
+		fr := data.NewFrame(info.Name,
+			named(data.NewField("resource", nil, ids), "Resource ID"), named(data.NewField("name", nil, names), "Name"),
+			named(data.NewField("vcenter", nil, vcs), "vCenter"),
+			named(data.NewField("host", nil, hosts), "Host"), named(data.NewField("cluster", nil, clusters), "Cluster"),
+			named(data.NewField("datacenter", nil, dcs), "Datacenter"), named(data.NewField("stat", nil, statKeys), "Stat"),
+			vf, named(data.NewField("timestamp", nil, times), "Time"))
+		fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, PreferredVisualization: data.VisTypeTable}
+		frames = append(frames, fr)
 	}
-	if len(targets) > 0 {
-		for _, k := range q.StatKeys {
-			if _, known := statInfo(kind, k); !known && !seen[k] {
-				return backend.DataResponse{}, fmt.Errorf("%w: vROps has no data for stat key %q on the selected %s resources: check the key", models.ErrInvalidInput, k, kind)
+	return frames
+}
+
+func countValues(f *data.Frame) int {
+	n := 0
+	for _, fl := range f.Fields {
+		if fl.Name != "value" {
+			continue
+		}
+		for i := 0; i < fl.Len(); i++ {
+			if v, ok := fl.At(i).(*float64); ok && v != nil {
+				n++
 			}
 		}
 	}
-	if values == nil {
-		values, times = []*float64{}, []*time.Time{}
-	}
-	fr := data.NewFrame("latest",
-		named(data.NewField("resource", nil, nz(ids)), "Resource ID"), named(data.NewField("name", nil, nz(names)), "Name"),
-		named(data.NewField("vm", nil, nz(vms)), "VM"), named(data.NewField("host", nil, nz(hosts)), "Host"),
-		named(data.NewField("cluster", nil, nz(clusters)), "Cluster"), named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"),
-		named(data.NewField("stat", nil, nz(keys)), "Stat"), named(data.NewField("unit", nil, nz(units)), "Unit"),
-		named(data.NewField("value", nil, values), "Value"), named(data.NewField("timestamp", nil, times), "Time"))
-	fr.RefID = q.RefID
-	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Notices: missingNotice(missing)}
-	return backend.DataResponse{Frames: data.Frames{fr}}, nil
+	return n
 }
 
 // FetchLatest sends one bulk latest-values call per chunk of ChunkSize resources with all stat

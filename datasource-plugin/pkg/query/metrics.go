@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,20 +123,20 @@ func metricsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.Data
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	frames, err := MetricFrames(kind, targets, q.StatKeys, stats)
-	if err != nil {
-		return backend.DataResponse{}, err
-	}
+	grid := Grid{Starts: BucketStarts(from, to, iv.Duration), Step: iv.Duration, RollUp: rollUp}
+	frames, notices := MetricFrames(kind, targets, q.StatKeys, stats, grid)
+	notices = append(missingNotice(missing), notices...)
 	for _, f := range frames {
 		f.RefID = q.RefID
 	}
-	if len(frames) > 0 {
-		frames[0].Meta.Notices = missingNotice(missing)
-	} else if n := missingNotice(missing); n != nil {
-		fr := data.NewFrame("", data.NewField("time", nil, []time.Time{}), data.NewField("value", nil, []float64{}))
+	if len(frames) == 0 {
+		fr := data.NewFrame("", data.NewField("time", nil, []time.Time{}), data.NewField("value", nil, []*float64{}))
+		fr.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 		fr.RefID = q.RefID
-		fr.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, Notices: n}
 		frames = append(frames, fr)
+	}
+	if len(notices) > 0 {
+		frames[0].Meta.Notices = notices
 	}
 	return backend.DataResponse{Frames: frames}, nil
 }
@@ -179,42 +181,92 @@ func fetchChunked(ctx context.Context, targets []Target, fetch func(context.Cont
 	return out, g.Wait()
 }
 
-// MetricFrames builds one frame per resource × stat key (docs/contracts.md §2).
-func MetricFrames(kind string, targets []Target, keys []string, stats map[string][]vrops.Stat) (data.Frames, error) {
-	frames := data.Frames{}
+// Grid is the common time axis of a metrics answer: the bucket starts, the bucket length and
+// the roll-up that combines the samples of a bucket.
+type Grid struct {
+	Starts []time.Time
+	Step   time.Duration
+	RollUp string
+}
+
+// MetricFrames builds one frame per resource × stat key (docs/contracts.md §2): every series on
+// the same grid (one point per bucket, null where the bucket has no sample), labels naming the
+// object only. A resource without any sample of a key gets an empty series (zero rows), so an
+// alert rule sees NoData for it; the notices say which series are empty, never an error.
+func MetricFrames(kind string, targets []Target, keys []string, stats map[string][]vrops.Stat, g Grid) (data.Frames, []data.Notice) {
+	frames := make(data.Frames, 0, len(targets)*len(keys))
 	seenKey := map[string]bool{}
+	var empty []string
+	emptyCount := 0
+	rollName := rollUpNames[g.RollUp]
 	for _, t := range targets {
-		byKey := map[string]vrops.Stat{}
+		byKey := map[string][]vrops.Stat{}
 		for _, s := range stats[t.VropsID] {
-			byKey[s.StatKey.Key] = s
-			seenKey[s.StatKey.Key] = true
+			byKey[s.StatKey.Key] = append(byKey[s.StatKey.Key], s)
 		}
 		for _, k := range keys {
-			s, ok := byKey[k]
-			if !ok {
-				continue
+			info := describeStat(kind, k)
+			var times []int64
+			var vals []float64
+			for _, s := range byKey[k] {
+				times, vals = append(times, s.Timestamps[:min(len(s.Timestamps), len(s.Data))]...), append(vals, s.Data[:min(len(s.Timestamps), len(s.Data))]...)
 			}
-			info, _ := statInfo(kind, k)
-			times, vals := sortedPoints(s)
 			labels := data.Labels{"stat": k}
 			for lk, lv := range t.Labels {
 				labels[lk] = lv
 			}
-			vf := data.NewField("value", labels, vals)
-			vf.Config = &data.FieldConfig{Unit: info.Unit, DisplayNameFromDS: t.Name + " " + info.Name}
-			fr := data.NewFrame(t.Name+" "+k, data.NewField("time", nil, times), vf)
+			tf := data.NewField("time", nil, []time.Time{})
+			vf := data.NewField("value", labels, []*float64{})
+			// Samples that all fall outside the range's buckets are no data either.
+			if points := Bucketize(times, vals, g.Starts, g.Step, g.RollUp); slices.ContainsFunc(points, func(p *float64) bool { return p != nil }) {
+				seenKey[k] = true
+				tf = data.NewField("time", nil, g.Starts)
+				vf = data.NewField("value", labels, points)
+			} else {
+				emptyCount++
+				if len(empty) < 5 {
+					empty = append(empty, t.Name+" "+k)
+				}
+			}
+			vf.Config = &data.FieldConfig{
+				Unit:              info.Unit,
+				DisplayNameFromDS: fmt.Sprintf("%s %s (%s %s)", t.Name, info.Name, shortDuration(g.Step), strings.ToLower(rollName)),
+				Description:       fmt.Sprintf("%s: %s of the vROps samples in each %s bucket, stamped at the bucket start (UTC)", info.Name, rollName, shortDuration(g.Step)),
+				Interval:          float64(g.Step.Milliseconds()),
+			}
+			fr := data.NewFrame(t.Name+" "+k, tf, vf)
 			fr.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
 			frames = append(frames, fr)
 		}
 	}
+	var notices []data.Notice
 	if len(targets) > 0 {
 		for _, k := range keys {
-			if _, known := statInfo(kind, k); !known && !seenKey[k] {
-				return nil, fmt.Errorf("%w: vROps has no data for stat key %q on the selected %s resources: check the key (the statkeys resource lists the common ones)", models.ErrInvalidInput, k, kind)
+			if !seenKey[k] {
+				notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+					"vROps has no data for stat key %q on any of the %d selected %s resources in this time range: check the key (the editor lists each resource's own keys); the series are empty", k, len(targets), kind)})
 			}
 		}
+		if emptyCount > 0 && len(notices) < len(keys) {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
+				"%d of %d series have no vROps data in this time range and are empty (e.g. %s)", emptyCount, len(targets)*len(keys), strings.Join(empty, ", "))})
+		}
 	}
-	return frames, nil
+	return frames, notices
+}
+
+// rollUpNames are the roll-ups as a person reads them.
+var rollUpNames = map[string]string{"AVG": "Average", "MAX": "Maximum", "MIN": "Minimum", "LATEST": "Latest"}
+
+// shortDuration writes a bucket length as 5m, 1h or 1d.
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return fmt.Sprintf("%dm", d/time.Minute)
 }
 
 // sortedPoints orders samples by time: vROps timestamps are collection times with jitter and

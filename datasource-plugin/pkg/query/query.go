@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
@@ -31,9 +32,19 @@ type Deps struct {
 	VCenter   inventory.DetailReader
 	Stats     Stats
 	Relay     *relay.Client
+	// VCenterName is the `vcenter` label value; empty means "derived from the vCenter URL".
+	VCenterName string
+	// Budget is each query's total time, retries included; 0 means QueryBudget.
+	Budget time.Duration
 
 	frames frameCache
 }
+
+// QueryBudget is the total time one query may take, every upstream call and retry included. It
+// stays below Grafana's alert evaluation timeout (unified_alerting evaluation_timeout, default
+// 30 s), so a slow vROps makes a rule answer with this query's error, not an evaluation timeout
+// (docs/contracts.md §2).
+const QueryBudget = 25 * time.Second
 
 type handlerFunc func(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error)
 
@@ -98,8 +109,18 @@ func runOne(ctx context.Context, d *Deps, fn handlerFunc, dq backend.DataQuery) 
 	if err != nil {
 		return ErrorResponse(err)
 	}
-	r, err := fn(ctx, d, q, dq)
+	budget := d.Budget
+	if budget <= 0 {
+		budget = QueryBudget
+	}
+	bctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	r, err := fn(bctx, d, q, dq)
 	if err != nil {
+		if errors.Is(bctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, fmt.Sprintf(
+				"the query did not finish within its %s budget (retries included): vCenter or vROps answered too slowly; narrow the selection or the time range (last problem: %v)", budget, err))
+		}
 		return ErrorResponse(err)
 	}
 	return r

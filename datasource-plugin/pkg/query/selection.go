@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -14,12 +15,16 @@ import (
 // maxResources bounds one query's selection; larger estates should be split by cluster.
 const maxResources = 20000
 
-// Target is one resolved resource with its labels.
+// Target is one resolved resource: its series labels (identity only) and where it runs.
 type Target struct {
 	Moref   string
 	VropsID string
 	Name    string
-	Labels  data.Labels
+	// Labels identify the object only (docs/contracts.md §2): they stay the same when DRS,
+	// vMotion or HA moves a VM, so an alert instance survives the move.
+	Labels data.Labels
+	// Placement names at query time (empty when not applicable): fields, never labels.
+	Host, Cluster, Datacenter string
 }
 
 type candidate struct {
@@ -49,22 +54,22 @@ func candidates(s *inventory.Snapshot, kind string) []candidate {
 	return out
 }
 
-func labelsFor(s *inventory.Snapshot, kind string, c candidate) data.Labels {
+// labelsFor is the identity of one object's series: the vCenter, and the VM's name and id, or
+// the host's, cluster's or datastore's name. Where a VM runs is not part of it.
+func labelsFor(vcenterName, kind string, c candidate) data.Labels {
 	l := data.Labels{}
+	if vcenterName != "" {
+		l["vcenter"] = vcenterName
+	}
 	switch kind {
 	case models.KindVM:
-		l["vm"] = c.name
+		l["vm"], l["vm_id"] = c.name, c.id
+	case models.KindHost:
+		l["host"] = c.name
+	case models.KindCluster:
+		l["cluster"] = c.name
 	case models.KindDatastore:
 		l["datastore"] = c.name
-	}
-	if c.host != "" {
-		l["host"] = s.Name(c.host)
-	}
-	if c.cluster != "" {
-		l["cluster"] = s.Name(c.cluster)
-	}
-	if c.dc != "" {
-		l["datacenter"] = s.Name(c.dc)
 	}
 	return l
 }
@@ -141,13 +146,18 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 	if err != nil {
 		return nil, nil, err
 	}
+	vc := VCenterName(d)
 	for _, c := range picked {
 		vid := ids.ToVrops[c.id]
 		if vid == "" {
 			missing = append(missing, c.name)
 			continue
 		}
-		targets = append(targets, Target{Moref: c.id, VropsID: vid, Name: c.name, Labels: labelsFor(s, kind, c)})
+		t := Target{Moref: c.id, VropsID: vid, Name: c.name, Labels: labelsFor(vc, kind, c), Datacenter: nameOf(s, c.dc)}
+		if kind == models.KindVM || kind == models.KindHost {
+			t.Host, t.Cluster = nameOf(s, c.host), nameOf(s, c.cluster)
+		}
+		targets = append(targets, t)
 	}
 	sort.SliceStable(targets, func(i, j int) bool {
 		if targets[i].Name != targets[j].Name {
@@ -193,4 +203,36 @@ func missingNotice(missing []string) []data.Notice {
 		shown = shown[:10]
 	}
 	return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf("%d selected resources are not known to vROps yet (e.g. %s); they have no metrics", len(missing), strings.Join(shown, ", "))}}
+}
+
+func nameOf(s *inventory.Snapshot, id string) string {
+	if id == "" {
+		return ""
+	}
+	return s.Name(id)
+}
+
+// VCenterName is the `vcenter` label of every series: Deps.VCenterName when set, else the host
+// (and base path, when the vCenter is served under one) of the data source's vCenter URL.
+func VCenterName(d *Deps) string {
+	if d.VCenterName != "" {
+		return d.VCenterName
+	}
+	if b, ok := d.VCenter.(interface{ BaseURL() string }); ok {
+		return VCenterLabel(b.BaseURL())
+	}
+	return ""
+}
+
+// VCenterLabel turns a vCenter URL into a short, stable name: lower-case host[:port] plus the
+// base path without a trailing /api ("https://VC01.example.com/" → "vc01.example.com",
+// "http://127.0.0.1:8989/vc/2" → "127.0.0.1:8989/vc/2").
+func VCenterLabel(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return strings.ToLower(strings.TrimRight(raw, "/"))
+	}
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, "/api")
+	return strings.ToLower(u.Host) + p
 }

@@ -30,7 +30,7 @@ func TestSimulatorRecordingGolden(t *testing.T) {
 	hc := &http.Client{Timeout: 5 * time.Second}
 	vcc := vcenter.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", hc)
 	vrc := vrops.NewWithHTTPClient(srv.URL, "administrator@vsphere.local", "VMware1!", "", hc)
-	deps := &Deps{Inventory: inventory.NewCache(vcc, vrc, time.Hour), VCenter: vcc, Stats: vrc}
+	deps := &Deps{Inventory: inventory.NewCache(vcc, vrc, time.Hour), VCenter: vcc, Stats: vrc, VCenterName: "vc01.lab"}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			from, _ := time.Parse(time.RFC3339, c.From)

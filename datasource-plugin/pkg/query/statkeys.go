@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/privatecloud/vsphere/pkg/models"
 )
@@ -78,6 +79,72 @@ func statInfo(kind, key string) (StatKeyInfo, bool) {
 		}
 	}
 	return StatKeyInfo{Key: key, Name: key}, false
+}
+
+// describeStat names any stat key and gives it a Grafana unit: a catalogued key as catalogued;
+// an instanced key (`net:4000|usage_average`) as its catalogued base key with the instance in the
+// name ("Network Usage (4000)"); any other key under its own name with the unit its metric name
+// implies (InferUnit). Keys outside the catalogue are passed to vROps as they are.
+func describeStat(kind, key string) StatKeyInfo {
+	if info, ok := statInfo(kind, key); ok {
+		return info
+	}
+	base, instance := SplitInstance(key)
+	if instance != "" {
+		if info, ok := statInfo(kind, base); ok {
+			info.Key, info.Name = key, fmt.Sprintf("%s (%s)", info.Name, instance)
+			return info
+		}
+	}
+	return StatKeyInfo{Key: key, Name: key, Unit: InferUnit(key)}
+}
+
+// SplitInstance splits an instanced key `group:instance|metric` into `group|metric` and the
+// instance; a plain key comes back unchanged with an empty instance.
+func SplitInstance(key string) (base, instance string) {
+	bar := strings.IndexByte(key, '|')
+	if bar < 0 {
+		return key, ""
+	}
+	group := key[:bar]
+	colon := strings.IndexByte(group, ':')
+	if colon < 0 {
+		return key, ""
+	}
+	return group[:colon] + key[bar:], group[colon+1:]
+}
+
+// unitRules map words of a vROps metric name to a Grafana unit, first match wins (units as the
+// VCF metric tables give them: rates in KBps, latencies in ms, frequencies in MHz, sizes in KB).
+var unitRules = []struct{ word, unit string }{
+	{"pct", "percent"}, {"percent", "percent"}, {"ratio", "percent"},
+	{"latency", "ms"}, {"readytime", "ms"}, {"_ms", "ms"},
+	{"mhz", "rotmhz"},
+	{"iops", "iops"}, {"commandsaveraged", "iops"}, {"numberreadaveraged", "iops"}, {"numberwriteaveraged", "iops"},
+	{"bytesrx", "KBs"}, {"bytestx", "KBs"}, {"received", "KBs"}, {"transmitted", "KBs"}, {"read_average", "KBs"}, {"write_average", "KBs"},
+	{"usage_average", "KBs"},
+	{"_kb", "deckbytes"}, {"consumed", "deckbytes"}, {"granted", "deckbytes"}, {"swapped", "deckbytes"},
+	{"_gb", "decgbytes"}, {"diskspace", "decgbytes"},
+}
+
+// InferUnit is the Grafana unit a stat key's metric name implies; "none" (a plain number) when it
+// implies none. CPU and memory `usage_average` are percentages, network and disk ones rates.
+func InferUnit(key string) string {
+	base, _ := SplitInstance(key)
+	lower := strings.ToLower(base)
+	group := lower
+	if bar := strings.IndexByte(lower, '|'); bar >= 0 {
+		group = lower[:bar]
+	}
+	if (group == "cpu" || group == "mem") && strings.HasSuffix(lower, "|usage_average") {
+		return "percent"
+	}
+	for _, r := range unitRules {
+		if strings.Contains(lower, r.word) {
+			return r.unit
+		}
+	}
+	return "none"
 }
 
 // statKeyPattern is the vROps key grammar: group[:instance]|metric[|metric…].

@@ -56,6 +56,9 @@ func DetailFrames(details []*inventory.VMDetail) data.Frames {
 	col := func(name, display string, vals any) *data.Field {
 		f := data.NewField(name, nil, vals)
 		f.Config = &data.FieldConfig{DisplayNameFromDS: display}
+		if _, counts := vals.([]int64); counts {
+			f.Config.Unit = "none" // counts; sizes override it below
+		}
 		return f
 	}
 	var ids, names, power, hosts, clusters, dcs, guests, ips, folders, pools, hw, fullNames []string

@@ -65,6 +65,7 @@ func New(d Deps) *API {
 	m.HandleFunc("GET /vms/{id}/history", a.read(vmID(a.history)))
 	m.HandleFunc("GET /vms/{id}/hardware/limits", a.read(vmID(a.limits)))
 	m.HandleFunc("GET /statkeys", a.read(a.statKeys))
+	m.HandleFunc("GET /statkeys/{resource}", a.read(a.resourceStatKeys))
 	m.HandleFunc("GET /options/guest-os", a.readAs(models.RoleEditor, a.guestOS))
 	m.HandleFunc("GET /options/placement", a.readAs(models.RoleEditor, a.placement))
 	m.HandleFunc("GET /audit", a.read(a.audit))

@@ -162,10 +162,8 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if ctx.Err() == nil && r.idempotent && attempt < maxReadAttempts {
-				if upstream.Sleep(ctx, upstream.Backoff(attempt)) == nil {
-					continue
-				}
+			if r.idempotent && retryWait(ctx, attempt) {
+				continue
 			}
 			if !r.idempotent && (errors.Is(err, context.DeadlineExceeded) || isTimeout(err)) {
 				return fmt.Errorf("%w: vCenter did not answer %s in time", models.ErrOutcomeUnknown, r.op)
@@ -193,10 +191,8 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		if resp.StatusCode >= 400 {
 			apiErr := parseError(resp.StatusCode, body, r.op).(*APIError)
-			if r.idempotent && upstream.Retryable(resp.StatusCode) && !apiErr.HasMessageID("tools_not_running") && attempt < maxReadAttempts {
-				if upstream.Sleep(ctx, upstream.Backoff(attempt)) == nil {
-					continue
-				}
+			if r.idempotent && upstream.Retryable(resp.StatusCode) && !apiErr.HasMessageID("tools_not_running") && retryWait(ctx, attempt) {
+				continue
 			}
 			return apiErr
 		}

@@ -196,7 +196,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if ctx.Err() == nil && attempt < maxAttempts && upstream.Sleep(ctx, upstream.Backoff(attempt)) == nil {
+			if retryWait(ctx, attempt) {
 				continue
 			}
 			return upstream.ClassifyTransport("vROps", c.base, err)
@@ -215,7 +215,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			continue
 		}
 		if resp.StatusCode >= 400 {
-			if upstream.Retryable(resp.StatusCode) && attempt < maxAttempts && upstream.Sleep(ctx, upstream.Backoff(attempt)) == nil {
+			if upstream.Retryable(resp.StatusCode) && retryWait(ctx, attempt) {
 				continue
 			}
 			e := &APIError{Status: resp.StatusCode, Op: op}
@@ -515,4 +515,24 @@ func (c *Client) LatestProperties(ctx context.Context, ids, keys []string) (map[
 		res[v.ResourceID] = m
 	}
 	return res, nil
+}
+
+// ResourceStatKeys lists the stat keys one resource has data for (GET /resources/{id}/statkeys),
+// instanced keys included (`net:4000|usage_average`).
+func (c *Client) ResourceStatKeys(ctx context.Context, id string) ([]string, error) {
+	var out struct {
+		StatKey []struct {
+			Key string `json:"key"`
+		} `json:"stat-key"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/resources/"+url.PathEscape(id)+"/statkeys", nil, nil, &out, "resource stat key list"); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(out.StatKey))
+	for _, k := range out.StatKey {
+		if k.Key != "" {
+			keys = append(keys, k.Key)
+		}
+	}
+	return keys, nil
 }

@@ -18,8 +18,21 @@ const VMS = [
   { id: 'vm-1002', name: 'web-02', hostName: 'esx-02', clusterName: 'Alpha', powerState: 'POWERED_OFF' },
 ];
 
+/** vm-1001's own keys in vROps: the common ones plus instanced disk and NIC keys. */
+const VM_1001_KEYS = [
+  ...STAT_KEYS,
+  { key: 'net:4000|usage_average', name: 'Network Usage (4000)', unit: 'KBs', description: '' },
+  {
+    key: 'virtualDisk:scsi0:1|totalReadLatency_average',
+    name: 'virtualDisk:scsi0:1|totalReadLatency_average',
+    unit: 'ms',
+    description: '',
+  },
+];
+
 const ROUTES: Routes = {
   statkeys: STAT_KEYS,
+  'statkeys/vm-1001': VM_1001_KEYS,
   'inventory/clusters': (p: Record<string, unknown>) => ({
     items: [{ id: 'domain-c8', name: 'Alpha' }].filter((c) => !p.search || c.name.includes(String(p.search))),
     total: 1,
@@ -194,10 +207,10 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('flags an unknown stat key once the catalogue has loaded', async () => {
-    const { onRunQuery, user } = setup(metrics({ statKeys: ['cpu|usage_avg'] }));
+  it('flags a malformed stat key and does not run it', async () => {
+    const { onRunQuery, user } = setup(metrics({ statKeys: ['cpu usage'] }));
     expect(await screen.findByTestId(selectors.query.problem('statKeys').testId)).toHaveTextContent(
-      'Unknown stat key for VirtualMachine: cpu|usage_avg.'
+      'Not a stat key: cpu usage. Keys look like cpu|usage_average or net:4000|usage_average.'
     );
     await user.click(screen.getByRole('radio', { name: 'Max' }));
     expect(onRunQuery).not.toHaveBeenCalled();
@@ -219,6 +232,28 @@ describe('QueryEditor', () => {
     expect(await screen.findByText('Unit: percent · Guest memory in use')).toBeInTheDocument();
     await user.click(screen.getByText('Memory Usage (mem|usage_average)'));
     expect(last()).toEqual(metrics({ statKeys: ['cpu|usage_average', 'mem|usage_average'] }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it("autocompletes the chosen VM's own stat keys, instanced ones included, and runs them", async () => {
+    const { last, onRunQuery, user } = setup(metrics());
+    await user.click(screen.getByTestId(selectors.query.statKeys.testId));
+    expect(await screen.findByText('Network Usage (4000) (net:4000|usage_average)')).toBeInTheDocument();
+    expect(screen.getByText('Unit: ms')).toBeInTheDocument();
+    await user.click(screen.getByText('virtualDisk:scsi0:1|totalReadLatency_average'));
+    expect(last()).toEqual(
+      metrics({ statKeys: ['cpu|usage_average', 'virtualDisk:scsi0:1|totalReadLatency_average'] })
+    );
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(backend.calls.filter((c) => c.url === 'statkeys/vm-1001')).toHaveLength(1);
+  });
+
+  it('runs a typed stat key that no list has', async () => {
+    const { last, onRunQuery, user } = setup(metrics());
+    await user.click(screen.getByTestId(selectors.query.statKeys.testId));
+    await user.keyboard('guestfilesystem:/var|percentage');
+    await user.click(await screen.findByText('Use this stat key'));
+    expect(last()).toEqual(metrics({ statKeys: ['cpu|usage_average', 'guestfilesystem:/var|percentage'] }));
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 

@@ -23,21 +23,18 @@ describe('checkRegex', () => {
 describe('validateQuery', () => {
   it('names each problem by field', () => {
     expect(
-      validateQuery(
-        {
-          refId: 'A',
-          queryType: 'metrics',
-          resourceKind: 'Datastore',
-          selection: { mode: 'ids', ids: [] },
-          statKeys: ['cpu|usage_average', '$stat', 'x|y'],
-          rollUp: 'AVG',
-          interval: '5 minutes',
-        },
-        { knownStatKeys: () => new Set(['cpu|usage_average']) }
-      )
+      validateQuery({
+        refId: 'A',
+        queryType: 'metrics',
+        resourceKind: 'Datastore',
+        selection: { mode: 'ids', ids: [] },
+        statKeys: ['cpu|usage_average', '$stat', 'x|y', 'net:4000|usage_average', 'DROP TABLE', '|x'],
+        rollUp: 'AVG',
+        interval: '5 minutes',
+      })
     ).toEqual({
       'selection.ids': 'Pick at least one resource.',
-      statKeys: 'Unknown stat key for Datastore: x|y.',
+      statKeys: 'Not a stat key: DROP TABLE, |x. Keys look like cpu|usage_average or net:4000|usage_average.',
       interval: 'Use auto or a duration such as 5m, 1h or 1d.',
     });
   });

@@ -1,4 +1,4 @@
-import { ResourceKind, ResourceSelection, VsphereQuery } from '../types/query';
+import { ResourceSelection, VsphereQuery } from '../types/query';
 
 /** QueryField names the editor field a problem belongs to, so the message sits next to it. */
 export type QueryField =
@@ -16,8 +16,6 @@ export type QueryProblems = Partial<Record<QueryField, string>>;
 
 /** ValidationContext carries what validation needs from outside the query. */
 export interface ValidationContext {
-  /** Known stat keys per resource kind; a kind whose catalogue is not loaded yet is not checked. */
-  knownStatKeys?: (kind: ResourceKind) => ReadonlySet<string> | undefined;
   /** Expands template variables so that a regex is checked as the backend will see it. */
   interpolate?: (text: string, format?: string) => string;
 }
@@ -73,7 +71,7 @@ export function validateQuery(q: VsphereQuery, ctx: ValidationContext = {}): Que
     case 'metrics':
     case 'latest':
       checkSelection(q.selection, problems, ctx, true);
-      checkStatKeys(q.statKeys, q.resourceKind, problems, ctx);
+      checkStatKeys(q.statKeys, problems);
       if (
         q.queryType === 'metrics' &&
         q.interval !== 'auto' &&
@@ -137,17 +135,20 @@ function checkRegexWithVars(src: string, ctx: ValidationContext): string | undef
   return checkRegex(expanded);
 }
 
-function checkStatKeys(keys: string[], kind: ResourceKind, problems: QueryProblems, ctx: ValidationContext) {
+/**
+ * STAT_KEY is the vROps stat key grammar the backend accepts, `group[:instance]|metric[|…]`
+ * (cpu|usage_average, net:4000|usage_average, virtualDisk:scsi0:1|totalReadLatency_average). Any
+ * key of that shape is sent: vROps has thousands, and the catalogue lists only the common ones.
+ */
+const STAT_KEY = /^[A-Za-z][A-Za-z0-9_]*(:[^|\x00-\x1f]+)?(\|[^|\x00-\x1f]+)+$/;
+
+function checkStatKeys(keys: string[], problems: QueryProblems) {
   if (!keys.length) {
     problems.statKeys = 'Pick at least one stat key.';
     return;
   }
-  const known = ctx.knownStatKeys?.(kind);
-  if (!known) {
-    return;
-  }
-  const unknown = keys.filter((k) => !hasVariable(k) && !known.has(k));
-  if (unknown.length) {
-    problems.statKeys = `Unknown stat key${unknown.length > 1 ? 's' : ''} for ${kind}: ${unknown.join(', ')}.`;
+  const bad = keys.filter((k) => !hasVariable(k) && (k.length > 200 || !STAT_KEY.test(k)));
+  if (bad.length) {
+    problems.statKeys = `Not a stat key: ${bad.join(', ')}. Keys look like cpu|usage_average or net:4000|usage_average.`;
   }
 }

@@ -1,8 +1,11 @@
 import { Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
-import React, { useCallback } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
+
+import type { VsphereDataSource } from '../../datasource';
+import { hasVariable } from '../../query/validate';
 
 import { selectors } from '../../selectors';
-import { LatestQuery, MetricsQuery, ResourceKind, ResourceSelection, RollUp } from '../../types/query';
+import { LatestQuery, MetricsQuery, ResourceKind, ResourceSelection, RollUp, StatKey } from '../../types/query';
 import { problemText } from './ProblemText';
 import { SelectionField } from './SelectionField';
 import { StatKeyPicker } from './StatKeyPicker';
@@ -23,6 +26,40 @@ const ROLL_UPS: Array<{ label: string; value: RollUp }> = [
 ];
 
 /**
+ * useResourceStatKeys loads the stat keys one resource has in vROps (the first picked resource of
+ * an `ids` selection), for the picker's autocomplete; nothing when no single resource is chosen
+ * or the load fails (the common keys and typed keys still work).
+ */
+export function useResourceStatKeys(
+  datasource: VsphereDataSource,
+  kind: ResourceKind,
+  resource: string | undefined
+): StatKey[] | undefined {
+  const [state, setState] = useState<{ id?: string; keys?: StatKey[] }>({});
+  const id = resource ? `${kind}/${resource}` : undefined;
+  useEffect(() => {
+    if (!resource) {
+      return;
+    }
+    let live = true;
+    datasource
+      .getResourceStatKeys(kind, resource)
+      .then((keys) => live && setState({ id: `${kind}/${resource}`, keys }))
+      .catch(() => live && setState({ id: `${kind}/${resource}`, keys: [] }));
+    return () => {
+      live = false;
+    };
+  }, [datasource, kind, resource]);
+  return id && state.id === id ? state.keys : undefined;
+}
+
+/** chosenResource is the one resource whose keys to offer: the first id picked, not a variable. */
+function chosenResource(selection: ResourceSelection): string | undefined {
+  const first = selection.mode === 'ids' ? selection.ids?.[0] : undefined;
+  return first && !hasVariable(first) ? first : undefined;
+}
+
+/**
  * MetricsEditor edits `metrics` (time series) and `latest` (one value per key) queries: which
  * resources, which stat keys, and for time series how samples are rolled up per interval.
  */
@@ -39,6 +76,8 @@ export function MetricsEditor(props: TypedEditorProps<MetricsQuery | LatestQuery
     onChange({ ...query, resourceKind, selection }, true);
   };
   const statKeyProblem = problems.statKeys ?? statKeysError;
+  const resource = chosenResource(query.selection);
+  const resourceKeys = useResourceStatKeys(datasource, query.resourceKind, resource);
 
   return (
     <Stack direction="column" gap={1}>
@@ -62,7 +101,7 @@ export function MetricsEditor(props: TypedEditorProps<MetricsQuery | LatestQuery
       />
       <Field
         label={sel.statKeys.label}
-        description="vROps metrics, e.g. cpu|usage_average"
+        description="vROps metrics, e.g. cpu|usage_average; any key the resource has, instanced ones too (net:4000|usage_average)"
         invalid={!!statKeyProblem}
         error={problemText('statKeys', statKeyProblem)}
       >
@@ -70,6 +109,8 @@ export function MetricsEditor(props: TypedEditorProps<MetricsQuery | LatestQuery
           datasource={datasource}
           value={query.statKeys}
           catalogue={statKeys}
+          resourceKeys={resourceKeys}
+          resourceName={resource ? (datasource.nameOf(resource) ?? resource) : undefined}
           onChange={(statKeys) => onChange({ ...query, statKeys }, true)}
           invalid={!!statKeyProblem}
         />

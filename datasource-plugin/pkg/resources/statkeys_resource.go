@@ -1,0 +1,29 @@
+package resources
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/query"
+)
+
+// resourceStatKeys answers `GET statkeys/{resource}?resourceKind=VirtualMachine`: the stat keys one
+// resource (name or id) has in vROps, instanced keys included, for the query editor's autocomplete
+// (docs/contracts.md §3).
+func (a *API) resourceStatKeys(w http.ResponseWriter, r *http.Request) {
+	kind := r.URL.Query().Get("resourceKind")
+	if kind == "" {
+		kind = models.KindVM
+	}
+	if !models.ValidResourceKind(kind) {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("resource kind %q is unknown: use VirtualMachine, HostSystem, ClusterComputeResource or Datastore", kind))
+		return
+	}
+	keys, err := query.ResourceStatKeys(r.Context(), a.d.Query, kind, r.PathValue("resource"))
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, keys)
+}
