@@ -22,7 +22,7 @@ func (a *API) resourceStatKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	keys, err := query.ResourceStatKeys(r.Context(), a.d.Query, kind, r.PathValue("resource"))
 	if err != nil {
-		writeErr(w, err)
+		a.writeErr(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, keys)

@@ -1,4 +1,4 @@
-package resources
+package integration
 
 import (
 	"context"
@@ -15,7 +15,7 @@ func (e *simEnv) rawGet(t *testing.T, path, rawQuery string) (int, []byte) {
 	t.Helper()
 	var got *backend.CallResourceResponse
 	err := e.h.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{User: viewer}, Path: path, Method: http.MethodGet, URL: "http://grafana/?" + rawQuery,
+		PluginContext: backend.PluginContext{User: viewerUser}, Path: path, Method: http.MethodGet, URL: "http://grafana/?" + rawQuery,
 	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = r; return nil }))
 	if err != nil {
 		t.Fatal(err)
