@@ -92,6 +92,8 @@ func TestMain(m *testing.M) {
 	plug.Close()
 	sim.Close()
 	resSim.Close()
+	mvPlug.Close()
+	mvSim.Close()
 	if relaySrv != nil {
 		relaySrv.Close()
 	}

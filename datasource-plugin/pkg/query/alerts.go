@@ -51,7 +51,7 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		}
 		missing = miss
 		if len(targets) == 0 {
-			return alertFrame(q.RefID, nil, nil, nil, missing), nil
+			return alertFrame(q.RefID, nil, nil, nil, notFoundNotices(ctx, d, missing)), nil
 		}
 		for _, t := range targets {
 			resourceIDs = append(resourceIDs, t.VropsID)
@@ -77,10 +77,10 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		}
 		return m, s.Name(m)
 	}
-	return alertFrame(q.RefID, alerts, resolve, nil, missing), nil
+	return alertFrame(q.RefID, alerts, resolve, nil, notFoundNotices(ctx, d, missing)), nil
 }
 
-func alertFrame(refID string, alerts []vrops.Alert, resolve func(string) (string, string), _ any, missing []string) backend.DataResponse {
+func alertFrame(refID string, alerts []vrops.Alert, resolve func(string) (string, string), _ any, notices []data.Notice) backend.DataResponse {
 	var ids, res, names, levels, statuses, defs, impacts []string
 	var starts, updates []time.Time
 	for _, a := range alerts {
@@ -103,6 +103,6 @@ func alertFrame(refID string, alerts []vrops.Alert, resolve func(string) (string
 		named(data.NewField("impact", nil, nz(impacts)), "Impact"), named(data.NewField("start", nil, starts), "Started"),
 		named(data.NewField("updated", nil, updates), "Updated"))
 	fr.RefID = refID
-	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Notices: missingNotice(missing)}
+	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Notices: notices}
 	return backend.DataResponse{Frames: data.Frames{fr}}
 }

@@ -194,6 +194,23 @@ func quoteList(a []string) string {
 	return strings.Join(q, ", ")
 }
 
+// notFoundNotices explains missing resources: first why the id map could not place some or all
+// of this vCenter's objects in vROps (several vCenters and no way to tell ours, an object listed
+// twice; docs/contracts.md §1), then which selected resources have no vROps resource.
+func notFoundNotices(ctx context.Context, d *Deps, missing []string) []data.Notice {
+	if len(missing) == 0 {
+		return nil
+	}
+	var out []data.Notice
+	if ids, err := d.Inventory.IDs(ctx); err == nil && ids.Notice != "" {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: ids.Notice})
+		if len(ids.ToVrops) == 0 {
+			return out // nothing is mapped: "not known to vROps yet" would be wrong
+		}
+	}
+	return append(out, missingNotice(missing)...)
+}
+
 func missingNotice(missing []string) []data.Notice {
 	if len(missing) == 0 {
 		return nil
