@@ -22,8 +22,11 @@ import { resolveSecrets } from './stack-secrets.mjs';
 // The shared test-support modules are TypeScript; tsx (installed by `npm ci`) loads them.
 let startMailCatcher;
 let startSimulatorProcess;
+let relayEntry;
+let relayEntryPath;
 try {
   const { tsImport } = await import('tsx/esm/api');
+  ({ relayEntry, relayEntryPath } = await tsImport('./support/relay.ts', import.meta.url));
   ({ startMailCatcher } = await tsImport('./support/mail-catcher.ts', import.meta.url));
   ({ startSimulator: startSimulatorProcess } = await tsImport('./support/simulator.ts', import.meta.url));
 } catch (e) {
@@ -224,7 +227,7 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
     MAIL_FROM: env('MAIL_FROM', 'PrivateCloud Monitor <alerts@privatecloud.local>'),
     LOG_LEVEL: env('LOG_LEVEL', 'info'),
   };
-  const entry = startChild('relay', process.execPath, ['alert-relay/dist/server.js'], relayEnv);
+  const entry = startChild('relay', process.execPath, [relayEntry()], relayEnv);
   await Promise.race([
     waitForHttp(`${url}/readyz`, 'the relay'),
     entry.exited.then(() => Promise.reject(new Error(`the relay stopped while starting; see ${entry.logFile}`))),
@@ -345,7 +348,7 @@ process.on('SIGTERM', () => void shutdown(0));
 async function main() {
   const grafana = args.has('--no-grafana') ? null : findGrafana();
   buildIfNeeded('simulator', ['simulator/dist/cli.js']);
-  buildIfNeeded('alert-relay', ['alert-relay/dist/server.js']);
+  buildIfNeeded('alert-relay', [path.relative(root, relayEntryPath())]);
   if (grafana) {
     buildIfNeeded('datasource-plugin', [
       'datasource-plugin/dist/module.js',

@@ -317,14 +317,18 @@ test.describe('docker-compose.yml', () => {
     expect(s.secrets.user).toBe('root');
     // Every service that needs secrets starts through scripts/stack-env.sh with its own file, on
     // the volume mounted read-only; the image's own command follows.
+    // The relay's command is its package's start script (`node dist/<entry>.js`), as its image runs it.
+    const relayStart = JSON.parse(readFileSync(path.join(repoRoot, 'alert-relay', 'package.json'), 'utf8')).scripts
+      .start as string;
+    const relayCommand = ['node', `alert-relay/${relayStart.split(/\s+/)[1]}`];
+    const relayDockerfile = readFileSync(path.join(repoRoot, 'docker', 'relay.Dockerfile'), 'utf8');
+    expect(relayDockerfile).toContain(`CMD ${JSON.stringify(relayCommand).replace(/,/g, ', ')}`);
     const own: Record<string, string[]> = {
       grafana: ['/run.sh'],
-      relay: ['node', 'alert-relay/dist/server.js'],
-      'relay-ha-1': ['node', 'alert-relay/dist/server.js'],
-      'relay-ha-2': ['node', 'alert-relay/dist/server.js'],
+      relay: relayCommand,
+      'relay-ha-1': relayCommand,
+      'relay-ha-2': relayCommand,
     };
-    const relayDockerfile = readFileSync(path.join(repoRoot, 'docker', 'relay.Dockerfile'), 'utf8');
-    expect(relayDockerfile).toContain('CMD ["node", "alert-relay/dist/server.js"]');
     for (const [name, command] of Object.entries(own)) {
       const svc = s[name];
       const [shell, script, file, ...rest] = svc.entrypoint;

@@ -3,11 +3,12 @@
 // The simulator and the mail catcher are the repository's shared ones (scripts/support/).
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import net, { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type CaughtMail, startMailCatcher } from '../../scripts/support/mail-catcher';
+import { relayEntry } from '../../scripts/support/relay';
 import { startSimulator as startSimulatorProcess } from '../../scripts/support/simulator';
 import { repoRoot } from './env';
 
@@ -74,17 +75,14 @@ export async function startSmtpCatcher(): Promise<{ smtpPort: number; apiUrl: st
   return { smtpPort: catcher.smtpPort, apiUrl: `${catcher.url}/api`, stop: () => catcher.stop() };
 }
 
-/** Starts the built relay (alert-relay/dist/server.js) on SQLite with the given secrets and SMTP port. */
+/** Starts the built relay (its package's start entry) on SQLite with the given secrets and SMTP port. */
 export async function startRelay(o: {
   smtpPort: number;
   internalToken: string;
   webhookSecret: string;
   grafanaUrl: string;
 }): Promise<Child> {
-  const entry = path.join(repoRoot, 'alert-relay', 'dist', 'server.js');
-  if (!existsSync(entry)) {
-    throw new Error(`${entry} is missing: build the relay (npm run build -w alert-relay)`);
-  }
+  const entry = relayEntry();
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-relay-'));
   const url = `http://127.0.0.1:${port}`;
