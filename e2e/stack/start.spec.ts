@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -406,6 +406,106 @@ test('npm start refuses placeholder and short secrets from .env, and starts noth
       expect(stack.out(), 'nothing started').not.toContain('privatecloud-stack ready');
     }
   } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
+test('npm start runs Grafana on 127.0.0.1 with both vCenters, the relay secrets, and the generated admin password shown once', async () => {
+  // Grafana is not installed here: a stand-in at GRAFANA_HOME/bin/grafana records how npm start
+  // runs it (arguments, grafana.ini, environment) and answers /api/health on the ini's address.
+  const home = mkdtempSync(path.join(os.tmpdir(), 'privatecloud-grafana-'));
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'privatecloud-start-'));
+  const record = path.join(home, 'record.json');
+  mkdirSync(path.join(home, 'bin'));
+  writeFileSync(
+    path.join(home, 'bin', 'grafana'),
+    `#!${process.execPath}
+const fs = require('node:fs');
+const http = require('node:http');
+const args = process.argv.slice(2);
+const ini = fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8');
+const get = (k) => new RegExp('^' + k + ' = (.*)$', 'm').exec(ini)[1];
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, ini, env: process.env }));
+http.createServer((_q, r) => r.end('{"database":"ok"}')).listen(Number(get('http_port')), get('http_addr'));
+process.on('SIGTERM', () => process.exit(0));
+`,
+    { mode: 0o755 }
+  );
+  const grafanaPort = await freePort();
+  const env = {
+    SIM_PORT: String(await freePort()),
+    RELAY_PORT: String(await freePort()),
+    MAIL_UI_PORT: String(await freePort()),
+    SMTP_CATCHER_PORT: String(await freePort()),
+    GRAFANA_PORT: String(grafanaPort),
+    GRAFANA_HOME: home,
+    PRIVATECLOUD_STATE_DIR: stateDir,
+    RELAY_WEBHOOK_SECRET: '',
+    RELAY_INTERNAL_TOKEN: '',
+    RELAY_UNSUBSCRIBE_SECRET: '',
+    GRAFANA_ADMIN_PASSWORD: '',
+    RELAY_DEMO_MODE: '',
+    VCENTER_URL: '',
+    VCENTER2_URL: '',
+    VROPS_URL: '',
+    SMTP_HOST: '',
+  };
+  const stop = async (s: ReturnType<typeof startStack>) => {
+    process.kill(-s.child.pid!, 'SIGINT');
+    await s.exited;
+  };
+  try {
+    const first = startStack(env);
+    let password = '';
+    try {
+      const ready = await first.ready();
+      expect(ready.grafana).toBe(`http://localhost:${grafanaPort}`);
+      const secrets = Object.fromEntries(
+        readFileSync(ready.secretsFile, 'utf8')
+          .split('\n')
+          .filter((l) => /^[A-Z_]+=/.test(l))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+      );
+      password = secrets.GRAFANA_ADMIN_PASSWORD;
+      expect(password.length).toBeGreaterThanOrEqual(12);
+      // Shown once, on the line of Grafana's address.
+      expect(first.out()).toMatch(
+        new RegExp(
+          `Grafana +http://localhost:${grafanaPort} +login admin / ${password} +\\(generated now, shown once\\)`
+        )
+      );
+      expect(first.out()).not.toContain('admin / admin');
+      const rec = JSON.parse(readFileSync(record, 'utf8'));
+      expect(rec.ini).toMatch(/^http_addr = 127\.0\.0\.1$/m);
+      expect(rec.ini).toContain(`admin_password = ${password}`);
+      expect(listenAddresses(grafanaPort)).toEqual(['127.0.0.1']);
+      // The provisioning's variables: two vCenters of the simulator, one vROps, the relay's secrets.
+      expect(rec.env.VCENTER_URL).toBe(`${ready.simulator}/vc/1`);
+      expect(rec.env.VCENTER2_URL).toBe(`${ready.simulator}/vc/2`);
+      expect(rec.env.VROPS_URL).toBe(ready.simulator);
+      expect(rec.env.RELAY_INTERNAL_URL).toBe(ready.relay);
+      expect(rec.env.RELAY_INTERNAL_TOKEN).toBe(secrets.RELAY_INTERNAL_TOKEN);
+      expect(rec.env.RELAY_WEBHOOK_SECRET).toBe(secrets.RELAY_WEBHOOK_SECRET);
+      expect(rec.env.RELAY_WEBHOOK_URL).toBe(`${ready.relay}/webhook/grafana`);
+      // Both vCenters answer where the data sources point (each a vCenter REST API: 401 without a session).
+      for (const base of [rec.env.VCENTER_URL, rec.env.VCENTER2_URL]) {
+        expect((await fetch(`${base}/api/vcenter/vm`)).status, base).toBe(401);
+      }
+    } finally {
+      await stop(first);
+    }
+    // The second start reuses the password and does not print it again.
+    const second = startStack(env);
+    try {
+      await second.ready();
+      expect(second.out()).toContain('login admin / the generated password (GRAFANA_ADMIN_PASSWORD in ');
+      expect(second.out()).not.toContain(password);
+      expect(JSON.parse(readFileSync(record, 'utf8')).ini).toContain(`admin_password = ${password}`);
+    } finally {
+      await stop(second);
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
   }
 });
