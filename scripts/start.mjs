@@ -203,7 +203,7 @@ async function startSimulator() {
     // Own process group, like every part (see startChild).
     detached: true,
   }).catch((e) => {
-    throw new Error(`${e.message.split(':')[0]}; see ${logFile}`);
+    throw new Error(`${e.message.replace(/: $/, '')}; see ${logFile}`);
   });
   track({ name: 'simulator', child: sim.child, logFile, exited: sim.exited });
   return sim.url;
