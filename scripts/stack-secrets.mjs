@@ -28,6 +28,8 @@ export const SECRETS = [
     demoExempt: true,
   },
   { name: 'POSTGRES_PASSWORD', bytes: 24, encoding: 'hex', minLength: 16, demoExempt: true },
+  // The simulator's /__sim control surface, required when it listens beyond loopback (compose).
+  { name: 'SIM_CONTROL_TOKEN', bytes: 32, encoding: 'hex', minLength: 32, demoExempt: true },
 ];
 
 /** Values that earlier versions shipped as defaults, or that anybody would guess. */
@@ -151,6 +153,7 @@ export function composeFiles(values, { demoMode = false } = {}) {
         DATABASE_URL: `postgres://relay:${encodeURIComponent(values.POSTGRES_PASSWORD)}@postgres:5432/relay`,
       }),
     },
+    { file: 'simulator.env', uid: 1000, text: envText({ SIM_CONTROL_TOKEN: values.SIM_CONTROL_TOKEN }) },
     // postgres reads POSTGRES_PASSWORD_FILE: the bare password.
     { file: 'postgres-password', uid: 70, text: values.POSTGRES_PASSWORD },
   ];

@@ -5,7 +5,9 @@
 // published, and on 127.0.0.1 unless GRAFANA_BIND says otherwise.
 import { expect, test } from '@playwright/test';
 import Ajv2019 from 'ajv/dist/2019';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
@@ -293,6 +295,7 @@ test.describe('docker-compose.yml', () => {
       'RELAY_INTERNAL_TOKEN',
       'RELAY_UNSUBSCRIBE_SECRET',
       'POSTGRES_PASSWORD',
+      'SIM_CONTROL_TOKEN',
     ];
     const simulatorLogins = ['VCENTER_PASSWORD', 'VCENTER2_PASSWORD', 'VROPS_PASSWORD'];
     expect(Object.keys(s.secrets.environment)).toEqual(expect.arrayContaining(stackSecrets));
@@ -328,7 +331,9 @@ test.describe('docker-compose.yml', () => {
       relay: relayCommand,
       'relay-ha-1': relayCommand,
       'relay-ha-2': relayCommand,
+      simulator: s.simulator.command,
     };
+    expect(s.simulator.command.slice(0, 2)).toEqual(['node', 'simulator/dist/cli.js']);
     for (const [name, command] of Object.entries(own)) {
       const svc = s[name];
       const [shell, script, file, ...rest] = svc.entrypoint;
@@ -337,7 +342,9 @@ test.describe('docker-compose.yml', () => {
       expect(svc.volumes, `${name}: secrets read-only`).toContain(`secrets:${secretsDir}:ro`);
       expect([...rest, ...(svc.command ?? [])]).toEqual(command);
       expect(existsSync(path.join(repoRoot, 'scripts', 'stack-env.sh'))).toBe(true);
-      expect(['grafana', 'relay', 'relay-ha'], `${name}: a file the secrets service writes`).toContain(file);
+      expect(['grafana', 'relay', 'relay-ha', 'simulator'], `${name}: a file the secrets service writes`).toContain(
+        file
+      );
       expect(Object.keys(svc.depends_on)).toContain('secrets');
     }
     expect(s.postgres.environment.POSTGRES_PASSWORD_FILE).toBe(`${secretsDir}/postgres-password`);
@@ -354,5 +361,54 @@ test.describe('docker-compose.yml', () => {
     expect(Number.isInteger(max)).toBe(true);
     expect(max).toBeGreaterThan(0);
     expect(max).toBeLessThanOrEqual(1000);
+  });
+
+  test('the simulator starts as compose runs it: its entrypoint, the token from its file, beyond loopback', async () => {
+    // The secrets service's output in a temporary folder, then the service's command through the
+    // entrypoint (port 0 instead of 8989, on the host instead of the container).
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'compose-sim-')), 'secrets');
+    try {
+      const gen = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'stack-secrets.mjs'), dir], {
+        env: { ...process.env, SIM_CONTROL_TOKEN: '', RELAY_DEMO_MODE: '' },
+        encoding: 'utf8',
+      });
+      expect(gen.status, gen.stderr).toBe(0);
+      const token = /^SIM_CONTROL_TOKEN=(.*)$/m.exec(readFileSync(path.join(dir, 'simulator.env'), 'utf8'))![1];
+      const cmd: string[] = [...compose.services.simulator.command];
+      cmd[cmd.indexOf('--port') + 1] = '0';
+      const child = spawn('sh', [path.join(repoRoot, 'scripts', 'stack-env.sh'), 'simulator', ...cmd], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, PRIVATECLOUD_SECRETS_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      try {
+        const port = await new Promise<string>((resolve, reject) => {
+          const t = setInterval(() => {
+            const m = /listening on https?:\/\/[^\s]*:(\d+)/.exec(out);
+            if (m) {
+              clearInterval(t);
+              resolve(m[1]);
+            } else if (child.exitCode !== null) {
+              clearInterval(t);
+              reject(new Error(`the simulator exited: ${out}`));
+            }
+          }, 100);
+        });
+        const base = `http://127.0.0.1:${port}`;
+        // The health check's request, and the control surface with and without the token.
+        expect((await fetch(`${base}/api/vcenter/vm`)).status).toBe(401);
+        expect((await fetch(`${base}/__sim/vcenters`)).status).toBe(401);
+        const vcs = await fetch(`${base}/__sim/vcenters`, { headers: { authorization: `Bearer ${token}` } });
+        expect(vcs.status).toBe(200);
+        expect((await vcs.json()).map((v: { basePath: string }) => v.basePath)).toEqual(['/vc/1', '/vc/2']);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,7 @@ const ALL = [
   'RELAY_INTERNAL_TOKEN',
   'RELAY_UNSUBSCRIBE_SECRET',
   'POSTGRES_PASSWORD',
+  'SIM_CONTROL_TOKEN',
 ];
 
 /** The environment compose gives the secrets service when .env sets nothing. */
@@ -59,7 +60,7 @@ test.describe('stack secrets', () => {
     expect(first.code, first.out).toBe(0);
     const generated = envFile(path.join(dir, 'generated.env'));
     expect(Object.keys(generated).sort()).toEqual([...ALL].sort());
-    for (const k of ALL.filter((k) => k.startsWith('RELAY_'))) {
+    for (const k of ALL.filter((k) => k.startsWith('RELAY_') || k === 'SIM_CONTROL_TOKEN')) {
       expect(generated[k].length, k).toBeGreaterThanOrEqual(32);
     }
     expect(generated.GRAFANA_ADMIN_PASSWORD.length).toBeGreaterThanOrEqual(12);
@@ -70,7 +71,7 @@ test.describe('stack secrets', () => {
     }
     // The store is readable by its owner only; each service file only by that service's user.
     expect(statSync(path.join(dir, 'generated.env')).mode & 0o777).toBe(0o600);
-    for (const f of ['grafana.env', 'relay.env', 'relay-ha.env', 'postgres-password']) {
+    for (const f of ['grafana.env', 'relay.env', 'relay-ha.env', 'simulator.env', 'postgres-password']) {
       expect(statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o400);
     }
     expect(statSync(dir).mode & 0o777, 'the folder is not listable').toBe(0o711);
@@ -104,6 +105,7 @@ test.describe('stack secrets', () => {
       GRAFANA_ADMIN_PASSWORD: '',
       RELAY_UNSUBSCRIBE_SECRET: '',
       POSTGRES_PASSWORD: '',
+      SIM_CONTROL_TOKEN: '',
     });
     const relay = got('relay');
     expect(relay).toMatchObject({
@@ -112,6 +114,12 @@ test.describe('stack secrets', () => {
       RELAY_UNSUBSCRIBE_SECRET: g.RELAY_UNSUBSCRIBE_SECRET,
       GF_SECURITY_ADMIN_PASSWORD: '',
       DATABASE_URL: '',
+    });
+    // The simulator gets its control token only.
+    expect(got('simulator')).toMatchObject({
+      SIM_CONTROL_TOKEN: g.SIM_CONTROL_TOKEN,
+      RELAY_INTERNAL_TOKEN: '',
+      GF_SECURITY_ADMIN_PASSWORD: '',
     });
     // The HA relays reach PostgreSQL with the generated password, which postgres reads from its file.
     expect(got('relay-ha').DATABASE_URL).toBe(`postgres://relay:${g.POSTGRES_PASSWORD}@postgres:5432/relay`);
