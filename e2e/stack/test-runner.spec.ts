@@ -12,6 +12,7 @@ test.setTimeout(180_000);
 
 const runner = path.join(repoRoot, 'scripts', 'test-all.mjs');
 const jestBin = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+const playwrightCli = require.resolve('@playwright/test/cli');
 
 function write(file: string, text: string) {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -53,6 +54,26 @@ function fixture(): { root: string; suites: string } {
       '',
     ].join('\n')
   );
+  // Playwright, no browser: the runner reads its JSON report (docs/contracts.md §6).
+  write(
+    path.join(root, 'pw', 'package.json'),
+    JSON.stringify({ name: 'fx-pw', private: true, scripts: { test: `node ${playwrightCli} test -c pw.config.js` } })
+  );
+  write(
+    path.join(root, 'pw', 'pw.config.js'),
+    "module.exports = { testDir: '.', reporter: process.env.PW_REPORTERS ? [['list'], ['json']] : [['list']] };\n"
+  );
+  write(
+    path.join(root, 'pw', 'a.spec.js'),
+    [
+      `const { test, expect } = require(${JSON.stringify(require.resolve('@playwright/test'))});`,
+      "test.describe('group', () => {",
+      "  test('passes', () => expect(1).toBe(1));",
+      "  test.skip('a skipped browser test', () => expect(1).toBe(2));",
+      '});',
+      '',
+    ].join('\n')
+  );
   // A Go suite without go.mod, a suite without package.json, a script suite without its script.
   write(path.join(root, 'nogomod', 'package.json'), JSON.stringify({ name: 'fx-nogomod', private: true }));
   mkdirSync(path.join(root, 'gone'), { recursive: true });
@@ -63,6 +84,7 @@ function fixture(): { root: string; suites: string } {
     JSON.stringify([
       { name: 'fx-js', dir: 'js', kind: 'jest' },
       { name: 'fx-go', dir: 'go', kind: 'go' },
+      { name: 'fx-pw', dir: 'pw', kind: 'playwright' },
       { name: 'fx-nogomod', dir: 'nogomod', kind: 'go' },
       { name: 'fx-gone', dir: 'gone', kind: 'jest' },
       { name: 'fx-noscript', dir: 'noscript', kind: 'script', script: 'test:fuzz' },
@@ -101,14 +123,16 @@ test.describe('scripts/test-all.mjs', () => {
     const { code, out } = runAll(f, process.env);
     expect(row(out, 'fx-js')).toEqual([2, 0, 1, expect.any(String)]);
     expect(row(out, 'fx-go')).toEqual([1, 0, 1, expect.any(String)]);
-    expect(out).toMatch(/skipped tests \(2\):/);
+    expect(row(out, 'fx-pw')).toEqual([1, 0, 1, expect.any(String)]);
+    expect(out).toMatch(/skipped tests \(3\):/);
+    expect(out).toContain('fx-pw: a.spec.js: group › a skipped browser test');
     expect(out).toContain('fx-js: js/a.test.js: a skipped js test (pending)');
     expect(out).toContain('fx-go: example.com/fx TestSkippedGo');
     expect(row(out, 'fx-nogomod')).toEqual([0, 1, 0, 'nogomod/go.mod is missing']);
     expect(row(out, 'fx-gone')).toEqual([0, 1, 0, 'gone/package.json is missing']);
     expect(row(out, 'fx-noscript')).toEqual([0, 1, 0, 'noscript/package.json has no "test:fuzz" script']);
     // The totals are the last line; any failed suite fails the run.
-    expect(out.trimEnd().split('\n').pop()).toBe('3 passed, 3 failed');
+    expect(out.trimEnd().split('\n').pop()).toBe('4 passed, 3 failed');
     expect(code).toBe(1);
   });
 
