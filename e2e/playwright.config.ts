@@ -2,6 +2,7 @@
 // Debian's Chromium, never a downloaded browser. The root runner sets PW_REPORTERS and
 // PLAYWRIGHT_JSON_OUTPUT_NAME (docs/contracts.md §6).
 import { defineConfig } from '@playwright/test';
+import path from 'node:path';
 
 export const chromiumLaunch = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -10,7 +11,9 @@ export const chromiumLaunch = {
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['tests/**/*.spec.ts', 'stack/**/*.spec.ts'],
+  // Absolute globs: a relative one matches anywhere in the path (a checkout under .../stack/ would
+  // pick up grafana/*.spec.ts, which need a real Grafana).
+  testMatch: ['tests', 'stack'].map((d) => path.join(__dirname, d, '**', '*.spec.ts')),
   globalSetup: './tests/global-setup.ts',
   workers: 1,
   fullyParallel: false,

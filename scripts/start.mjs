@@ -1,39 +1,36 @@
 #!/usr/bin/env node
 // `npm start`: the PrivateCloud stack without Docker.
 //
-// Builds what is missing, then starts the vCenter/vROps simulator, the alert relay (SQLite), an
-// in-process SMTP catcher with a small web page and JSON API to read the mails, and Grafana when a
-// Grafana binary is on PATH or GRAFANA_HOME is set (with a generated grafana.ini that loads our two
-// plugins from their dist/ folders and the repository's provisioning/). Without Grafana it says what
-// to install and where the other parts listen. Ctrl-C or SIGTERM stops everything.
+// Builds what is missing, then starts the vCenter/vROps simulator (two vCenters behind one vROps,
+// production-shaped metrics), the alert relay (SQLite), the SMTP catcher with its web page and JSON
+// API (scripts/support/mail-catcher.ts), and Grafana when a Grafana binary is on PATH or
+// GRAFANA_HOME is set (with a generated grafana.ini that loads our two plugins from their dist/
+// folders and the repository's provisioning/). Without Grafana it says what to install, how to look
+// at the plugins in the test host, and where the other parts listen. Everything listens on
+// 127.0.0.1 only. Secrets come from .env or are generated once and kept in the state folder
+// (scripts/stack-secrets.mjs). Ctrl-C or SIGTERM stops everything.
 //
 // Options: --rebuild (build every part even if built), --no-build, --no-grafana.
 // Ports (env): GRAFANA_PORT 3000, SIM_PORT 8989, RELAY_PORT 3100, MAIL_UI_PORT 8025,
 // SMTP_CATCHER_PORT 1025. Other settings come from .env (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, openSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveSecrets } from './stack-secrets.mjs';
 
-// The mail catcher's libraries come with `npm ci` (they are dependencies of the e2e workspace).
-let simpleParser;
-let SMTPServer;
+// The shared test-support modules are TypeScript; tsx (installed by `npm ci`) loads them.
+let startMailCatcher;
+let startSimulatorProcess;
+let relayEntry;
+let relayEntryPath;
 try {
-  ({ simpleParser } = await import('mailparser'));
-  ({ SMTPServer } = await import('smtp-server'));
-} catch {
-  console.error('start: smtp-server / mailparser are not installed: run `npm ci` at the repository root first');
+  const { tsImport } = await import('tsx/esm/api');
+  ({ relayEntry, relayEntryPath } = await tsImport('./support/relay.ts', import.meta.url));
+  ({ startMailCatcher } = await tsImport('./support/mail-catcher.ts', import.meta.url));
+  ({ startSimulator: startSimulatorProcess } = await tsImport('./support/simulator.ts', import.meta.url));
+} catch (e) {
+  console.error(`start: cannot load scripts/support (${e.message}): run \`npm ci\` at the repository root first`);
   process.exit(1);
 }
 
@@ -142,8 +139,8 @@ function startChild(name, cmd, argv, childEnv, { onStdoutLine } = {}) {
     // parts in order (Grafana first, the simulator last) instead of all of them racing.
     detached: true,
   });
-  const entry = { name, child, logFile, exited: null };
-  entry.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const entry = { name, child, logFile, exited };
   if (onStdoutLine) {
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -157,9 +154,16 @@ function startChild(name, cmd, argv, childEnv, { onStdoutLine } = {}) {
       }
     });
   }
+  return track(entry);
+}
+
+/** Stops everything when a part dies on its own; remembers the part for the ordered shutdown. */
+function track(entry) {
   entry.exited.then(({ code, signal }) => {
     if (!stopping) {
-      console.error(`start: ${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`);
+      console.error(
+        `start: ${entry.name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${entry.logFile}`
+      );
       void shutdown(1);
     }
   });
@@ -184,37 +188,25 @@ async function waitForHttp(url, what, timeoutMs = 60_000) {
   throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000}s (${last})`);
 }
 
+/** The simulator's flags: two vCenters (/vc/1, /vc/2) behind one vROps, production-shaped metrics. */
+const SIMULATOR_FLAGS = ['--vcenters', '2', '--metrics-shape', 'production'];
+
 async function startSimulator() {
-  let resolveUrl;
-  const urlPromise = new Promise((r) => (resolveUrl = r));
-  const entry = startChild(
-    'simulator',
-    process.execPath,
-    [
-      'simulator/dist/cli.js',
-      '--host',
-      host,
-      '--port',
-      String(ports.simulator),
-      '--vms',
-      env('SIM_VMS', '40'),
-      '--seed',
-      env('SIM_SEED', '1'),
-    ],
-    { ...process.env },
-    {
-      onStdoutLine: (line) => {
-        const m = /listening on (https?:\/\/\S+)/.exec(line);
-        if (m) resolveUrl(m[1]);
-      },
-    }
-  );
-  const url = await Promise.race([
-    urlPromise,
-    entry.exited.then(() => Promise.reject(new Error(`the simulator stopped before listening; see ${entry.logFile}`))),
-    new Promise((_, rej) => setTimeout(() => rej(new Error('the simulator did not start within 60s')), 60_000)),
-  ]);
-  return url.replace(/\/$/, '');
+  const logFile = path.join(logDir, 'simulator.log');
+  const fd = openSync(logFile, 'w');
+  const sim = await startSimulatorProcess({
+    host,
+    port: ports.simulator,
+    seed: Number(env('SIM_SEED', '1')),
+    args: ['--vms', env('SIM_VMS', '40'), ...SIMULATOR_FLAGS],
+    logFd: fd,
+    // Own process group, like every part (see startChild).
+    detached: true,
+  }).catch((e) => {
+    throw new Error(`${e.message.replace(/: $/, '')}; see ${logFile}`);
+  });
+  track({ name: 'simulator', child: sim.child, logFile, exited: sim.exited });
+  return sim.url;
 }
 
 async function startRelay(secrets, smtpPort, grafanaUrl) {
@@ -235,7 +227,7 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
     MAIL_FROM: env('MAIL_FROM', 'PrivateCloud Monitor <alerts@privatecloud.local>'),
     LOG_LEVEL: env('LOG_LEVEL', 'info'),
   };
-  const entry = startChild('relay', process.execPath, ['alert-relay/dist/server.js'], relayEnv);
+  const entry = startChild('relay', process.execPath, [relayEntry()], relayEnv);
   await Promise.race([
     waitForHttp(`${url}/readyz`, 'the relay'),
     entry.exited.then(() => Promise.reject(new Error(`the relay stopped while starting; see ${entry.logFile}`))),
@@ -244,150 +236,23 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SMTP catcher: stores every mail it receives (newest first, at most 500) and shows them.
+// Mail catcher (SMTP + page + JSON API), shared with the tests.
 
-const MAX_MAILS = 500;
-const mails = [];
-let mailSeq = 0;
-
-function startSmtpCatcher() {
-  const server = new SMTPServer({
-    // A local catcher: accept any sender and any login, no TLS (nodemailer then sends in plain).
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    banner: 'PrivateCloud mail catcher',
-    size: 10 * 1024 * 1024,
-    onAuth(auth, _session, cb) {
-      cb(null, { user: auth.username });
-    },
-    onData(stream, session, cb) {
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', async () => {
-        if (stream.sizeExceeded) return cb(Object.assign(new Error('Message too large'), { responseCode: 552 }));
-        const raw = Buffer.concat(chunks);
-        try {
-          const parsed = await simpleParser(raw);
-          mails.unshift({
-            id: String(++mailSeq),
-            receivedAt: new Date().toISOString(),
-            envelope: {
-              from: session.envelope.mailFrom?.address ?? '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            from: parsed.from?.text ?? '',
-            to: parsed.to
-              ? [parsed.to]
-                  .flat()
-                  .map((a) => a.text)
-                  .join(', ')
-              : '',
-            subject: parsed.subject ?? '',
-            date: parsed.date?.toISOString() ?? null,
-            headers: Object.fromEntries(
-              [...parsed.headers].map(([k, v]) => [k, typeof v === 'string' ? v : (v?.text ?? JSON.stringify(v))])
-            ),
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '',
-            raw: raw.toString('utf8'),
-          });
-          if (mails.length > MAX_MAILS) mails.length = MAX_MAILS;
-          cb();
-        } catch (e) {
-          cb(Object.assign(new Error(`Cannot parse message: ${e.message}`), { responseCode: 554 }));
-        }
-      });
-    },
+async function startCatcher() {
+  const catcher = await startMailCatcher({
+    host,
+    smtpPort: ports.smtp,
+    httpPort: ports.mailUi,
+    title: 'Everything the relay sends while `npm start` runs lands here',
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(ports.smtp, host, () => {
-      servers.push({ name: 'smtp catcher', close: () => new Promise((r) => server.close(r)) });
-      resolve(server.server.address().port);
-    });
-  });
-}
-
-const esc = (s) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const summary = (m) => ({
-  id: m.id,
-  receivedAt: m.receivedAt,
-  from: m.from,
-  to: m.to,
-  envelope: m.envelope,
-  subject: m.subject,
-});
-
-function mailUiHandler(req, res) {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const send = (status, type, body) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    res.end(body);
-  };
-  const json = (status, body) => send(status, 'application/json; charset=utf-8', JSON.stringify(body));
-  const one = /^\/api\/messages\/([0-9]+)(\/raw)?$/.exec(url.pathname);
-  if (req.method === 'GET' && url.pathname === '/api/messages') return json(200, mails.map(summary));
-  if (req.method === 'DELETE' && url.pathname === '/api/messages') {
-    mails.length = 0;
-    return json(200, { deleted: true });
-  }
-  if (req.method === 'GET' && one) {
-    const m = mails.find((x) => x.id === one[1]);
-    if (!m) return json(404, { error: 'not_found', message: `No mail with id ${one[1]}.` });
-    return one[2] ? send(200, 'message/rfc822', m.raw) : json(200, m);
-  }
-  const page = /^\/messages\/([0-9]+)$/.exec(url.pathname);
-  if (req.method === 'GET' && page) {
-    const m = mails.find((x) => x.id === page[1]);
-    if (!m) return send(404, 'text/html; charset=utf-8', '<p>No such mail. <a href="/">Back</a></p>');
-    // The HTML part is shown in a sandboxed frame without scripts.
-    const htmlPart = m.html
-      ? `<h2>HTML</h2><iframe sandbox="" style="width:100%;height:60vh;border:1px solid #ccc" srcdoc="${esc(m.html)}"></iframe>`
-      : '';
-    return send(
-      200,
-      'text/html; charset=utf-8',
-      `<!doctype html><meta charset="utf-8"><title>${esc(m.subject)}</title><body style="font-family:sans-serif;margin:2em">
-<p><a href="/">&larr; all mails</a> · <a href="/api/messages/${m.id}/raw">raw</a></p>
-<h1>${esc(m.subject)}</h1><p><b>From</b> ${esc(m.from)}<br><b>To</b> ${esc(m.to)}<br><b>Received</b> ${esc(m.receivedAt)}</p>
-${htmlPart}<h2>Text</h2><pre style="white-space:pre-wrap">${esc(m.text)}</pre></body>`
-    );
-  }
-  if (req.method === 'GET' && url.pathname === '/') {
-    const rows = mails
-      .map(
-        (m) =>
-          `<tr><td>${esc(m.receivedAt)}</td><td>${esc(m.to)}</td><td><a href="/messages/${m.id}">${esc(m.subject || '(no subject)')}</a></td></tr>`
-      )
-      .join('');
-    return send(
-      200,
-      'text/html; charset=utf-8',
-      `<!doctype html><meta charset="utf-8"><title>PrivateCloud mails</title><meta http-equiv="refresh" content="10">
-<body style="font-family:sans-serif;margin:2em"><h1>Mails caught (${mails.length})</h1>
-<p>Everything the relay sends while <code>npm start</code> runs lands here (SMTP ${host}:${ports.smtp}). JSON: <a href="/api/messages">/api/messages</a></p>
-<table cellpadding="6" style="border-collapse:collapse"><tr><th align="left">Received</th><th align="left">To</th><th align="left">Subject</th></tr>${rows}</table></body>`
-    );
-  }
-  return json(404, { error: 'not_found', message: `No route ${req.method} ${url.pathname}.` });
-}
-
-function startMailUi() {
-  const server = http.createServer(mailUiHandler);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(ports.mailUi, host, () => {
-      servers.push({ name: 'mail UI', close: () => new Promise((r) => server.close(r)) });
-      resolve(server.address().port);
-    });
-  });
+  servers.push({ name: 'mail catcher', close: () => catcher.stop() });
+  return catcher;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Grafana.
 
-function writeGrafanaConfig(grafanaUrl) {
+function writeGrafanaConfig(grafanaUrl, adminPassword) {
   const gDir = path.join(stateDir, 'grafana');
   const pluginsDir = path.join(gDir, 'plugins');
   rmSync(pluginsDir, { recursive: true, force: true });
@@ -409,7 +274,7 @@ root_url = ${grafanaUrl}
 
 [security]
 admin_user = ${env('GRAFANA_ADMIN_USER', 'admin')}
-admin_password = ${env('GRAFANA_ADMIN_PASSWORD', 'admin')}
+admin_password = ${adminPassword}
 
 [plugins]
 allow_loading_unsigned_plugins = privatecloud-vsphere-datasource,privatecloud-vsphere-app
@@ -431,8 +296,8 @@ news_feed_enabled = false
   return iniPath;
 }
 
-async function startGrafana(grafana, grafanaUrl, provisioningEnv) {
-  const iniPath = writeGrafanaConfig(grafanaUrl);
+async function startGrafana(grafana, grafanaUrl, adminPassword, provisioningEnv) {
+  const iniPath = writeGrafanaConfig(grafanaUrl, adminPassword);
   const entry = startChild('grafana', grafana.bin, [...grafana.sub, '--homepath', grafana.home, '--config', iniPath], {
     ...process.env,
     ...provisioningEnv,
@@ -483,7 +348,7 @@ process.on('SIGTERM', () => void shutdown(0));
 async function main() {
   const grafana = args.has('--no-grafana') ? null : findGrafana();
   buildIfNeeded('simulator', ['simulator/dist/cli.js']);
-  buildIfNeeded('alert-relay', ['alert-relay/dist/server.js']);
+  buildIfNeeded('alert-relay', [path.relative(root, relayEntryPath())]);
   if (grafana) {
     buildIfNeeded('datasource-plugin', [
       'datasource-plugin/dist/module.js',
@@ -493,34 +358,37 @@ async function main() {
     buildIfNeeded('app-plugin', ['app-plugin/dist/module.js', 'app-plugin/dist/plugin.json']);
   }
 
-  // Secrets shared by Grafana and the relay: from .env, else fresh random ones for this run.
+  // Secrets: from .env (checked), else generated on the first start and kept in the state folder.
+  let resolved;
+  try {
+    resolved = resolveSecrets(path.join(stateDir, 'secrets'), process.env);
+  } catch (e) {
+    console.error(`start: refusing to start:\n${e.message}`);
+    process.exit(2);
+  }
   const secrets = {
-    webhook: env('RELAY_WEBHOOK_SECRET') || randomBytes(24).toString('hex'),
-    internal: env('RELAY_INTERNAL_TOKEN') || randomBytes(24).toString('hex'),
-    unsubscribe: env('RELAY_UNSUBSCRIBE_SECRET') || randomBytes(24).toString('hex'),
+    webhook: resolved.values.RELAY_WEBHOOK_SECRET,
+    internal: resolved.values.RELAY_INTERNAL_TOKEN,
+    unsubscribe: resolved.values.RELAY_UNSUBSCRIBE_SECRET,
+    adminPassword: resolved.values.GRAFANA_ADMIN_PASSWORD,
   };
   const grafanaUrl = env('GRAFANA_ROOT_URL', `http://localhost:${ports.grafana}`);
 
-  const smtpPort = await startSmtpCatcher();
-  ports.smtp = smtpPort;
-  const mailUiPort = await startMailUi();
-  ports.mailUi = mailUiPort;
+  const catcher = await startCatcher();
   const simUrl = await startSimulator();
-  const relayUrl = await startRelay(secrets, smtpPort, grafanaUrl);
+  const relayUrl = await startRelay(secrets, catcher.smtpPort, grafanaUrl);
 
   const urls = {
     grafana: null,
-    mailUi: `http://${host}:${mailUiPort}`,
-    smtp: `smtp://${host}:${smtpPort}`,
+    mailUi: catcher.url,
+    smtp: `smtp://${host}:${catcher.smtpPort}`,
     simulator: simUrl,
     relay: relayUrl,
   };
   if (grafana) {
-    await startGrafana(grafana, grafanaUrl, {
+    await startGrafana(grafana, grafanaUrl, secrets.adminPassword, {
       PRIVATECLOUD_DASHBOARDS_DIR: path.join(root, 'provisioning', 'dashboards', 'privatecloud'),
-      VCENTER_URL: env('VCENTER_URL', simUrl),
-      VCENTER_USER: env('VCENTER_USER', 'administrator@vsphere.local'),
-      VCENTER_PASSWORD: env('VCENTER_PASSWORD', 'VMware1!'),
+      ...vcenterEnv(simUrl),
       VROPS_URL: env('VROPS_URL', simUrl),
       VROPS_USER: env('VROPS_USER', 'administrator@vsphere.local'),
       VROPS_PASSWORD: env('VROPS_PASSWORD', 'VMware1!'),
@@ -534,32 +402,74 @@ async function main() {
     urls.grafana = `http://localhost:${ports.grafana}`;
   }
 
+  const secretsFile = path.relative(root, resolved.file);
   log('');
-  log('PrivateCloud Monitor is running (Ctrl-C stops everything):');
-  if (urls.grafana)
-    log(
-      `  Grafana        ${urls.grafana}   login ${env('GRAFANA_ADMIN_USER', 'admin')} / ${env('GRAFANA_ADMIN_PASSWORD') ? '(GRAFANA_ADMIN_PASSWORD)' : 'admin'}`
-    );
-  log(`  Mails          ${urls.mailUi}   (SMTP catcher on ${host}:${smtpPort})`);
+  log('PrivateCloud Monitor is running on 127.0.0.1 (Ctrl-C stops everything):');
+  if (urls.grafana) {
+    const user = env('GRAFANA_ADMIN_USER', 'admin');
+    if (resolved.fromEnv.includes('GRAFANA_ADMIN_PASSWORD')) {
+      log(`  Grafana        ${urls.grafana}   login ${user} / (GRAFANA_ADMIN_PASSWORD from .env)`);
+    } else if (resolved.generated.includes('GRAFANA_ADMIN_PASSWORD')) {
+      // Shown this once; it stays in the secrets file (and in Grafana's database).
+      log(`  Grafana        ${urls.grafana}   login ${user} / ${secrets.adminPassword}   (generated now, shown once)`);
+    } else {
+      log(
+        `  Grafana        ${urls.grafana}   login ${user} / the generated password (GRAFANA_ADMIN_PASSWORD in ${secretsFile})`
+      );
+    }
+  }
+  log(`  Mails          ${urls.mailUi}   (SMTP catcher on ${host}:${catcher.smtpPort})`);
   log(
-    `  Simulator      ${urls.simulator}   (vCenter /api, vROps /suite-api; ${env('VCENTER_USER', 'administrator@vsphere.local')})`
+    `  Simulator      ${urls.simulator}   (vCenters ${urls.simulator}/vc/1 and /vc/2, one vROps /suite-api; ${env('VCENTER_USER', 'administrator@vsphere.local')})`
   );
   log(`  Alert relay    ${urls.relay}   (webhook /webhook/grafana, API docs /docs)`);
+  log(`  Secrets        ${secretsFile}${resolved.generated.length ? ' (generated now)' : ''}`);
   log(`  Logs           ${logDir}`);
   if (!grafana) {
     log('');
     log('Grafana was not started: no `grafana` or `grafana-server` on PATH and GRAFANA_HOME is not set.');
+    log('To look at the plugins now, without Docker or Grafana: the browser test host serves both plugins');
+    log('against this simulator and relay (build them once with `npm run build`), in a second terminal:');
+    log(`  ${testHostCommand(simUrl, relayUrl, resolved)}`);
+    log('and open the address it prints (every page works; it stands in for Grafana, see CONTRIBUTING.md).');
+    log('');
     log('To get the full stack, install Grafana 12.3 or newer (13.1 recommended), then run `npm start` again:');
     log("  - Debian/Ubuntu: add Grafana's APT repository (https://apt.grafana.com) and `apt-get install grafana`,");
     log('    which puts `grafana` on PATH; or');
     log('  - download the standalone Linux tarball from https://grafana.com/grafana/download, unpack it and');
     log('    set GRAFANA_HOME=/path/to/grafana-<version> (in .env or the shell); or');
-    log('  - use Docker instead: `docker compose up --build`.');
+    log('  - use Docker instead: `docker compose up --build` (Grafana on http://127.0.0.1:3000).');
     log('npm start then builds both plugins, points Grafana at their dist/ folders and at provisioning/.');
   }
   // One machine-readable line for scripts and tests.
   const pids = Object.fromEntries(children.map((c) => [c.name, c.child.pid]));
-  log(`privatecloud-stack ready ${JSON.stringify({ ...urls, pids })}`);
+  log(`privatecloud-stack ready ${JSON.stringify({ ...urls, secretsFile: resolved.file, pids })}`);
+}
+
+/**
+ * The vCenter settings of the two provisioned data sources: the simulator's /vc/1 and /vc/2 unless
+ * .env names real vCenters. With a real VCENTER_URL and no VCENTER2_URL the second stays empty
+ * (its health check then says so; delete it from provisioning/datasources with one vCenter).
+ */
+function vcenterEnv(simUrl) {
+  const real = env('VCENTER_URL') !== '';
+  return {
+    VCENTER_URL: env('VCENTER_URL', `${simUrl}/vc/1`),
+    VCENTER_USER: env('VCENTER_USER', 'administrator@vsphere.local'),
+    VCENTER_PASSWORD: env('VCENTER_PASSWORD', 'VMware1!'),
+    VCENTER2_URL: env('VCENTER2_URL', real ? '' : `${simUrl}/vc/2`),
+    VCENTER2_USER: env('VCENTER2_USER', env('VCENTER_USER', 'administrator@vsphere.local')),
+    VCENTER2_PASSWORD: env('VCENTER2_PASSWORD', env('VCENTER_PASSWORD', 'VMware1!')),
+  };
+}
+
+/**
+ * The test host command (CONTRIBUTING.md) with the relay connected, so every page works. The
+ * relay token is read from its file by the shell, never printed.
+ */
+function testHostCommand(simUrl, relayUrl, resolved) {
+  const file = resolved.fromEnv.includes('RELAY_INTERNAL_TOKEN') ? '.env' : path.relative(root, resolved.file);
+  return `npm run host -w e2e -- --sim ${simUrl} --relay ${relayUrl} --relay-token "$(sed -n 's/^RELAY_INTERNAL_TOKEN=//p' ${file})"`;
 }
 
 main().catch((e) => {

@@ -1,9 +1,9 @@
 // Runs data source queries the way Grafana does: the BUILT backend binary, spoken to over the plugin
 // protocol (e2e/host/plugin-client.ts), with the instance settings Grafana would build from
 // provisioning/datasources/*.yaml after expanding the environment. Also starts the simulator.
-import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { startPlugin } from '../host/plugin-client';
+import { startSimulator as startSimulatorProcess } from '../../scripts/support/simulator';
 import { DS_TYPE, DS_UID, expandEnvDeep, readYaml, repoRoot, yamlFiles } from './stack-files';
 
 /** The built backend binary (`npm run build` makes it; contracts §6). */
@@ -36,40 +36,10 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-/** Starts `node simulator/dist/cli.js --port 0` and waits for its "listening on" line (contracts §1). */
+/** Starts the built simulator on a free loopback port (scripts/support/simulator.ts). */
 export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['simulator/dist/cli.js', '--port', '0', '--seed', '1', ...extraArgs],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('the simulator did not print its address within 30s')), 30_000);
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const m = /listening on (https?:\/\/\S+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the simulator exited with ${code} before listening`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
-          return resolve();
-        }
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const sim = await startSimulatorProcess({ args: extraArgs });
+  return { url: sim.url, stop: () => sim.stop() };
 }
 
 /**

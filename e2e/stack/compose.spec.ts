@@ -1,9 +1,13 @@
 // docker-compose.yml is valid against the Compose Specification schema, and names only files,
 // ports and settings that exist: build contexts and Dockerfiles, every COPY source, bind mounts,
-// the ports each service really listens on, the relay's own environment variable names.
+// the ports each service really listens on, the relay's own environment variable names. Secure by
+// default: no usable secret in the file (the `secrets` service generates them), only Grafana
+// published, and on 127.0.0.1 unless GRAFANA_BIND says otherwise.
 import { expect, test } from '@playwright/test';
 import Ajv2019 from 'ajv/dist/2019';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
@@ -62,12 +66,23 @@ test.describe('docker-compose.yml', () => {
       'relay',
       'relay-ha-1',
       'relay-ha-2',
+      'secrets',
       'simulator',
     ]);
+    // The one one-shot service: it runs to completion before anything that needs a secret.
+    const oneShots = ['secrets'];
+    expect(s.secrets.restart).toBe('no');
+    expect(s.secrets.healthcheck).toBeUndefined();
     for (const [name, svc] of Object.entries<any>(s)) {
-      expect(svc.healthcheck?.test, `${name} has a health check`).toBeTruthy();
+      if (!oneShots.includes(name)) {
+        expect(svc.healthcheck?.test, `${name} has a health check`).toBeTruthy();
+      }
       for (const [dep, cond] of Object.entries<any>(svc.depends_on ?? {})) {
         expect(s[dep], `${name} depends on an existing service ${dep}`).toBeTruthy();
+        if (oneShots.includes(dep)) {
+          expect(cond.condition, `${name} waits for ${dep} to finish`).toBe('service_completed_successfully');
+          continue;
+        }
         expect(cond.condition, `${name} waits for ${dep} to be healthy`).toBe('service_healthy');
         expect(s[dep].healthcheck, `${dep} has the health check ${name} waits for`).toBeTruthy();
         // A default service never waits for a profile-only one.
@@ -76,16 +91,18 @@ test.describe('docker-compose.yml', () => {
         }
       }
     }
-    expect(Object.keys(s.grafana.depends_on).sort()).toEqual(['relay', 'simulator']);
-    expect(Object.keys(s.relay.depends_on)).toEqual(['mailpit']);
+    expect(Object.keys(s.grafana.depends_on).sort()).toEqual(['relay', 'secrets', 'simulator']);
+    expect(Object.keys(s.relay.depends_on).sort()).toEqual(['mailpit', 'secrets']);
     for (const name of ['postgres', 'relay-ha-1', 'relay-ha-2']) {
       expect(s[name].profiles).toEqual(['ha']);
+      expect(Object.keys(s[name].depends_on)).toContain('secrets');
     }
-    expect(s['relay-ha-1'].environment.DATABASE_URL).toMatch(/^postgres:\/\/relay:.*@postgres:5432\/relay$/);
+    // The HA relays' DATABASE_URL names PostgreSQL; the password is added from secrets/relay-ha.env.
+    expect(s['relay-ha-1'].environment.DATABASE_URL).toBe('postgres://relay@postgres:5432/relay');
     expect(s['relay-ha-2'].environment.DATABASE_URL).toBe(s['relay-ha-1'].environment.DATABASE_URL);
     expect(s.relay.volumes).toContain('relay-data:/data');
     expect(Object.keys(compose.volumes)).toEqual(
-      expect.arrayContaining(['relay-data', 'grafana-data', 'postgres-data'])
+      expect.arrayContaining(['secrets', 'relay-data', 'grafana-data', 'postgres-data'])
     );
   });
 
@@ -191,7 +208,7 @@ test.describe('docker-compose.yml', () => {
       for (const p of svc.ports ?? []) {
         expect(containerPort(p), `${name}: published port`).toBe(listens[name]);
       }
-      const hc = JSON.stringify(svc.healthcheck.test);
+      const hc = JSON.stringify(svc.healthcheck?.test ?? []);
       for (const m of hc.matchAll(/127\.0\.0\.1:(\d+)/g)) {
         expect(Number(m[1]), `${name}: health check port`).toBe(listens[name]);
       }
@@ -200,17 +217,20 @@ test.describe('docker-compose.yml', () => {
     const defaults = (v: string) => withDefaults(v);
     const urlOf = (v: string) => new URL(defaults(v));
     const g = s.grafana.environment;
-    for (const key of ['VCENTER_URL', 'VROPS_URL']) {
+    for (const key of ['VCENTER_URL', 'VCENTER2_URL', 'VROPS_URL']) {
       expect(urlOf(g[key]).host).toBe(`simulator:${listens.simulator}`);
     }
+    // Two vCenters behind one vROps: the simulator's /vc/1 and /vc/2 (docs/contracts.md §1).
+    expect(urlOf(g.VCENTER_URL).pathname).toBe('/vc/1');
+    expect(urlOf(g.VCENTER2_URL).pathname).toBe('/vc/2');
+    const cmd: string[] = s.simulator.command;
+    expect(cmd[cmd.indexOf('--vcenters') + 1]).toBe('2');
+    expect(cmd[cmd.indexOf('--metrics-shape') + 1]).toBe('production');
     expect(urlOf(g.RELAY_INTERNAL_URL).host).toBe(`relay:${listens.relay}`);
     expect(urlOf(g.RELAY_WEBHOOK_URL).host).toBe(`relay:${listens.relay}`);
     expect(urlOf(g.RELAY_WEBHOOK_URL).pathname).toBe('/webhook/grafana');
     expect(defaults(s.relay.environment.SMTP_HOST)).toBe('mailpit');
     expect(defaults(s.relay.environment.SMTP_PORT)).toBe('1025');
-    // Shared secrets: Grafana and the relay read the same variables.
-    expect(g.RELAY_WEBHOOK_SECRET).toBe(s.relay.environment.RELAY_WEBHOOK_SECRET);
-    expect(g.RELAY_INTERNAL_TOKEN).toBe(s.relay.environment.RELAY_INTERNAL_TOKEN);
     // The Dockerfiles run the same ports.
     expect(readFileSync(path.join(repoRoot, 'docker', 'simulator.Dockerfile'), 'utf8')).toContain(
       `EXPOSE ${listens.simulator}`
@@ -238,6 +258,157 @@ test.describe('docker-compose.yml', () => {
       for (const k of Object.keys(compose.services[name].environment)) {
         expect(known.has(k), `${name}: ${k} is a relay setting`).toBe(true);
       }
+    }
+  });
+
+  test('only Grafana is published, on 127.0.0.1 unless GRAFANA_BIND; the relay and mailpit on loopback; the simulator not at all', () => {
+    const s = compose.services;
+    expect(s.grafana.ports).toEqual(['${GRAFANA_BIND:-127.0.0.1}:${GRAFANA_PORT:-3000}:3000']);
+    expect(s.simulator.ports, 'the simulator is reachable only inside the compose network').toBeUndefined();
+    expect(s.mailpit.ports).toEqual(['127.0.0.1:${MAILPIT_UI_PORT:-8025}:8025']);
+    expect(s.relay.ports).toEqual(['${RELAY_BIND:-127.0.0.1}:${RELAY_PUBLISHED_PORT:-3100}:3100']);
+    for (const [name, svc] of Object.entries<any>(s)) {
+      for (const p of svc.ports ?? []) {
+        // With an empty environment, every published port is bound to loopback.
+        const parts = withDefaults(String(p)).split(':');
+        expect(parts, `${name}: ${p} names a host address`).toHaveLength(3);
+        expect(parts[0], `${name}: ${p}`).toBe('127.0.0.1');
+      }
+      expect(svc.expose, `${name}: nothing else exposed`).toBeUndefined();
+      expect(svc.network_mode, `${name}: not on the host network`).toBeUndefined();
+    }
+    // The variables that widen it are documented.
+    const documented = envExampleNames();
+    expect(documented.has('GRAFANA_BIND')).toBe(true);
+    expect(documented.has('RELAY_BIND')).toBe(true);
+  });
+
+  test('no usable secret in the file: the secrets service makes them, each service reads its own file', () => {
+    expect(composeText).not.toMatch(/change-me/i);
+    const s = compose.services;
+    // The stack's own secrets appear only in the secrets service, without defaults; credentials of
+    // outside systems (the SMTP server) are passed from .env without defaults; the simulator's demo
+    // logins (the simulator is reachable only inside the network) are the only defaults.
+    const stackSecrets = [
+      'GRAFANA_ADMIN_PASSWORD',
+      'RELAY_WEBHOOK_SECRET',
+      'RELAY_INTERNAL_TOKEN',
+      'RELAY_UNSUBSCRIBE_SECRET',
+      'POSTGRES_PASSWORD',
+      'SIM_CONTROL_TOKEN',
+    ];
+    const simulatorLogins = ['VCENTER_PASSWORD', 'VCENTER2_PASSWORD', 'VROPS_PASSWORD'];
+    expect(Object.keys(s.secrets.environment)).toEqual(expect.arrayContaining(stackSecrets));
+    for (const [name, svc] of Object.entries<any>(s)) {
+      for (const [k, v] of Object.entries<any>(svc.environment ?? {})) {
+        if (!/SECRET|TOKEN|PASSWORD/.test(k) || k.endsWith('_FILE') || simulatorLogins.includes(k)) {
+          continue;
+        }
+        if (stackSecrets.includes(k)) {
+          expect(name, `${name}: ${k} comes from the secrets volume, not the environment`).toBe('secrets');
+        }
+        expect(v, `${name}: ${k} has no default`).toBe(`\${${k}:-}`);
+      }
+    }
+    expect(s.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
+    // The secrets service runs scripts/stack-secrets.mjs on the secrets volume.
+    const mounts = (svc: any) =>
+      Object.fromEntries((svc.volumes ?? []).map((v: string) => [v.split(':')[1], v.split(':')[0]]));
+    const secretsDir = s.secrets.command[s.secrets.command.length - 1];
+    expect(mounts(s.secrets)[s.secrets.command[1]]).toBe('./scripts/stack-secrets.mjs');
+    expect(mounts(s.secrets)[secretsDir]).toBe('secrets');
+    expect(s.secrets.user).toBe('root');
+    // Every service that needs secrets starts through scripts/stack-env.sh with its own file, on
+    // the volume mounted read-only; the image's own command follows.
+    // The relay's command is its package's start script (`node dist/<entry>.js`), as its image runs it.
+    const relayStart = JSON.parse(readFileSync(path.join(repoRoot, 'alert-relay', 'package.json'), 'utf8')).scripts
+      .start as string;
+    const relayCommand = ['node', `alert-relay/${relayStart.split(/\s+/)[1]}`];
+    const relayDockerfile = readFileSync(path.join(repoRoot, 'docker', 'relay.Dockerfile'), 'utf8');
+    expect(relayDockerfile).toContain(`CMD ${JSON.stringify(relayCommand).replace(/,/g, ', ')}`);
+    const own: Record<string, string[]> = {
+      grafana: ['/run.sh'],
+      relay: relayCommand,
+      'relay-ha-1': relayCommand,
+      'relay-ha-2': relayCommand,
+      simulator: s.simulator.command,
+    };
+    expect(s.simulator.command.slice(0, 2)).toEqual(['node', 'simulator/dist/cli.js']);
+    for (const [name, command] of Object.entries(own)) {
+      const svc = s[name];
+      const [shell, script, file, ...rest] = svc.entrypoint;
+      expect(shell).toBe('/bin/sh');
+      expect(mounts(svc)[script], `${name}: the entrypoint script is mounted`).toBe('./scripts/stack-env.sh');
+      expect(svc.volumes, `${name}: secrets read-only`).toContain(`secrets:${secretsDir}:ro`);
+      expect([...rest, ...(svc.command ?? [])]).toEqual(command);
+      expect(existsSync(path.join(repoRoot, 'scripts', 'stack-env.sh'))).toBe(true);
+      expect(['grafana', 'relay', 'relay-ha', 'simulator'], `${name}: a file the secrets service writes`).toContain(
+        file
+      );
+      expect(Object.keys(svc.depends_on)).toContain('secrets');
+    }
+    expect(s.postgres.environment.POSTGRES_PASSWORD_FILE).toBe(`${secretsDir}/postgres-password`);
+    expect(s.postgres.volumes).toContain(`secrets:${secretsDir}:ro`);
+    // Files and entrypoint agree: stack-env.sh's default folder is where compose mounts the volume.
+    expect(readFileSync(path.join(repoRoot, 'scripts', 'stack-env.sh'), 'utf8')).toContain(
+      `\${PRIVATECLOUD_SECRETS_DIR:-${secretsDir}}`
+    );
+  });
+
+  test('the provisioned contact point caps alerts per notification', () => {
+    const cp = readYaml(path.join(repoRoot, 'provisioning', 'alerting', 'contact-points.yaml'));
+    const max = cp.contactPoints[0].receivers[0].settings.maxAlerts;
+    expect(Number.isInteger(max)).toBe(true);
+    expect(max).toBeGreaterThan(0);
+    expect(max).toBeLessThanOrEqual(1000);
+  });
+
+  test('the simulator starts as compose runs it: its entrypoint, the token from its file, beyond loopback', async () => {
+    // The secrets service's output in a temporary folder, then the service's command through the
+    // entrypoint (port 0 instead of 8989, on the host instead of the container).
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'compose-sim-')), 'secrets');
+    try {
+      const gen = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'stack-secrets.mjs'), dir], {
+        env: { ...process.env, SIM_CONTROL_TOKEN: '', RELAY_DEMO_MODE: '' },
+        encoding: 'utf8',
+      });
+      expect(gen.status, gen.stderr).toBe(0);
+      const token = /^SIM_CONTROL_TOKEN=(.*)$/m.exec(readFileSync(path.join(dir, 'simulator.env'), 'utf8'))![1];
+      const cmd: string[] = [...compose.services.simulator.command];
+      cmd[cmd.indexOf('--port') + 1] = '0';
+      const child = spawn('sh', [path.join(repoRoot, 'scripts', 'stack-env.sh'), 'simulator', ...cmd], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, PRIVATECLOUD_SECRETS_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      try {
+        const port = await new Promise<string>((resolve, reject) => {
+          const t = setInterval(() => {
+            const m = /listening on https?:\/\/[^\s]*:(\d+)/.exec(out);
+            if (m) {
+              clearInterval(t);
+              resolve(m[1]);
+            } else if (child.exitCode !== null) {
+              clearInterval(t);
+              reject(new Error(`the simulator exited: ${out}`));
+            }
+          }, 100);
+        });
+        const base = `http://127.0.0.1:${port}`;
+        // The health check's request, and the control surface with and without the token.
+        expect((await fetch(`${base}/api/vcenter/vm`)).status).toBe(401);
+        expect((await fetch(`${base}/__sim/vcenters`)).status).toBe(401);
+        const vcs = await fetch(`${base}/__sim/vcenters`, { headers: { authorization: `Bearer ${token}` } });
+        expect(vcs.status).toBe(200);
+        expect((await vcs.json()).map((v: { basePath: string }) => v.basePath)).toEqual(['/vc/1', '/vc/2']);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,10 @@
 // Every provisioning file parses and carries what Grafana requires for its kind, and the files agree
 // with each other (uids, receivers, dashboard links) and with the contracts (docs/contracts.md).
 import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   APP_ID,
   DS_TYPE,
@@ -18,6 +20,8 @@ import {
   yamlFiles,
 } from './stack-files';
 
+/** The second vCenter's data source (the simulator's /vc/2 by default). */
+const DS2_UID = 'privatecloud-vsphere-2';
 const QUERY_TYPES = ['inventory', 'vmDetail', 'metrics', 'latest', 'alerts', 'variable', 'annotations'];
 const ENTITIES = ['hosts', 'clusters', 'datastores', 'networks', 'datacenters', 'folders', 'resourcePools', 'vms'];
 const RESOURCE_KINDS = ['VirtualMachine', 'HostSystem', 'ClusterComputeResource', 'Datastore'];
@@ -79,6 +83,26 @@ function checkQuery(q: any, where: string) {
   }
 }
 
+/** The variables in Grafana's file of the compose secrets volume (scripts/stack-secrets.mjs). */
+function grafanaSecretNames(): string[] {
+  const mod = pathToFileURL(path.join(repoRoot, 'scripts', 'stack-secrets.mjs')).href;
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { composeFiles } from '${mod}';
+       const f = composeFiles({}).find((x) => x.file === 'grafana.env');
+       console.log(JSON.stringify(f.text.split('\\n').filter(Boolean).map((l) => l.split('=')[0])));`,
+    ],
+    { encoding: 'utf8' }
+  );
+  if (r.status !== 0) {
+    throw new Error(r.stderr);
+  }
+  return JSON.parse(r.stdout);
+}
+
 test.describe('provisioning', () => {
   test('data source: fixed uid, contract settings, secrets only from the environment', () => {
     const files = yamlFiles('datasources');
@@ -131,6 +155,22 @@ test.describe('provisioning', () => {
     }
     // Expanded the way Grafana does it, the URLs become the environment's values.
     expect(expandEnv(ds.jsonData.vcenterUrl, { VCENTER_URL: 'https://vc.example' })).toBe('https://vc.example');
+
+    // Several vCenters: one data source each, sharing vROps and the relay, differing in the vCenter.
+    expect(all.map((d: any) => d.uid)).toEqual([DS_UID, DS2_UID]);
+    expect(new Set(all.map((d: any) => d.name)).size, 'names are unique').toBe(all.length);
+    expect(all.filter((d: any) => d.isDefault).map((d: any) => d.uid)).toEqual([DS_UID]);
+    const ds2 = all[1];
+    expect(ds2.type).toBe(DS_TYPE);
+    expect(ds2.jsonData.vcenterUrl).toBe('$VCENTER2_URL');
+    expect(ds2.jsonData.vcenterUser).toBe('$VCENTER2_USER');
+    expect(ds2.secureJsonData.vcenterPassword).toBe('$VCENTER2_PASSWORD');
+    const shared = (d: any) => {
+      const { vcenterUrl, vcenterUser, ...json } = d.jsonData;
+      const { vcenterPassword, ...secure } = d.secureJsonData;
+      return { json, secure, access: d.access, orgId: d.orgId, editable: d.editable };
+    };
+    expect(shared(ds2), 'same vROps, relay, TLS and roles as the first').toEqual(shared(ds));
   });
 
   test('app: enabled in org 1 and pointed at the data source', () => {
@@ -145,7 +185,8 @@ test.describe('provisioning', () => {
     expect(app, 'the app is provisioned').toBeTruthy();
     expect(app.org_id).toBe(1);
     expect(app.disabled).toBe(false);
-    expect(app.jsonData.datasources).toEqual([DS_UID]);
+    // Every provisioned vCenter data source is managed by the app.
+    expect(app.jsonData.datasources).toEqual([DS_UID, DS2_UID]);
   });
 
   test('dashboard provider: file provider whose path is the dashboards folder', () => {
@@ -389,6 +430,9 @@ test.describe('provisioning', () => {
     expect(rcv.type).toBe('webhook');
     expect(rcv.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
     expect(rcv.settings.url).toBe('$RELAY_WEBHOOK_URL');
+    // Grafana sends at most this many alerts per notification (the rest as truncatedAlerts), so a
+    // rule firing across a whole cluster stays within what the relay accepts.
+    expect(rcv.settings.maxAlerts).toBe(100);
     expect(rcv.settings.hmacConfig).toEqual({
       secret: '$RELAY_WEBHOOK_SECRET',
       header: 'X-Grafana-Alerting-Signature',
@@ -426,8 +470,14 @@ test.describe('provisioning', () => {
     const compose = readYaml(path.join(repoRoot, 'docker-compose.yml'));
     const grafanaEnv = compose.services.grafana.environment;
     const start = readFileSync(path.join(repoRoot, 'scripts', 'start.mjs'), 'utf8');
+    // Grafana's secrets come from the file the compose `secrets` service writes for it.
+    const fromSecrets = grafanaSecretNames();
+    expect(fromSecrets).toContain('RELAY_WEBHOOK_SECRET');
     for (const v of refs) {
-      expect(grafanaEnv[v], `docker-compose.yml sets ${v} for Grafana`).toBeDefined();
+      expect(
+        grafanaEnv[v] ?? (fromSecrets.includes(v) ? 'secrets' : undefined),
+        `docker-compose.yml sets ${v} for Grafana`
+      ).toBeDefined();
       expect(start, `scripts/start.mjs sets ${v} for Grafana`).toMatch(new RegExp(`\\b${v}:`));
       if (v !== 'PRIVATECLOUD_DASHBOARDS_DIR') {
         expect(documented.has(v), `.env.example documents ${v}`).toBe(true);

@@ -1,5 +1,7 @@
 // Package harness starts the real simulator process and the built plugin binary the way Grafana
 // does (hashicorp/go-plugin with the SDK's gRPC handshake) for integration tests and benchmarks.
+// It is the Go side of the repository's test support (Node tooling: scripts/support/), and it
+// refuses builds older than their sources (fresh.go).
 package harness
 
 import (
@@ -10,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -50,8 +51,8 @@ var listening = regexp.MustCompile(`listening on (https?://\S+)`)
 // StartSimulator runs `node simulator/dist/cli.js --port 0 args...` and waits for its listening line.
 func StartSimulator(args ...string) (*Simulator, error) {
 	cli := SimulatorCLI()
-	if _, err := os.Stat(cli); err != nil {
-		return nil, fmt.Errorf("the simulator is not built (%s is missing): run `npm run build -w privatecloud-simulator` (or `npm run build` at the root) first", cli)
+	if err := requireFresh(cli, simulatorSources, "npm run build -w simulator"); err != nil {
+		return nil, fmt.Errorf("the simulator build: %w", err)
 	}
 	cmd := exec.Command("node", append([]string{cli, "--port", "0"}, args...)...)
 	cmd.Stderr = io.Discard
@@ -160,8 +161,8 @@ type Plugin struct {
 // StartPlugin launches the binary exactly as Grafana does.
 func StartPlugin() (*Plugin, error) {
 	bin := BinaryPath()
-	if _, err := os.Stat(bin); err != nil {
-		return nil, fmt.Errorf("the plugin binary is not built (%s is missing): run `npm run build:backend -w privatecloud-vsphere-datasource` first", bin)
+	if err := requireFresh(bin, binarySources, "npm run build:backend -w datasource-plugin"); err != nil {
+		return nil, fmt.Errorf("the plugin binary: %w", err)
 	}
 	c := goplugin.NewClient(&goplugin.ClientConfig{
 		Cmd: exec.Command(bin),
