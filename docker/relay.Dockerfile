@@ -25,4 +25,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3100
-CMD ["node", "alert-relay/dist/server.js"]
+CMD ["node", "alert-relay/dist/main.js"]

@@ -235,7 +235,7 @@ async function startRelay(secrets, smtpPort, grafanaUrl) {
     MAIL_FROM: env('MAIL_FROM', 'PrivateCloud Monitor <alerts@privatecloud.local>'),
     LOG_LEVEL: env('LOG_LEVEL', 'info'),
   };
-  const entry = startChild('relay', process.execPath, ['alert-relay/dist/server.js'], relayEnv);
+  const entry = startChild('relay', process.execPath, ['alert-relay/dist/main.js'], relayEnv);
   await Promise.race([
     waitForHttp(`${url}/readyz`, 'the relay'),
     entry.exited.then(() => Promise.reject(new Error(`the relay stopped while starting; see ${entry.logFile}`))),
@@ -483,7 +483,7 @@ process.on('SIGTERM', () => void shutdown(0));
 async function main() {
   const grafana = args.has('--no-grafana') ? null : findGrafana();
   buildIfNeeded('simulator', ['simulator/dist/cli.js']);
-  buildIfNeeded('alert-relay', ['alert-relay/dist/server.js']);
+  buildIfNeeded('alert-relay', ['alert-relay/dist/main.js']);
   if (grafana) {
     buildIfNeeded('datasource-plugin', [
       'datasource-plugin/dist/module.js',

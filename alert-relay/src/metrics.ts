@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from './store/repo';
+import type { OutboxRepository } from './store/outbox-repo';
 
 /** RelayMetrics are the Prometheus series the relay exports on /metrics (one registry per app). */
 export class RelayMetrics {
@@ -39,7 +39,7 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
-  constructor(store: Store) {
+  constructor(store: Pick<OutboxRepository, 'queueDepth'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'relay_' });
     new Gauge({
       name: 'relay_queue_depth',

@@ -23,7 +23,7 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
   };
   const drained = () =>
     waitUntil(async () => {
-      const d = await app.relay.store.queueDepth();
+      const d = await app.outboxRepository.queueDepth();
       return d.outbox === 0 && d.notifications === 0;
     });
 
@@ -126,13 +126,13 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
   });
 
   it('unsubscribes with the signed link (page + POST, and RFC 8058 one-click) and refuses forged tokens', async () => {
-    await app.relay.store.putUser('frank', { email: 'frank@example.com', confirmed: true } as never, {
+    await app.usersRepository.putUser('frank', { email: 'frank@example.com', confirmed: true } as never, {
       now: Date.now(),
       defaultDigestMinutes: 0,
       confirmUrl: (t) => t,
       trustConfirmed: true,
     });
-    await app.relay.store.putUser('grace', { email: 'grace@example.com', confirmed: true } as never, {
+    await app.usersRepository.putUser('grace', { email: 'grace@example.com', confirmed: true } as never, {
       now: Date.now(),
       defaultDigestMinutes: 0,
       confirmUrl: (t) => t,

@@ -1,4 +1,4 @@
-import { matches, quietUntil, severityOf } from '../src/outbox/routing';
+import { matches, quietUntil, severityOf } from '../src/policy/matching';
 import { backoffMs } from '../src/outbox/worker';
 import { loadConfig, ConfigError } from '../src/config';
 import { describe as describeAlert, subjectFor } from '../src/mail/templates';

@@ -4,7 +4,7 @@ import { alert, baseEnv, payload, sign, startApp, tempSqlite, waitUntil, SECRET 
 
 /** Registers a confirmed user straight in the store (the double opt-in path is covered in internal.test.ts). */
 async function addUser(app: FastifyInstance, login: string, extra: Record<string, unknown> = {}) {
-  await app.relay.store.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
+  await app.usersRepository.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
     now: Date.now(),
     defaultDigestMinutes: 0,
     confirmUrl: (t) => t,
@@ -29,7 +29,7 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
   beforeEach(async () => {
     // Let the previous test's mail finish so each test sees only its own.
     await waitUntil(async () => {
-      const d = await app.relay.store.queueDepth();
+      const d = await app.outboxRepository.queueDepth();
       return d.outbox === 0 && d.notifications === 0;
     });
     smtp.mails = [];
@@ -124,11 +124,11 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
   it('refuses bad, missing, stale and replayed signatures, and changes nothing', async () => {
     const body = JSON.stringify(payload([alert({ vm: 'x-1', severity: 'critical' })]));
     const count = async () => {
-      const n = await app.relay.store.db
+      const n = await app.database.db
         .selectFrom('notifications')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-      const e = await app.relay.store.db
+      const e = await app.database.db
         .selectFrom('alert_events')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
@@ -151,6 +151,10 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     const stale = await post(body, sign(body, Math.floor(Date.now() / 1000) - 3600));
     expect(stale.statusCode).toBe(401);
     expect(stale.json().error).toBe('stale');
+    // The window holds in both directions: a request signed an hour ahead is refused too.
+    const future = await post(body, sign(body, Math.floor(Date.now() / 1000) + 3600));
+    expect(future.statusCode).toBe(401);
+    expect(future.json()).toMatchObject({ error: 'stale', message: expect.stringContaining('in the future') });
     // A body altered after signing fails even though the JSON means the same.
     expect((await post(body.replace('"version":"1"', '"version": "1"'), good)).statusCode).toBe(401);
     expect(await count()).toEqual(before);

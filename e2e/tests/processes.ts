@@ -148,14 +148,14 @@ export async function startSmtpCatcher(): Promise<{ smtpPort: number; apiUrl: st
   };
 }
 
-/** Starts the built relay (alert-relay/dist/server.js) on SQLite with the given secrets and SMTP port. */
+/** Starts the built relay (alert-relay/dist/main.js) on SQLite with the given secrets and SMTP port. */
 export async function startRelay(o: {
   smtpPort: number;
   internalToken: string;
   webhookSecret: string;
   grafanaUrl: string;
 }): Promise<Child> {
-  const entry = path.join(repoRoot, 'alert-relay', 'dist', 'server.js');
+  const entry = path.join(repoRoot, 'alert-relay', 'dist', 'main.js');
   if (!existsSync(entry)) {
     throw new Error(`${entry} is missing: build the relay (npm run build -w alert-relay)`);
   }

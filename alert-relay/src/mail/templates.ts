@@ -1,5 +1,5 @@
 import type { SeverityT } from '../schemas/internal';
-import type { StoredAlert } from '../store/repo';
+import type { StoredAlert } from '../store/intake-repo';
 
 /** RenderedMail is a ready-to-send message body. */
 export interface RenderedMail {

@@ -3,10 +3,26 @@ import { Type } from '@sinclair/typebox';
 import { AuditEventIn, AuditQuery, AuditEvent, LoginParams, Subscription, SubscriptionPut } from '../schemas/internal';
 import { ErrorBody } from '../schemas/webhook';
 import { HttpError, bearerMatches } from '../plugins/webhook-auth';
+import type { Config } from '../config';
+import type { UsersRepository } from '../store/users-repo';
+import type { AuditRepository } from '../store/audit-repo';
+import type { OutboxRepository } from '../store/outbox-repo';
+import type { OutboxWorker } from '../outbox/worker';
+
+/** InternalDeps: what the internal API uses. */
+export interface InternalDeps {
+  config: Config;
+  users: UsersRepository;
+  audit: AuditRepository;
+  outbox: Pick<OutboxRepository, 'listOutbox'>;
+  worker: Pick<OutboxWorker, 'wake'> | null;
+}
 
 /** internalRoutes is the API for the data source backend (docs/contracts.md §5), behind RELAY_INTERNAL_TOKEN. */
-const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { cfg, store, worker } = app.relay;
+const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
+  app,
+  { config: cfg, users, audit, outbox, worker }
+) => {
   app.addHook('onRequest', async (req) => {
     if (!bearerMatches(req.headers.authorization, cfg.RELAY_INTERNAL_TOKEN)) {
       throw new HttpError(401, 'unauthenticated', 'missing or wrong internal token');
@@ -18,14 +34,14 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/internal/users',
     { schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
-    async () => store.listUsers()
+    async () => users.listUsers()
   );
 
   app.get(
     '/internal/users/:login',
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } } },
     async (req, reply) => {
-      const s = await store.getUser(req.params.login);
+      const s = await users.getUser(req.params.login);
       if (!s) {
         return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
       }
@@ -48,7 +64,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (req.body.login !== undefined && req.body.login !== req.params.login) {
         return reply.code(400).send({ error: 'bad_request', message: 'login in the body differs from the path' });
       }
-      const r = await store.putUser(req.params.login, req.body, {
+      const r = await users.putUser(req.params.login, req.body, {
         now: Date.now(),
         defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES,
         confirmUrl,
@@ -64,7 +80,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/internal/users/:login',
     { schema: { tags: ['internal'], security, params: LoginParams, response: { 204: Type.Null(), 404: ErrorBody } } },
     async (req, reply) => {
-      if (!(await store.deleteUser(req.params.login))) {
+      if (!(await users.deleteUser(req.params.login))) {
         return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
       }
       return reply.code(204).send(null);
@@ -81,7 +97,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Object({ id: Type.String() }), 400: ErrorBody },
       },
     },
-    async (req, reply) => reply.code(201).send({ id: await store.insertAudit(req.body) })
+    async (req, reply) => reply.code(201).send({ id: await audit.insertAudit(req.body) })
   );
 
   app.get(
@@ -94,7 +110,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ items: Type.Array(AuditEvent), total: Type.Integer() }) },
       },
     },
-    async (req) => store.queryAudit(req.query)
+    async (req) => audit.queryAudit(req.query)
   );
 
   app.get(
@@ -118,7 +134,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () =>
-      (await store.listOutbox('parked')).map((r) => ({
+      (await outbox.listOutbox('parked')).map((r) => ({
         id: Number(r.id),
         kind: r.kind,
         login: r.login,

@@ -1,13 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, GrafanaWebhook, WebhookAck } from '../schemas/webhook';
 import { HttpError, WebhookVerifier } from '../plugins/webhook-auth';
+import type { Config } from '../config';
+import type { IntakeQueue } from '../store/intake-queue';
+import type { OutboxWorker } from '../outbox/worker';
+import type { RelayMetrics } from '../metrics';
+
+/** WebhookDeps: what the webhook route uses. */
+export interface WebhookDeps {
+  config: Config;
+  intake: Pick<IntakeQueue, 'submit'>;
+  worker: Pick<OutboxWorker, 'wake'> | null;
+  metrics: RelayMetrics;
+}
 
 /**
  * webhookRoutes serves POST /webhook/grafana. The JSON parser is replaced inside this plugin so
  * that the signature is checked over the exact bytes Grafana signed, before JSON.parse runs.
  */
-const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { cfg, intake, worker, metrics } = app.relay;
+const webhookRoutes: FastifyPluginAsyncTypebox<WebhookDeps> = async (app, { config: cfg, intake, worker, metrics }) => {
   const verifier = new WebhookVerifier(cfg);
 
   app.removeAllContentTypeParsers();
