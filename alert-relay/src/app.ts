@@ -54,6 +54,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
 
   fastify.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
     if (err instanceof HttpError) {
+      if (err.closeConnection) {
+        reply.header('connection', 'close');
+      }
       return reply.code(err.statusCode).send({ error: err.code, message: err.message });
     }
     const status = err.statusCode ?? 500;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import closeWithGrace from 'close-with-grace';
-import { loadConfig, ConfigError, type Config } from './config';
+import { loadConfig, ConfigError, weakSecrets, type Config } from './config';
 import { buildServer } from './server';
 import app from './app';
 
@@ -17,6 +17,10 @@ async function main() {
     throw err;
   }
   const server = buildServer(config);
+  const weak = weakSecrets(config);
+  if (weak.length > 0) {
+    server.log.warn({ weak }, 'RELAY_DEMO_MODE: running with placeholder secrets; never expose this relay');
+  }
   await server.register(app, { config });
   closeWithGrace({ delay: 30000 }, async ({ signal, err }) => {
     if (err) {

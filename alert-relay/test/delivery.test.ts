@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { SmtpSink } from './helpers/smtp';
-import { alert, baseEnv, payload, sign, startApp, tempPgDatabase, tempSqlite, waitUntil } from './helpers/app';
+import {
+  alert,
+  baseEnv,
+  internalHeaders,
+  payload,
+  sign,
+  startApp,
+  tempPgDatabase,
+  tempSqlite,
+  waitUntil,
+} from './helpers/app';
 
 async function addUser(app: FastifyInstance, login: string, extra: Record<string, unknown> = {}) {
   await app.usersRepository.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
@@ -83,7 +93,7 @@ describe.each([
     expect(row.last_error).toMatch(/^SMTP 550/);
     const parked = await app.inject({
       url: '/internal/outbox/parked',
-      headers: { authorization: 'Bearer test-internal-token-0123456789' },
+      headers: internalHeaders,
     });
     expect(parked.json()).toEqual([
       expect.objectContaining({ login: 'gone', reason: expect.stringMatching(/^SMTP 550/) }),

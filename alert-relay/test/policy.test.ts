@@ -15,6 +15,7 @@ import {
   type Subscriber,
 } from '../src/policy/fanout';
 import { replayExpiry, timestampVerdict } from '../src/policy/webhook-window';
+import { bySelf, changedFields, confirmationFor, identityFor, isRefusal } from '../src/policy/subscription';
 import type { SeverityT } from '../src/schemas/internal';
 
 const alertOf = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({
@@ -401,5 +402,83 @@ describe('webhook timestamp window, both directions', () => {
   });
   it('remembers a signature until its timestamp stops being fresh', () => {
     expect(replayExpiry(t, 300)).toBe(now + 300000);
+  });
+});
+
+describe('subscription rules', () => {
+  const admin = { login: 'root', role: 'Admin' };
+  const old = { email: 'ann@example.com', name: 'Ann' };
+  it.each([
+    [
+      'own save',
+      'ann',
+      undefined,
+      { email: 'ann@example.com', name: 'Ann B' },
+      old,
+      { email: 'ann@example.com', name: 'Ann B' },
+    ],
+    [
+      'own save, actor named as themselves',
+      'ann',
+      { login: 'ann', role: 'Viewer' },
+      { email: ' new@example.com ' },
+      old,
+      { email: 'new@example.com', name: null },
+    ],
+    [
+      'own first save',
+      'ann',
+      undefined,
+      { email: 'ann@example.com', name: ' ' },
+      undefined,
+      { email: 'ann@example.com', name: null },
+    ],
+    ['own save without e-mail', 'ann', undefined, {}, old, 'no_email'],
+    ['own save with an empty e-mail', 'ann', undefined, { email: '  ' }, old, 'no_email'],
+    ['admin, preferences only', 'ann', admin, {}, old, old],
+    ['admin, same address in other case', 'ann', admin, { email: 'ANN@example.com', name: 'X' }, old, old],
+    ['admin, another address', 'ann', admin, { email: 'evil@example.com' }, old, 'identity_from_grafana'],
+    ['admin, nobody registered', 'ann', admin, { email: 'ann@example.com' }, undefined, 'not_registered'],
+  ] as const)('%s', (_n, login, actor, body, before, want) => {
+    const got = identityFor(login, actor, body, before);
+    if (typeof want === 'string') {
+      expect(isRefusal(got) && got.code).toBe(want);
+      expect(isRefusal(got) && got.message).toContain(login);
+      expect(isRefusal(got) && got.status).toBe(
+        { no_email: 400, identity_from_grafana: 403, not_registered: 404 }[want]
+      );
+    } else {
+      expect(got).toEqual(want);
+    }
+  });
+  it('the refusal for another address does not name the address', () => {
+    const got = identityFor('ann', admin, { email: 'evil@example.com' }, old);
+    expect(isRefusal(got) && got.message).not.toContain('evil');
+  });
+  const base = { confirmed: false, self: true, sentToUser: 0, sentToAddress: 0, maxPerUser: 2, maxPerAddress: 3 };
+  it.each([
+    ['confirmed', { confirmed: true }, 'confirmed'],
+    ['confirmed, even over the limits', { confirmed: true, sentToUser: 9, sentToAddress: 9 }, 'confirmed'],
+    ['unconfirmed, own save', {}, 'sent'],
+    ['unconfirmed, just under the user limit', { sentToUser: 1 }, 'sent'],
+    ['unconfirmed, at the user limit', { sentToUser: 2 }, 'throttled'],
+    ['unconfirmed, just under the address limit', { sentToAddress: 2 }, 'sent'],
+    ['unconfirmed, at the address limit', { sentToAddress: 3 }, 'throttled'],
+    ['unconfirmed, changed by someone else', { self: false }, 'pending'],
+  ])('%s -> %s', (_n, o, want) => {
+    expect(confirmationFor({ ...base, ...o })).toBe(want);
+  });
+  it.each([
+    [undefined, { b: 1, a: 2 }, ['a', 'b']],
+    [{ a: 1, b: [1] }, { a: 1, b: [1] }, []],
+    [{ a: 1, b: [1] }, { a: 2, b: [1, 2] }, ['a', 'b']],
+    [{ a: { x: 1 } }, { a: { x: 1 }, c: null }, ['c']],
+  ])('changedFields(%j, %j) -> %j', (before, after, want) => {
+    expect(changedFields(before, after)).toEqual(want);
+  });
+  it('bySelf', () => {
+    expect(bySelf('ann', undefined)).toBe(true);
+    expect(bySelf('ann', { login: 'ann', role: 'Viewer' })).toBe(true);
+    expect(bySelf('ann', admin)).toBe(false);
   });
 });

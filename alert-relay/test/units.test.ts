@@ -57,9 +57,9 @@ describe('retry backoff', () => {
 describe('config', () => {
   const ok = {
     MAIL_FROM: 'a@example.com',
-    RELAY_INTERNAL_TOKEN: 'x'.repeat(16),
-    RELAY_UNSUBSCRIBE_SECRET: 'y'.repeat(16),
-    RELAY_WEBHOOK_SECRET: 'z'.repeat(16),
+    RELAY_INTERNAL_TOKEN: 'int-8d2b6f1e4a9c07b35e7f2d1c6a9b8e40',
+    RELAY_UNSUBSCRIBE_SECRET: 'uns-1e7a4c9f2b6d05e83a1f7c2b9d4e6a51',
+    RELAY_WEBHOOK_SECRET: 'hmac-5c1f0e9a7b3d46f2a8e1c4b7d9f0a2e6',
   };
   it('applies defaults and converts types', () => {
     const c = loadConfig({ ...ok, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_USER: '' });
@@ -70,6 +70,31 @@ describe('config', () => {
       RELAY_SEVERITY_LABEL: 'severity',
     });
     expect(c.SMTP_USER).toBeUndefined();
+  });
+  it.each([
+    ['RELAY_WEBHOOK_SECRET', 'change-me-webhook-secret'],
+    ['RELAY_INTERNAL_TOKEN', 'change-me-internal-token'],
+    ['RELAY_UNSUBSCRIBE_SECRET', 'change-me-unsubscribe-secret'],
+    ['RELAY_INTERNAL_TOKEN', 'change-me-internal-token-but-long-enough-now'],
+    ['RELAY_WEBHOOK_BEARER_TOKEN', 'a1b2c3d4e5f6a7b8c9d0e1f2'],
+    ['RELAY_UNSUBSCRIBE_SECRET', 'z'.repeat(40)],
+  ])('refuses to start with a placeholder or weak %s unless RELAY_DEMO_MODE=true', (name, value) => {
+    const env = { ...ok, [name]: value };
+    const start = () => loadConfig(env);
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(new RegExp(`refusing to start: ${name} is a placeholder or demo value`));
+    expect(start).toThrow(/RELAY_DEMO_MODE=true/);
+    expect(start).not.toThrow(value);
+    expect(loadConfig({ ...env, RELAY_DEMO_MODE: 'true' })[name as 'RELAY_INTERNAL_TOKEN']).toBe(value);
+  });
+  it('names every weak secret at once', () => {
+    expect(() =>
+      loadConfig({
+        ...ok,
+        RELAY_WEBHOOK_SECRET: 'change-me-webhook-secret',
+        RELAY_INTERNAL_TOKEN: 'change-me-internal-token',
+      })
+    ).toThrow(/RELAY_WEBHOOK_SECRET, RELAY_INTERNAL_TOKEN are placeholder or demo values/);
   });
   it('names bad variables without printing secret values', () => {
     const bad = () => loadConfig({ ...ok, SMTP_PORT: 'abc', RELAY_INTERNAL_TOKEN: 'short-secret' });

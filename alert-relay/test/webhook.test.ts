@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { SmtpSink } from './helpers/smtp';
 import { alert, baseEnv, payload, sign, startApp, tempSqlite, waitUntil, SECRET } from './helpers/app';
@@ -12,13 +13,55 @@ async function addUser(app: FastifyInstance, login: string, extra: Record<string
   });
 }
 
+/**
+ * sendSlowly POSTs a body in 64 KiB writes as a real client does (waiting for drain), and reports
+ * the status, the parsed answer, how much was written and any socket error (EPIPE, ECONNRESET).
+ */
+function sendSlowly(port: number, body: string, headers: Record<string, string>, chunked: boolean) {
+  return new Promise<{ status: number; error: string | null; sent: number; body: unknown }>((resolve) => {
+    const buf = Buffer.from(body);
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/webhook/grafana',
+      headers: chunked ? headers : { ...headers, 'content-length': String(buf.length) },
+    });
+    let sent = 0;
+    let error: string | null = null;
+    let status = 0;
+    let answer = '';
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      error = e.code ?? e.message;
+      resolve({ status, error, sent, body: answer });
+    });
+    req.on('response', (res) => {
+      status = res.statusCode ?? 0;
+      res.on('data', (d) => (answer += d));
+      res.on('end', () => resolve({ status, error, sent, body: JSON.parse(answer || 'null') }));
+    });
+    const write = () => {
+      while (sent < buf.length) {
+        const chunk = buf.subarray(sent, sent + 64 * 1024);
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', write);
+          return;
+        }
+      }
+      req.end();
+    };
+    write();
+  });
+}
+
 describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
   const smtp = new SmtpSink();
   let app: FastifyInstance;
 
   beforeAll(async () => {
     await smtp.start();
-    app = await startApp(baseEnv(smtp.port, tempSqlite()));
+    app = await startApp(baseEnv(smtp.port, tempSqlite(), { RELAY_WEBHOOK_BODY_LIMIT_BYTES: String(5 * 1024 * 1024) }));
     await addUser(app, 'alice', { minSeverity: 'warning' });
     await addUser(app, 'bob', { minSeverity: 'critical', matchers: { cluster: ['cluster-b'] } });
   });
@@ -190,6 +233,36 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     const r4 = await post(huge, sign(huge));
     expect(r4.statusCode).toBe(413);
     expect(r4.json().error).toBe('too_large');
+  });
+
+  it('answers an oversized body with 413 only after reading it, so the sender sees "too large", not a broken pipe', async () => {
+    const small = await startApp(
+      baseEnv(smtp.port, tempSqlite(), {
+        RELAY_WEBHOOK_BODY_LIMIT_BYTES: String(256 * 1024),
+        RELAY_WEBHOOK_BODY_HARD_CAP_BYTES: String(64 * 1024 * 1024),
+      }),
+      { startWorker: false, listen: true }
+    );
+    try {
+      const port = (small.server.address() as { port: number }).port;
+      const huge = JSON.stringify(
+        payload([alert({ vm: 'big', severity: 'critical' }, { summary: 'x'.repeat(8 * 1024 * 1024) })])
+      );
+      for (const chunked of [false, true]) {
+        const res = await sendSlowly(port, huge, sign(huge), chunked);
+        expect(res).toEqual({
+          status: 413,
+          error: null,
+          sent: Buffer.byteLength(huge),
+          body: {
+            error: 'too_large',
+            message: 'the body is larger than 262144 bytes (RELAY_WEBHOOK_BODY_LIMIT_BYTES)',
+          },
+        });
+      }
+    } finally {
+      await small.close();
+    }
   });
 
   it('accepts unknown fields that newer Grafana versions add', async () => {

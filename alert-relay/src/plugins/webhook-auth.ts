@@ -1,18 +1,10 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { HttpError } from '../errors';
 import { replayExpiry, timestampVerdict } from '../policy/webhook-window';
 
-/** HttpError carries a status and a client-safe code + message. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 function safeEqual(a: Buffer, b: Buffer): boolean {
   // Compare digests so that length differences do not leak through timing either.

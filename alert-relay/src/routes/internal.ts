@@ -1,6 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AuditEventIn, AuditQuery, AuditEvent, LoginParams, Subscription, SubscriptionPut } from '../schemas/internal';
+import {
+  ActorHeaders,
+  AuditEventIn,
+  AuditQuery,
+  AuditEvent,
+  LoginParams,
+  Subscription,
+  SubscriptionPut,
+  SubscriptionSaved,
+} from '../schemas/internal';
+import type { Actor } from '../policy/subscription';
 import { ErrorBody } from '../schemas/webhook';
 import { HttpError, bearerMatches } from '../plugins/webhook-auth';
 import type { Config } from '../config';
@@ -29,17 +39,24 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
     }
   });
   const security = [{ internalToken: [] }];
+  // Every internal route is rate limited per client address (the backend is usually one client).
+  const config = { rateLimit: { max: cfg.RELAY_INTERNAL_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
+  const actorOf = (h: { 'x-actor-login'?: string; 'x-actor-role'?: string }): Actor | undefined =>
+    h['x-actor-login'] ? { login: h['x-actor-login'], role: h['x-actor-role'] ?? 'unknown' } : undefined;
   const confirmUrl = (t: string) => `${cfg.PUBLIC_URL.replace(/\/$/, '')}/confirm?token=${t}`;
 
   app.get(
     '/internal/users',
-    { schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
+    { config, schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
     async () => users.listUsers()
   );
 
   app.get(
     '/internal/users/:login',
-    { schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } } },
+    {
+      config,
+      schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } },
+    },
     async (req, reply) => {
       const s = await users.getUser(req.params.login);
       if (!s) {
@@ -52,12 +69,14 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
   app.put(
     '/internal/users/:login',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
         params: LoginParams,
+        headers: ActorHeaders,
         body: SubscriptionPut,
-        response: { 200: Subscription, 400: ErrorBody },
+        response: { 200: SubscriptionSaved, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -68,19 +87,33 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
         now: Date.now(),
         defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES,
         confirmUrl,
+        actor: actorOf(req.headers),
+        limits: {
+          perUser: cfg.RELAY_CONFIRM_MAX_PER_USER_PER_HOUR,
+          perAddress: cfg.RELAY_CONFIRM_MAX_PER_ADDRESS_PER_HOUR,
+        },
       });
-      if (r.confirmationQueued) {
+      if (r.confirmation === 'sent') {
         worker?.wake();
       }
-      return r.subscription;
+      return { ...r.subscription, confirmation: r.confirmation };
     }
   );
 
   app.delete(
     '/internal/users/:login',
-    { schema: { tags: ['internal'], security, params: LoginParams, response: { 204: Type.Null(), 404: ErrorBody } } },
+    {
+      config,
+      schema: {
+        tags: ['internal'],
+        security,
+        params: LoginParams,
+        headers: ActorHeaders,
+        response: { 204: Type.Null(), 404: ErrorBody },
+      },
+    },
     async (req, reply) => {
-      if (!(await users.deleteUser(req.params.login))) {
+      if (!(await users.deleteUser(req.params.login, Date.now(), actorOf(req.headers)))) {
         return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
       }
       return reply.code(204).send(null);
@@ -90,6 +123,7 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
   app.post(
     '/internal/audit',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
@@ -103,6 +137,7 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
   app.get(
     '/internal/audit',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
@@ -116,6 +151,7 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
   app.get(
     '/internal/outbox/parked',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,

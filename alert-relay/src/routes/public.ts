@@ -39,9 +39,11 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicDeps> = async (app, { config
     }
     return u.login;
   };
+  // Per client address: the pages are cheap, but a flood of token guesses must not be.
+  const config = { rateLimit: { max: cfg.RELAY_PUBLIC_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
   const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-  app.get('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.get('/unsubscribe', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     if (!(await checkUnsub(req.query.token))) {
       return reply
@@ -54,7 +56,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicDeps> = async (app, { config
     );
   });
 
-  app.post('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.post('/unsubscribe', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     const login = await checkUnsub(req.query.token);
     reply.type('text/html; charset=utf-8');
     if (!login) {
@@ -68,7 +70,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicDeps> = async (app, { config
     );
   });
 
-  app.get('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.get('/confirm', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     return page(
       'Confirm your address',
@@ -76,7 +78,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicDeps> = async (app, { config
     );
   });
 
-  app.post('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.post('/confirm', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const login = await users.confirmByToken(req.query.token, Date.now());
     if (!login) {
