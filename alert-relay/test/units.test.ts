@@ -1,7 +1,7 @@
 import { matches, quietUntil, severityOf } from '../src/policy/matching';
 import { backoffMs } from '../src/outbox/worker';
 import { loadConfig, ConfigError } from '../src/config';
-import { describe as describeAlert, subjectFor } from '../src/mail/templates';
+import { describe as describeAlert, leftOut, sinceText, subjectFor, valueText } from '../src/mail/templates';
 import { maskEmail, parseUnsubscribeToken, unsubscribeToken, verifyUnsubscribeToken } from '../src/mail/tokens';
 
 const a = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({
@@ -133,6 +133,39 @@ describe('mail text and tokens', () => {
         false
       )
     ).toBe('[RESOLVED] Alert on host esx-1');
+  });
+  it('never names the object twice and says value, unit and since when plainly', () => {
+    const g = { groupKey: 'g', truncatedAlerts: 0 };
+    const issue = {
+      status: 'firing' as const,
+      labels: { alertname: 'VmCpuHigh', vm: 'c1-web-01', cluster: 'hc-c1' },
+      annotations: { summary: 'CPU 97.2% on c1-web-01' },
+      startsAt: '2026-11-26T20:00:00Z',
+      fingerprint: 'f',
+      values: { B: 97.2, C: 1 },
+    };
+    expect(subjectFor([{ severity: 'warning', stored: { a: issue, g } }], false)).toBe(
+      '[WARNING] CPU 97.2% on c1-web-01 (hc-c1)'
+    );
+    const provisioned = {
+      ...issue,
+      annotations: { summary: 'VM c1-web-01: CPU at 97 % (warning above 80 %)', unit: '%' },
+    };
+    expect(describeAlert(provisioned)).toBe('VM c1-web-01: CPU at 97 % (warning above 80 %) (hc-c1)');
+    expect(valueText(provisioned)).toBe('97.2 %');
+    expect(valueText(issue)).toBe('97.2');
+    expect(valueText({ ...issue, values: { B: 0.5 } })).toBe('0.5');
+    expect(valueText({ ...issue, values: { A: 12, B: 1 }, annotations: { unit: 'ms' } })).toBe('12 ms');
+    expect(valueText({ ...issue, values: null })).toBe('');
+    expect(sinceText(issue)).toBe('since 2026-11-26 20:00 UTC');
+    expect(sinceText({ ...issue, status: 'resolved', endsAt: '2026-11-26T20:30:00Z' })).toBe(
+      'resolved 2026-11-26 20:30 UTC (since 2026-11-26 20:00 UTC)'
+    );
+    const item = (groupKey: string, truncatedAlerts: number) => ({
+      severity: 'warning' as const,
+      stored: { a: issue, g: { groupKey, truncatedAlerts } },
+    });
+    expect(leftOut([item('a', 5), item('a', 7), item('b', 3), item('c', 0)])).toBe(10);
   });
   it('signs unsubscribe tokens per login and address', () => {
     const t = unsubscribeToken('s'.repeat(20), 'bob', 'Bob@Example.com');

@@ -100,7 +100,9 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     const m = smtp.mails[0].parsed;
     expect(m.subject).toBe('[CRITICAL] CPU 97% on vm web-03 (cluster-a)');
     expect(m.from?.text).toContain('alerts@example.com');
-    expect(m.text).toContain('values: B=97, C=1');
+    expect(m.text).toContain('value: 97\n');
+    expect(m.text).not.toContain('B=97');
+    expect(m.text).toContain('since 2026-11-26 20:00 UTC');
     expect(m.text).toContain('silence: http://grafana.test:3000/alerting/silence/new');
     expect(m.html).toContain('href="http://grafana.test:3000/d/pc-vm?orgId=1&amp;viewPanel=2"');
     expect(m.html).toContain('style=');
@@ -141,12 +143,12 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     await smtp.waitFor(2);
     const alice = smtp.to('alice@example.com')[0].parsed;
     const bob = smtp.to('bob@example.com')[0].parsed;
-    expect(alice.subject).toBe('[CRITICAL] CPU 99.5% on vm app-1 (cluster-b) and 1 more');
+    expect(alice.subject).toBe('[CRITICAL] CPU 99.5% on vm app-1 (cluster-b) and 1 more (+3 more not sent by Grafana)');
     expect(alice.text).toContain('app-2');
     expect(alice.text).toContain('left out 3 more alert(s)');
     expect(alice.html).toContain('<img src="http://grafana.test:3000/public/img/attachments/panel.png"');
     // bob's minimum is critical: only app-1.
-    expect(bob.subject).toBe('[CRITICAL] CPU 99.5% on vm app-1 (cluster-b)');
+    expect(bob.subject).toBe('[CRITICAL] CPU 99.5% on vm app-1 (cluster-b) (+3 more not sent by Grafana)');
     expect(bob.text).not.toContain('app-2');
 
     smtp.mails = [];
@@ -161,7 +163,9 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     expect((await post(resolved, sign(resolved))).statusCode).toBe(202);
     await smtp.waitFor(2);
     expect(smtp.to('alice@example.com')[0].parsed.subject).toBe('[RESOLVED] CPU 12% on vm app-1 (cluster-b)');
-    expect(smtp.to('alice@example.com')[0].parsed.text).toContain('resolved 2026-11-26T20:30:00Z');
+    expect(smtp.to('alice@example.com')[0].parsed.text).toContain(
+      'resolved 2026-11-26 20:30 UTC (since 2026-11-26 20:00 UTC)'
+    );
   });
 
   it('refuses bad, missing, stale and replayed signatures, and changes nothing', async () => {
@@ -263,6 +267,29 @@ describe('webhook intake and e-mail (SQLite, real SMTP)', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it("accepts a notification at Grafana's maxAlerts cap and mails one mail that says how many were left out", async () => {
+    // One rule firing across a 6,000-VM cluster, capped by the contact point at 1,000 alerts.
+    const alerts = Array.from({ length: 1000 }, (_, i) =>
+      alert(
+        { vm: `cap-${i}`, cluster: 'cluster-a', host: `esx-${i % 40}`, severity: 'warning' },
+        { value: 91 + (i % 9) }
+      )
+    );
+    const body = JSON.stringify(payload(alerts, { truncatedAlerts: 5000, groupKey: 'cap' }));
+    expect(Buffer.byteLength(body)).toBeGreaterThan(700 * 1024);
+    const res = await post(body, sign(body));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 1000 });
+    await smtp.waitFor(1);
+    const m = smtp.to('alice@example.com')[0].parsed;
+    expect(m.subject).toBe('[WARNING] CPU 91% on vm cap-0 (cluster-a) and 999 more (+5000 more not sent by Grafana)');
+    expect(m.text).toContain(
+      "Grafana left out 5000 more alert(s) (its webhook maxAlerts limit); see Grafana's alert list"
+    );
+    expect(m.text).toContain('cap-199');
+    expect(m.text).toContain('800 more alert update(s) are not listed here');
   });
 
   it('accepts unknown fields that newer Grafana versions add', async () => {
