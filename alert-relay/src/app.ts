@@ -11,6 +11,7 @@ import {
   intakePlugin,
   mailPlugin,
   metricsPlugin,
+  prunerPlugin,
   repositoriesPlugin,
   workerPlugin,
 } from './plugins/services';
@@ -50,6 +51,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
   await fastify.register(mailPlugin);
   await fastify.register(metricsPlugin);
   await fastify.register(intakePlugin);
+  await fastify.register(prunerPlugin, { startWorker: opts.startWorker });
   await fastify.register(workerPlugin, { startWorker: opts.startWorker });
 
   fastify.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {

@@ -10,6 +10,8 @@ import type { AuditRepository } from '../store/audit-repo';
 import type { IntakeRepository } from '../store/intake-repo';
 import type { FanoutRepository } from '../store/fanout-repo';
 import type { OutboxRepository } from '../store/outbox-repo';
+import type { RetentionRepository } from '../store/retention-repo';
+import { Pruner } from '../outbox/pruner';
 import { IntakeQueue } from '../store/intake-queue';
 import { createTransport } from '../mail/transport';
 import { OutboxWorker } from '../outbox/worker';
@@ -24,11 +26,13 @@ declare module 'fastify' {
     intakeRepository: IntakeRepository;
     fanoutRepository: FanoutRepository;
     outboxRepository: OutboxRepository;
+    retentionRepository: RetentionRepository;
     mailTransport: Transporter;
     metrics: RelayMetrics;
     intakeQueue: IntakeQueue;
     /** null when the app was built without a worker (tests, the CLI). */
     outboxWorker: OutboxWorker | null;
+    pruner: Pruner;
   }
 }
 
@@ -76,6 +80,7 @@ export const repositoriesPlugin = fp(
     app.decorate('intakeRepository', repos.intake);
     app.decorate('fanoutRepository', repos.fanout);
     app.decorate('outboxRepository', repos.outbox);
+    app.decorate('retentionRepository', repos.retention);
     // SQLite means a single replica: claims left by a crashed previous run can be released at once.
     if (app.database.dialect === 'sqlite') {
       await repos.outbox.releaseAllClaims();
@@ -97,7 +102,7 @@ export const mailPlugin = fp(
 /** metricsPlugin decorates the Prometheus registry of this app. */
 export const metricsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.decorate('metrics', new RelayMetrics(app.outboxRepository));
+    app.decorate('metrics', new RelayMetrics(app.outboxRepository, app.retentionRepository));
   },
   { name: 'relay-metrics', dependencies: ['relay-repositories'] }
 );
@@ -140,4 +145,29 @@ export const workerPlugin = fp<{ startWorker?: boolean }>(
     app.addHook('onClose', async () => worker?.stop());
   },
   { name: 'relay-worker', dependencies: ['relay-intake', 'relay-mail', 'relay-metrics'] }
+);
+
+/** prunerPlugin decorates retention (background pruning); it runs with the worker. */
+export const prunerPlugin = fp<{ startWorker?: boolean }>(
+  async (app, opts) => {
+    const cfg = app.config;
+    const pruner = new Pruner(
+      app.retentionRepository,
+      {
+        deliveryDays: cfg.RELAY_RETENTION_DAYS,
+        auditDays: cfg.RELAY_AUDIT_RETENTION_DAYS,
+        batchSize: cfg.RELAY_PRUNE_BATCH_SIZE,
+        intervalMs: cfg.RELAY_PRUNE_INTERVAL_SECONDS * 1000,
+      },
+      app.log,
+      (table, n) => app.metrics.pruned.inc({ table }, n),
+      app.intakeQueue
+    );
+    app.decorate('pruner', pruner);
+    if (opts.startWorker !== false) {
+      app.addHook('onReady', async () => pruner.start());
+    }
+    app.addHook('onClose', async () => pruner.stop());
+  },
+  { name: 'relay-pruner', dependencies: ['relay-intake', 'relay-metrics'] }
 );

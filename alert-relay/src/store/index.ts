@@ -5,6 +5,7 @@ import { AuditRepository } from './audit-repo';
 import { IntakeRepository } from './intake-repo';
 import { FanoutRepository } from './fanout-repo';
 import { OutboxRepository } from './outbox-repo';
+import { RetentionRepository } from './retention-repo';
 
 /** Repositories are the relay's data access, one per table group, sharing one database handle. */
 export interface Repositories {
@@ -14,6 +15,7 @@ export interface Repositories {
   intake: IntakeRepository;
   fanout: FanoutRepository;
   outbox: OutboxRepository;
+  retention: RetentionRepository;
 }
 
 /** createRepositories builds every repository over one handle (the app decorates each on its own; CLI and tests use this). */
@@ -26,5 +28,6 @@ export function createRepositories(handle: DbHandle): Repositories {
     intake: new IntakeRepository(handle, durability),
     fanout: new FanoutRepository(handle, durability),
     outbox: new OutboxRepository(handle, durability),
+    retention: new RetentionRepository(handle, durability),
   };
 }
