@@ -23,7 +23,7 @@ import { startPgCluster, stopPgCluster } from '../test/helpers/pg-cluster';
 import { spawnRelay, stopChild } from '../test/helpers/child';
 import { openDatabase } from '../src/store/db';
 import { migrateToLatest } from '../src/store/migrations';
-import { Store } from '../src/store/repo';
+import { createRepositories, type Repositories } from '../src/store';
 
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 1000);
 const ALERTS = 10;
@@ -77,21 +77,25 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 async function runOne(name: string, dbUrl: string) {
   const smtp = new SmtpSink({ parse: false });
   await smtp.start();
-  // The relay runs as its own process (the built dist/server.js), as in production; this process
+  // The relay runs as its own process (the built dist/main.js), as in production; this process
   // only sends webhooks and runs the SMTP server.
   const handle = openDatabase(dbUrl, { poolSize: 2 });
   await migrateToLatest(handle);
-  const store = new Store(handle);
+  const store = { db: handle.db, ...createRepositories(handle) };
   for (let i = 0; i < SUBSCRIBERS; i++) {
-    await store.putUser(`user${i}`, { email: `user${i}@example.com`, confirmed: true, digestMinutes: 10 } as never, {
-      now: Date.now(),
-      defaultDigestMinutes: 10,
-      confirmUrl: (t) => t,
-      trustConfirmed: true,
-    });
+    await store.users.putUser(
+      `user${i}`,
+      { email: `user${i}@example.com`, confirmed: true, digestMinutes: 10 } as never,
+      {
+        now: Date.now(),
+        defaultDigestMinutes: 10,
+        confirmUrl: (t) => t,
+        trustConfirmed: true,
+      }
+    );
   }
   // The warm-up alerts are severity info: below the subscribers' minimum (warning), so only this user gets them.
-  await store.putUser(
+  await store.users.putUser(
     'warmup',
     {
       email: 'warmup@example.com',
@@ -136,7 +140,7 @@ async function runOne(name: string, dbUrl: string) {
   const warm = await send(url, warmupBodies);
   await waitUntil(
     async () => {
-      const d = await store.queueDepth();
+      const d = await store.outbox.queueDepth();
       return d.notifications === 0 && d.outbox === 0;
     },
     600000,
@@ -148,10 +152,10 @@ async function runOne(name: string, dbUrl: string) {
   const intakeMs = performance.now() - t0;
   // How far the worker got while the webhooks were arriving (it never stops, it only yields).
   const duringIntake = {
-    fannedOut: NOTIFICATIONS - (await store.queueDepth()).notifications,
+    fannedOut: NOTIFICATIONS - (await store.outbox.queueDepth()).notifications,
     mails: smtp.count - warmupMails,
   };
-  await waitUntil(async () => (await store.queueDepth()).notifications === 0, 600000, 'fan-out');
+  await waitUntil(async () => (await store.outbox.queueDepth()).notifications === 0, 600000, 'fan-out');
   const fanOutDoneMs = performance.now() - t0;
   const rows = await store.db
     .selectFrom('outbox')
@@ -174,7 +178,7 @@ async function runOne(name: string, dbUrl: string) {
     .where('kind', '=', 'digest')
     .where('state', '=', 'pending')
     .execute();
-  await waitUntil(async () => (await store.queueDepth()).outbox === 0, 600000, 'all mail sent');
+  await waitUntil(async () => (await store.outbox.queueDepth()).outbox === 0, 600000, 'all mail sent');
   const mails = smtp.count - warmupMails;
   const alertsTotal = NOTIFICATIONS * ALERTS;
   await stopChild(relay);

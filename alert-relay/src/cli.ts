@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import { openDatabase } from './store/db';
 import { migrateToLatest } from './store/migrations';
-import { Store } from './store/repo';
+import { createRepositories } from './store';
 import { Value } from '@sinclair/typebox/value';
 import { SubscriptionPut } from './schemas/internal';
 
-const usage = `privatecloud-relay <command>
+const usage = `privatecloud-relay <command>   (the admin command line; the server is \`node dist/main.js\`)
 
   users list
   users add --login L --email E [--name N] [--min-severity info|warning|critical]
@@ -54,14 +54,14 @@ export async function main(argv: string[]): Promise<number> {
   const handle = openDatabase(cfg.DATABASE_URL, { poolSize: 2 });
   try {
     await migrateToLatest(handle);
-    const store = new Store(handle);
+    const { users, outbox } = createRepositories(handle);
     const key = `${group} ${cmd ?? ''}`.trim();
     switch (key) {
       case 'migrate':
         process.stdout.write('database is up to date\n');
         return 0;
       case 'users list':
-        for (const u of await store.listUsers()) {
+        for (const u of await users.listUsers()) {
           process.stdout.write(
             `${u.login}\t${u.email}\t${u.confirmed ? 'confirmed' : 'unconfirmed'}\tmin=${u.minSeverity}\tdigest=${u.digestMinutes}m\t${JSON.stringify(u.matchers)}\n`
           );
@@ -114,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
               : `invalid value for --${flag || 'arguments'}: ${e.message}`
           );
         }
-        const r = await store.putUser(values.login, body as never, {
+        const r = await users.putUser(values.login, body as never, {
           now: Date.now(),
           defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES,
           confirmUrl: (t) => `${cfg.PUBLIC_URL.replace(/\/$/, '')}/confirm?token=${t}`,
@@ -129,19 +129,19 @@ export async function main(argv: string[]): Promise<number> {
         if (!values.login) {
           throw new Error('users remove needs --login');
         }
-        if (!(await store.deleteUser(values.login))) {
+        if (!(await users.deleteUser(values.login))) {
           process.stderr.write(`no user ${values.login}\n`);
           return 1;
         }
         process.stdout.write(`removed ${values.login}\n`);
         return 0;
       case 'outbox parked':
-        for (const r of await store.listOutbox('parked')) {
+        for (const r of await outbox.listOutbox('parked')) {
           process.stdout.write(`${r.id}\t${r.kind}\t${r.login}\tattempts=${r.attempts}\t${r.last_error ?? ''}\n`);
         }
         return 0;
       case 'outbox retry':
-        if (!values.id || !(await store.retryParked(Number(values.id), Date.now()))) {
+        if (!values.id || !(await outbox.retryParked(Number(values.id), Date.now()))) {
           process.stderr.write('no parked mail with that --id\n');
           return 1;
         }

@@ -34,8 +34,18 @@ export const ConfigSchema = Type.Object({
   RELAY_WEBHOOK_TIMESTAMP_HEADER: Type.String({ default: 'X-Grafana-Alerting-Signature-Timestamp' }),
   RELAY_WEBHOOK_MAX_SKEW_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
   RELAY_WEBHOOK_BEARER_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
-  RELAY_WEBHOOK_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+  RELAY_WEBHOOK_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16 * 1024 * 1024 }),
+  RELAY_WEBHOOK_BODY_HARD_CAP_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024 }),
   RELAY_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  RELAY_INTERNAL_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  RELAY_PUBLIC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  RELAY_CONFIRM_MAX_PER_USER_PER_HOUR: Type.Integer({ minimum: 1, default: 3 }),
+  RELAY_CONFIRM_MAX_PER_ADDRESS_PER_HOUR: Type.Integer({ minimum: 1, default: 3 }),
+  RELAY_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 14 }),
+  RELAY_AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 400 }),
+  RELAY_PRUNE_INTERVAL_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
+  RELAY_PRUNE_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10000, default: 500 }),
+  RELAY_DEMO_MODE: Type.Boolean({ default: false }),
   RELAY_INTERNAL_TOKEN: Type.String({ minLength: 16 }),
   RELAY_UNSUBSCRIBE_SECRET: Type.String({ minLength: 16 }),
   RELAY_SEVERITY_LABEL: Type.String({ minLength: 1, default: 'severity' }),
@@ -55,6 +65,28 @@ export const ConfigSchema = Type.Object({
 
 /** Config is the validated, typed configuration. */
 export type Config = Static<typeof ConfigSchema>;
+
+/** Secrets shorter than this are refused outside demo mode. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** The secrets that guard the relay; each must be random outside demo mode. */
+const SECRET_NAMES = [
+  'RELAY_WEBHOOK_SECRET',
+  'RELAY_WEBHOOK_BEARER_TOKEN',
+  'RELAY_INTERNAL_TOKEN',
+  'RELAY_UNSUBSCRIBE_SECRET',
+] as const;
+
+/** Values published as examples (docker-compose.yml, .env.example, docs): known to everyone. */
+const PLACEHOLDERS = /^(change[-_]?me|changeme|example|secret|password|test|demo|placeholder|xxx)/i;
+
+/** weakSecrets names the configured secrets that are placeholders or too short (never their values). */
+export function weakSecrets(cfg: Config): string[] {
+  return SECRET_NAMES.filter((name) => {
+    const v = cfg[name];
+    return v !== undefined && (v.length < MIN_SECRET_LENGTH || PLACEHOLDERS.test(v) || new Set(v).size < 8);
+  });
+}
 
 /** ConfigError is thrown for an invalid environment; its message names variables only. */
 export class ConfigError extends Error {}
@@ -100,6 +132,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!cfg.RELAY_WEBHOOK_SECRET && !cfg.RELAY_WEBHOOK_BEARER_TOKEN) {
     throw new ConfigError(
       'invalid configuration: set RELAY_WEBHOOK_SECRET and/or RELAY_WEBHOOK_BEARER_TOKEN so the webhook is authenticated'
+    );
+  }
+  const weak = weakSecrets(cfg);
+  if (weak.length > 0 && !cfg.RELAY_DEMO_MODE) {
+    throw new ConfigError(
+      `refusing to start: ${weak.join(', ')} ${weak.length === 1 ? 'is a' : 'are'} placeholder or demo value${weak.length === 1 ? '' : 's'} ` +
+        `(a "change-me" value, an example value, or shorter than ${MIN_SECRET_LENGTH} characters). ` +
+        'Set random secrets (e.g. `openssl rand -hex 32`), or RELAY_DEMO_MODE=true for a local demo only.'
     );
   }
   try {

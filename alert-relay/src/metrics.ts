@@ -1,5 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from './store/repo';
+import type { OutboxRepository } from './store/outbox-repo';
+import type { RetentionRepository } from './store/retention-repo';
+
+/** Table sizes are counted at most this often (a count over a big table is not free). */
+const SIZES_TTL_MS = 30000;
 
 /** RelayMetrics are the Prometheus series the relay exports on /metrics (one registry per app). */
 export class RelayMetrics {
@@ -39,7 +43,45 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
-  constructor(store: Store) {
+  readonly pruned = new Counter({
+    name: 'relay_pruned_rows_total',
+    help: 'Rows deleted by retention, by table',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
+
+  constructor(
+    store: Pick<OutboxRepository, 'queueDepth'>,
+    retention?: Pick<RetentionRepository, 'tableRows' | 'databaseBytes'>
+  ) {
+    if (retention) {
+      let cached: { at: number; rows: Record<string, number>; bytes: number } | null = null;
+      const sizes = async () => {
+        if (!cached || Date.now() - cached.at > SIZES_TTL_MS) {
+          cached = { at: Date.now(), rows: await retention.tableRows(), bytes: await retention.databaseBytes() };
+        }
+        return cached;
+      };
+      new Gauge({
+        name: 'relay_table_rows',
+        help: 'Rows per table (counted at most every 30 s); retention keeps these bounded',
+        labelNames: ['table'],
+        registers: [this.registry],
+        async collect() {
+          for (const [t, n] of Object.entries((await sizes()).rows)) {
+            this.set({ table: t }, n);
+          }
+        },
+      });
+      new Gauge({
+        name: 'relay_database_bytes',
+        help: 'Size of the database on disk (SQLite file pages; PostgreSQL pg_database_size)',
+        registers: [this.registry],
+        async collect() {
+          this.set((await sizes()).bytes);
+        },
+      });
+    }
     collectDefaultMetrics({ register: this.registry, prefix: 'relay_' });
     new Gauge({
       name: 'relay_queue_depth',

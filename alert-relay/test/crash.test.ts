@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { SmtpSink } from './helpers/smtp';
 import { alert, baseEnv, payload, sign, tempPgDatabase, tempSqlite, waitUntil } from './helpers/app';
 import { buildDist, spawnRelay, stopChild, type RelayChild } from './helpers/child';
-import { Store } from '../src/store/repo';
+import { createRepositories, type Repositories } from '../src/store';
 import { openDatabase } from '../src/store/db';
 import { migrateToLatest } from '../src/store/migrations';
 
@@ -12,9 +12,9 @@ beforeAll(() => buildDist());
 async function seedUsers(url: string, logins: string[]) {
   const handle = openDatabase(url);
   await migrateToLatest(handle);
-  const store = new Store(handle);
+  const store = { db: handle.db, ...createRepositories(handle) };
   for (const l of logins) {
-    await store.putUser(l, { email: `${l}@example.com`, confirmed: true, digestMinutes: 0 } as never, {
+    await store.users.putUser(l, { email: `${l}@example.com`, confirmed: true, digestMinutes: 0 } as never, {
       now: Date.now(),
       defaultDigestMinutes: 0,
       confirmUrl: (t) => t,

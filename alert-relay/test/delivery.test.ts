@@ -1,9 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { SmtpSink } from './helpers/smtp';
-import { alert, baseEnv, payload, sign, startApp, tempPgDatabase, tempSqlite, waitUntil } from './helpers/app';
+import {
+  alert,
+  baseEnv,
+  internalHeaders,
+  payload,
+  sign,
+  startApp,
+  tempPgDatabase,
+  tempSqlite,
+  waitUntil,
+} from './helpers/app';
 
 async function addUser(app: FastifyInstance, login: string, extra: Record<string, unknown> = {}) {
-  await app.relay.store.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
+  await app.usersRepository.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
     now: Date.now(),
     defaultDigestMinutes: 0,
     confirmUrl: (t) => t,
@@ -19,7 +29,7 @@ async function hook(app: FastifyInstance, body: object) {
 
 const outboxStates = async (app: FastifyInstance) =>
   (
-    await app.relay.store.db
+    await app.database.db
       .selectFrom('outbox')
       .select(['state', 'kind', 'login', 'attempts', 'last_error'])
       .orderBy('id')
@@ -83,7 +93,7 @@ describe.each([
     expect(row.last_error).toMatch(/^SMTP 550/);
     const parked = await app.inject({
       url: '/internal/outbox/parked',
-      headers: { authorization: 'Bearer test-internal-token-0123456789' },
+      headers: internalHeaders,
     });
     expect(parked.json()).toEqual([
       expect.objectContaining({ login: 'gone', reason: expect.stringMatching(/^SMTP 550/) }),
@@ -121,19 +131,19 @@ describe.each([
       );
     }
     await smtp.waitFor(3);
-    await waitUntil(async () => (await app.relay.store.queueDepth()).notifications === 0, 20000, 'fan-out');
+    await waitUntil(async () => (await app.outboxRepository.queueDepth()).notifications === 0, 20000, 'fan-out');
     const rows = await outboxStates(app);
     for (const u of users) {
       const mine = rows.filter((r) => r.login === u);
       expect(mine.map((r) => r.kind)).toEqual(['alert', 'digest']);
     }
     // The digest is due at the end of the window: pull its time forward instead of waiting a minute.
-    await app.relay.store.db
+    await app.database.db
       .updateTable('outbox')
       .set({ not_before: Date.now(), next_attempt_at: Date.now() })
       .where('kind', '=', 'digest')
       .execute();
-    app.relay.worker!.wake();
+    app.outboxWorker!.wake();
     await smtp.waitFor(6);
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.mails).toHaveLength(6);
@@ -170,11 +180,11 @@ describe.each([
     await hook(app, payload([alert({ vm: 'q1', severity: 'critical' })]));
     await hook(app, payload([alert({ vm: 'q2', severity: 'critical' })]));
     await smtp.waitFor(2);
-    await waitUntil(async () => (await app.relay.store.queueDepth()).notifications === 0);
+    await waitUntil(async () => (await app.outboxRepository.queueDepth()).notifications === 0);
     expect(smtp.mails.every((m) => m.to === 'day@example.com')).toBe(true);
     const held = (await outboxStates(app)).filter((r) => r.login === 'night');
     expect(held).toEqual([expect.objectContaining({ kind: 'digest', state: 'pending' })]);
-    const nb = await app.relay.store.db
+    const nb = await app.database.db
       .selectFrom('outbox')
       .select('not_before')
       .where('login', '=', 'night')

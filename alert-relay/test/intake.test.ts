@@ -2,15 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alert, baseEnv, payload, sign, startApp, tempPgDatabase, tempSqlite } from './helpers/app';
-import { openDatabase, type DbHandle } from '../src/store/db';
+import { openDatabase, type Database, type DbHandle } from '../src/store/db';
 import { migrateToLatest } from '../src/store/migrations';
-import { Store, type IntakeOptions } from '../src/store/repo';
+import { createRepositories, type Repositories } from '../src/store';
+import type { IntakeOptions } from '../src/store/intake-repo';
+import type { Kysely } from 'kysely';
+
+type Store = Repositories & { db: Kysely<Database> };
 import { WalSync } from '../src/store/wal-sync';
 
 const opts: IntakeOptions = { repeatWindowMs: 60000, severityLabel: 'severity', defaultSeverity: 'warning' };
 
 async function addUser(store: Store, login: string, extra: Record<string, unknown> = {}) {
-  await store.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
+  await store.users.putUser(login, { email: `${login}@example.com`, confirmed: true, ...extra } as never, {
     now: Date.now(),
     defaultDigestMinutes: 0,
     confirmUrl: (t) => t,
@@ -47,7 +51,7 @@ describe.each([
   beforeEach(async () => {
     handle = openDatabase(await makeDb());
     await migrateToLatest(handle);
-    store = new Store(handle);
+    store = { db: handle.db, ...createRepositories(handle) };
   });
   afterEach(async () => {
     await handle.db.destroy();
@@ -59,9 +63,15 @@ describe.each([
     const b = alert({ vm: 'b-2' });
     const old = alert({ vm: 'b-old' });
     // Stored earlier: `old` two minutes ago (outside the 1-minute repeat window), `b` just now.
-    await store.storeNotifications([{ payload: payload([old], { groupKey: 'g' }) as never, now: now - 120000 }], opts);
-    await store.storeNotifications([{ payload: payload([b], { groupKey: 'g' }) as never, now: now - 1000 }], opts);
-    const r = await store.storeNotifications(
+    await store.intake.storeNotifications(
+      [{ payload: payload([old], { groupKey: 'g' }) as never, now: now - 120000 }],
+      opts
+    );
+    await store.intake.storeNotifications(
+      [{ payload: payload([b], { groupKey: 'g' }) as never, now: now - 1000 }],
+      opts
+    );
+    const r = await store.intake.storeNotifications(
       [
         { payload: payload([a, a], { groupKey: 'g' }) as never, now }, // the same state twice in one delivery
         { payload: payload([a, b], { groupKey: 'g' }) as never, now }, // a: stored by the first delivery; b: stored before
@@ -100,13 +110,13 @@ describe.each([
         const p = payload([alert({ vm: `f-${n}`, severity: n === 2 ? 'critical' : 'warning' })], {
           groupKey: `f-${n}`,
         });
-        await st.storeNotifications([{ payload: p as never, now: t }], opts);
+        await st.intake.storeNotifications([{ payload: p as never, now: t }], opts);
       }
       const batches: number[] = [];
       for (
-        let n = await st.fanOutBatch({ now: t, maxDeliveries });
+        let n = await st.fanout.fanOutBatch({ now: t, maxDeliveries });
         n > 0;
-        n = await st.fanOutBatch({ now: t, maxDeliveries })
+        n = await st.fanout.fanOutBatch({ now: t, maxDeliveries })
       ) {
         batches.push(n);
       }
@@ -124,7 +134,7 @@ describe.each([
     const together = await scenario(store, 1000);
     const other = openDatabase(await makeDb());
     await migrateToLatest(other);
-    const oneByOne = await scenario(new Store(other), 1);
+    const oneByOne = await scenario({ db: other.db, ...createRepositories(other) }, 1);
     await other.db.destroy();
     expect(together.batches).toEqual([4]);
     expect(oneByOne.batches).toEqual([1, 1, 1, 1]);
@@ -148,12 +158,12 @@ describe.each([
     const t = Date.now();
     for (let n = 0; n < 3; n++) {
       const p = payload([alert({ vm: `s-${n}-a` }), alert({ vm: `s-${n}-b` })], { groupKey: `s-${n}` });
-      await store.storeNotifications([{ payload: p as never, now: t }], opts);
+      await store.intake.storeNotifications([{ payload: p as never, now: t }], opts);
     }
     // 2 states x 2 subscribers = 4 deliveries per notification.
-    expect(await store.fanOutBatch({ now: t, maxDeliveries: 1 })).toBe(1);
-    expect(await store.fanOutBatch({ now: t, maxDeliveries: 8 })).toBe(2);
-    expect(await store.fanOutBatch({ now: t, maxDeliveries: 8 })).toBe(0);
+    expect(await store.fanout.fanOutBatch({ now: t, maxDeliveries: 1 })).toBe(1);
+    expect(await store.fanout.fanOutBatch({ now: t, maxDeliveries: 8 })).toBe(2);
+    expect(await store.fanout.fanOutBatch({ now: t, maxDeliveries: 8 })).toBe(0);
     expect((await mails(store)).map((m) => `${m.login} ${m.vms.join(',')}`).sort()).toEqual([
       'u1 s-0-a,s-0-b',
       'u1 s-1-a,s-1-b',
@@ -173,16 +183,16 @@ describe.each([
     const handle = openDatabase(await makeDb());
     try {
       await migrateToLatest(handle);
-      const store = new Store(handle);
+      const store = { db: handle.db, ...createRepositories(handle) };
       await addUser(store, 'big');
       const vms = Array.from({ length: 1201 }, (_, i) => `p-${i}`);
-      await store.storeNotifications(
+      await store.intake.storeNotifications(
         [{ payload: payload(vms.map((vm) => alert({ vm }))) as never, now: Date.now() }],
         opts
       );
-      expect(await store.fanOutBatch({ now: Date.now(), maxDeliveries: 500 })).toBe(1);
+      expect(await store.fanout.fanOutBatch({ now: Date.now(), maxDeliveries: 500 })).toBe(1);
       const mail = await store.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
-      const items = await store.itemsOf(Number(mail.id));
+      const items = await store.outbox.itemsOf(Number(mail.id));
       expect(items.map((i) => i.stored.a.labels.vm)).toEqual(vms);
     } finally {
       await handle.db.destroy();
@@ -215,7 +225,7 @@ describe('webhooks that arrive together', () => {
         [2, 0],
         [0, 1],
       ]);
-      expect((await app.relay.store.queueDepth()).notifications).toBe(2);
+      expect((await app.outboxRepository.queueDepth()).notifications).toBe(2);
     } finally {
       await app.close();
     }

@@ -1,7 +1,7 @@
-import { matches, quietUntil, severityOf } from '../src/outbox/routing';
+import { matches, quietUntil, severityOf } from '../src/policy/matching';
 import { backoffMs } from '../src/outbox/worker';
 import { loadConfig, ConfigError } from '../src/config';
-import { describe as describeAlert, subjectFor } from '../src/mail/templates';
+import { describe as describeAlert, leftOut, sinceText, subjectFor, valueText } from '../src/mail/templates';
 import { maskEmail, parseUnsubscribeToken, unsubscribeToken, verifyUnsubscribeToken } from '../src/mail/tokens';
 
 const a = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({
@@ -57,9 +57,9 @@ describe('retry backoff', () => {
 describe('config', () => {
   const ok = {
     MAIL_FROM: 'a@example.com',
-    RELAY_INTERNAL_TOKEN: 'x'.repeat(16),
-    RELAY_UNSUBSCRIBE_SECRET: 'y'.repeat(16),
-    RELAY_WEBHOOK_SECRET: 'z'.repeat(16),
+    RELAY_INTERNAL_TOKEN: 'int-8d2b6f1e4a9c07b35e7f2d1c6a9b8e40',
+    RELAY_UNSUBSCRIBE_SECRET: 'uns-1e7a4c9f2b6d05e83a1f7c2b9d4e6a51',
+    RELAY_WEBHOOK_SECRET: 'hmac-5c1f0e9a7b3d46f2a8e1c4b7d9f0a2e6',
   };
   it('applies defaults and converts types', () => {
     const c = loadConfig({ ...ok, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_USER: '' });
@@ -70,6 +70,31 @@ describe('config', () => {
       RELAY_SEVERITY_LABEL: 'severity',
     });
     expect(c.SMTP_USER).toBeUndefined();
+  });
+  it.each([
+    ['RELAY_WEBHOOK_SECRET', 'change-me-webhook-secret'],
+    ['RELAY_INTERNAL_TOKEN', 'change-me-internal-token'],
+    ['RELAY_UNSUBSCRIBE_SECRET', 'change-me-unsubscribe-secret'],
+    ['RELAY_INTERNAL_TOKEN', 'change-me-internal-token-but-long-enough-now'],
+    ['RELAY_WEBHOOK_BEARER_TOKEN', 'a1b2c3d4e5f6a7b8c9d0e1f2'],
+    ['RELAY_UNSUBSCRIBE_SECRET', 'z'.repeat(40)],
+  ])('refuses to start with a placeholder or weak %s unless RELAY_DEMO_MODE=true', (name, value) => {
+    const env = { ...ok, [name]: value };
+    const start = () => loadConfig(env);
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(new RegExp(`refusing to start: ${name} is a placeholder or demo value`));
+    expect(start).toThrow(/RELAY_DEMO_MODE=true/);
+    expect(start).not.toThrow(value);
+    expect(loadConfig({ ...env, RELAY_DEMO_MODE: 'true' })[name as 'RELAY_INTERNAL_TOKEN']).toBe(value);
+  });
+  it('names every weak secret at once', () => {
+    expect(() =>
+      loadConfig({
+        ...ok,
+        RELAY_WEBHOOK_SECRET: 'change-me-webhook-secret',
+        RELAY_INTERNAL_TOKEN: 'change-me-internal-token',
+      })
+    ).toThrow(/RELAY_WEBHOOK_SECRET, RELAY_INTERNAL_TOKEN are placeholder or demo values/);
   });
   it('names bad variables without printing secret values', () => {
     const bad = () => loadConfig({ ...ok, SMTP_PORT: 'abc', RELAY_INTERNAL_TOKEN: 'short-secret' });
@@ -108,6 +133,39 @@ describe('mail text and tokens', () => {
         false
       )
     ).toBe('[RESOLVED] Alert on host esx-1');
+  });
+  it('never names the object twice and says value, unit and since when plainly', () => {
+    const g = { groupKey: 'g', truncatedAlerts: 0 };
+    const issue = {
+      status: 'firing' as const,
+      labels: { alertname: 'VmCpuHigh', vm: 'c1-web-01', cluster: 'hc-c1' },
+      annotations: { summary: 'CPU 97.2% on c1-web-01' },
+      startsAt: '2026-11-26T20:00:00Z',
+      fingerprint: 'f',
+      values: { B: 97.2, C: 1 },
+    };
+    expect(subjectFor([{ severity: 'warning', stored: { a: issue, g } }], false)).toBe(
+      '[WARNING] CPU 97.2% on c1-web-01 (hc-c1)'
+    );
+    const provisioned = {
+      ...issue,
+      annotations: { summary: 'VM c1-web-01: CPU at 97 % (warning above 80 %)', unit: '%' },
+    };
+    expect(describeAlert(provisioned)).toBe('VM c1-web-01: CPU at 97 % (warning above 80 %) (hc-c1)');
+    expect(valueText(provisioned)).toBe('97.2 %');
+    expect(valueText(issue)).toBe('97.2');
+    expect(valueText({ ...issue, values: { B: 0.5 } })).toBe('0.5');
+    expect(valueText({ ...issue, values: { A: 12, B: 1 }, annotations: { unit: 'ms' } })).toBe('12 ms');
+    expect(valueText({ ...issue, values: null })).toBe('');
+    expect(sinceText(issue)).toBe('since 2026-11-26 20:00 UTC');
+    expect(sinceText({ ...issue, status: 'resolved', endsAt: '2026-11-26T20:30:00Z' })).toBe(
+      'resolved 2026-11-26 20:30 UTC (since 2026-11-26 20:00 UTC)'
+    );
+    const item = (groupKey: string, truncatedAlerts: number) => ({
+      severity: 'warning' as const,
+      stored: { a: issue, g: { groupKey, truncatedAlerts } },
+    });
+    expect(leftOut([item('a', 5), item('a', 7), item('b', 3), item('c', 0)])).toBe(10);
   });
   it('signs unsubscribe tokens per login and address', () => {
     const t = unsubscribeToken('s'.repeat(20), 'bob', 'Bob@Example.com');

@@ -1,5 +1,5 @@
 import type { SeverityT } from '../schemas/internal';
-import type { StoredAlert } from '../store/repo';
+import type { StoredAlert } from '../store/intake-repo';
 
 /** RenderedMail is a ready-to-send message body. */
 export interface RenderedMail {
@@ -31,15 +31,24 @@ function safeLink(u: string | undefined, grafanaUrl: string): string | undefined
   }
 }
 
-const fmtNum = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) >= 10 ? 0 : 1));
+const fmtNum = (n: number) => String(Number(n.toFixed(Math.abs(n) >= 100 ? 0 : 1)));
 
-/** valueText prints the alert's values compactly: "97%" style when there is one, "B=97, C=1" otherwise. */
-function valueText(a: StoredAlert['a']): string {
+/**
+ * valueText is the alert's measured value as a person reads it: "97 %", not "B=97, C=1". Grafana's
+ * `values` hold every expression of the rule by refId (the query's reduction, then the threshold
+ * condition, which is 0 or 1); the condition is dropped, and the unit comes from the rule's `unit`
+ * annotation when it has one.
+ */
+export function valueText(a: StoredAlert['a']): string {
   const v = Object.entries(a.values ?? {}).filter(([, x]) => typeof x === 'number') as Array<[string, number]>;
   if (v.length === 0) {
     return '';
   }
-  return v.map(([k, x]) => `${k}=${fmtNum(x)}`).join(', ');
+  // The last expression is the condition when it is 0/1 and something else was measured.
+  const measured = v.length > 1 && (v[v.length - 1][1] === 0 || v[v.length - 1][1] === 1) ? v.slice(0, -1) : v;
+  const unit = a.annotations?.unit?.trim();
+  const main = measured[measured.length - 1][1];
+  return unit ? `${fmtNum(main)}${unit === '%' ? ' %' : ` ${unit}`}` : fmtNum(main);
 }
 
 /** what names the alert: its summary annotation, else the rule name. */
@@ -47,37 +56,71 @@ function what(a: StoredAlert['a']): string {
   return (a.annotations?.summary || a.labels.alertname || 'Alert').trim();
 }
 
-/** where names the affected object: "vm web-03 (cluster-a)". */
-function where(labels: Record<string, string>): string {
-  const target = labels.vm
-    ? `vm ${labels.vm}`
-    : labels.host
-      ? `host ${labels.host}`
-      : labels.datastore
-        ? `datastore ${labels.datastore}`
-        : labels.cluster
-          ? `cluster ${labels.cluster}`
-          : '';
-  const cluster = labels.cluster && !target.startsWith('cluster ') ? ` (${labels.cluster})` : '';
-  return target ? `${target}${cluster}` : '';
+/** objectOf is the affected object: its kind and name ("vm", "web-03"), or undefined. */
+function objectOf(labels: Record<string, string>): { kind: string; name: string } | undefined {
+  for (const kind of ['vm', 'host', 'datastore', 'cluster']) {
+    if (labels[kind]) {
+      return { kind, name: labels[kind] };
+    }
+  }
+  return undefined;
 }
 
 const order: Record<SeverityT, number> = { critical: 2, warning: 1, info: 0 };
 
-/** describe is one line for an alert: "CPU 97% on vm web-03 (cluster-a)". */
+/**
+ * describe is one line for an alert: "CPU 97% on vm web-03 (cluster-a)". A summary that already
+ * names the object is not followed by it again ("VM web-03: CPU at 97 %" stays as it is, with the
+ * cluster added when the summary does not name it).
+ */
 export function describe(a: StoredAlert['a']): string {
-  const w = where(a.labels);
   const s = what(a);
-  return w && !s.includes(w) ? `${s} on ${w}` : s;
+  const o = objectOf(a.labels);
+  if (!o) {
+    return s;
+  }
+  const cluster = a.labels.cluster;
+  const clusterNote = o.kind !== 'cluster' && cluster && !s.includes(cluster) ? ` (${cluster})` : '';
+  if (s.includes(o.name)) {
+    return `${s}${clusterNote}`;
+  }
+  return `${s} on ${o.kind} ${o.name}${clusterNote}`;
+}
+
+/** sinceText says since when (or until when) in UTC, minutes precision: "since 2026-11-26 20:00 UTC". */
+export function sinceText(a: StoredAlert['a']): string {
+  const fmt = (iso: string) => {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  };
+  if (a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001')) {
+    return `resolved ${fmt(a.endsAt)} (since ${fmt(a.startsAt)})`;
+  }
+  return `since ${fmt(a.startsAt)}`;
+}
+
+/**
+ * leftOut is how many alerts Grafana did not send (its webhook `maxAlerts` cap, reported as
+ * `truncatedAlerts`): the largest count per alert group, summed over the groups of the mail.
+ */
+export function leftOut(items: MailItem[]): number {
+  const byGroup = new Map<string, number>();
+  for (const i of items) {
+    const g = i.stored.g;
+    byGroup.set(g.groupKey, Math.max(byGroup.get(g.groupKey) ?? 0, g.truncatedAlerts ?? 0));
+  }
+  return [...byGroup.values()].reduce((x, y) => x + y, 0);
 }
 
 /** subjectFor builds "[CRITICAL] CPU 97% on vm web-03 (cluster-a)" or "[RESOLVED] ..." and group variants. */
 export function subjectFor(items: MailItem[], digest: boolean): string {
   const firing = items.filter((i) => i.stored.a.status === 'firing');
   const top = [...items].sort((x, y) => order[y.severity] - order[x.severity])[0];
+  const omitted = leftOut(items);
+  const tail = omitted > 0 ? ` (+${omitted} more not sent by Grafana)` : '';
   if (digest) {
     const crit = firing.filter((i) => i.severity === 'critical').length;
-    return `[DIGEST] ${items.length} alert update${items.length === 1 ? '' : 's'}: ${firing.length} firing${crit ? ` (${crit} critical)` : ''}, ${items.length - firing.length} resolved`;
+    return `[DIGEST] ${items.length} alert update${items.length === 1 ? '' : 's'}: ${firing.length} firing${crit ? ` (${crit} critical)` : ''}, ${items.length - firing.length} resolved${tail}`;
   }
   const tag =
     firing.length === 0
@@ -85,7 +128,7 @@ export function subjectFor(items: MailItem[], digest: boolean): string {
       : [...firing].sort((x, y) => order[y.severity] - order[x.severity])[0].severity.toUpperCase();
   const lead = firing[0] ?? top;
   const more = items.length > 1 ? ` and ${items.length - 1} more` : '';
-  return `[${tag}] ${describe(lead.stored.a)}${more}`;
+  return `[${tag}] ${describe(lead.stored.a)}${more}${tail}`;
 }
 
 const sevColor: Record<string, string> = {
@@ -124,7 +167,7 @@ export function renderAlertMail(
   const attachments: RenderedMail['attachments'] = [];
   const text: string[] = [];
   const rows: string[] = [];
-  const truncated = Math.max(0, ...items.map((i) => i.stored.g.truncatedAlerts ?? 0));
+  const truncated = leftOut(all);
   text.push(subject, '');
   if (ctx.digest) {
     text.push(
@@ -145,14 +188,11 @@ export function renderAlertMail(
       .filter(([k]) => k !== '__alert_rule_uid__')
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
-    const since =
-      a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001')
-        ? `resolved ${a.endsAt}`
-        : `since ${a.startsAt}`;
+    const since = sinceText(a);
     text.push(`${state}: ${describe(a)}`);
     const vt = valueText(a);
     if (vt) {
-      text.push(`  values: ${vt}`);
+      text.push(`  value: ${vt}`);
     }
     text.push(`  ${since}`, `  labels: ${labels}`);
     if (a.annotations?.description) {
@@ -201,8 +241,14 @@ export function renderAlertMail(
         `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-size:12px;color:#444">${esc(since)}</td></tr>`
     );
   });
+  if (unlisted > 0) {
+    text.push(`${unlisted} more alert update(s) are not listed here; see Grafana's alert list for all of them.`, '');
+  }
   if (truncated > 0) {
-    text.push(`Grafana left out ${truncated} more alert(s) of this group (maxAlerts); see Grafana for all.`, '');
+    text.push(
+      `Grafana left out ${truncated} more alert(s) (its webhook maxAlerts limit); see Grafana's alert list for all of them.`,
+      ''
+    );
   }
   text.push('--', `Stop these e-mails: ${ctx.unsubscribeUrl}`);
   const html =
@@ -214,14 +260,14 @@ export function renderAlertMail(
       ? `<p style="margin:0 0 12px;color:#444">Alert changes collected${ctx.windowText ? ` over ${esc(ctx.windowText)}` : ''} so you get one mail instead of many.</p>`
       : '') +
     `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;font-size:14px">` +
-    `<tr><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">State</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Alert</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Values</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Time</th></tr>` +
+    `<tr><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">State</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Alert</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Value</th><th align="left" style="padding:6px 8px;border-bottom:2px solid #ccc">Time</th></tr>` +
     rows.join('') +
     `</table>` +
     (unlisted > 0
       ? `<p style="color:#a15c00">${unlisted} more alert update(s) are not listed here; see Grafana's alert list for all of them.</p>`
       : '') +
     (truncated > 0
-      ? `<p style="color:#a15c00">Grafana left out ${truncated} more alert(s) of this group; see Grafana for all.</p>`
+      ? `<p style="color:#a15c00">Grafana left out ${truncated} more alert(s) (its webhook maxAlerts limit); see Grafana's alert list for all of them.</p>`
       : '') +
     `<p style="margin-top:16px;font-size:12px;color:#777">You receive this because you registered for PrivateCloud Monitor alerts. <a href="${esc(ctx.unsubscribeUrl)}" style="color:#777">Unsubscribe</a></p>` +
     `</div></body></html>`;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import type { Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config';
-import type { OutboxRow, Store } from '../store/repo';
+import type { OutboxRepository, OutboxRow } from '../store/outbox-repo';
+import type { FanoutRepository } from '../store/fanout-repo';
 import { renderAlertMail, renderConfirmMail } from '../mail/templates';
 import { isPermanent, smtpReason } from '../mail/transport';
 import { maskEmail, unsubscribeToken } from '../mail/tokens';
@@ -56,7 +57,7 @@ export class OutboxWorker {
   private turn: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: { fanout: Pick<FanoutRepository, 'fanOutBatch'>; outbox: OutboxRepository },
     private readonly transport: Transporter,
     private readonly cfg: Config,
     private readonly log: FastifyBaseLogger,
@@ -111,13 +112,13 @@ export class OutboxWorker {
   async round(): Promise<void> {
     while (this.running) {
       const fanned = await this.slice(() =>
-        this.store.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES })
+        this.store.fanout.fanOutBatch({ now: Date.now(), maxDeliveries: FANOUT_MAX_DELIVERIES })
       );
       const free = this.cfg.RELAY_WORKER_CONCURRENCY - this.inFlight.size;
       let claimed = 0;
       if (free > 0 && this.running) {
         const rows = await this.slice(() =>
-          this.store.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000)
+          this.store.outbox.claim(this.id, free, Date.now(), this.cfg.RELAY_LEASE_SECONDS * 1000)
         );
         for (const row of rows) {
           const p = this.deliver(row).finally(() => this.inFlight.delete(p));
@@ -182,9 +183,9 @@ export class OutboxWorker {
         const data = JSON.parse(row.data ?? '{}') as { url: string; name?: string };
         mail = renderConfirmMail(data.url, data.name);
       } else {
-        const items = await this.store.itemsOf(id);
+        const items = await this.store.outbox.itemsOf(id);
         if (items.length === 0) {
-          await this.store.markParked(id, this.id, 'nothing to report');
+          await this.store.outbox.markParked(id, this.id, 'nothing to report');
           return;
         }
         await this.breathe();
@@ -218,23 +219,23 @@ export class OutboxWorker {
         ...(row.kind !== 'confirm' ? { list: { unsubscribe: { url: unsubscribeUrl, comment: 'Unsubscribe' } } } : {}),
       });
       await this.breathe();
-      await this.store.markSent(id, this.id, Date.now(), messageId);
+      await this.store.outbox.markSent(id, this.id, Date.now(), messageId);
       this.metrics.sent.inc({ kind: row.kind });
       this.metrics.latency.observe(Math.max(0, Date.now() - Number(row.not_before)) / 1000);
       this.log.info({ outbox: id, kind: row.kind, to: who, attempt: row.attempts }, 'mail sent');
     } catch (err) {
       const reason = smtpReason(err);
       if (isPermanent(err)) {
-        await this.store.markParked(id, this.id, reason);
+        await this.store.outbox.markParked(id, this.id, reason);
         this.metrics.parked.inc();
         this.log.warn({ outbox: id, to: who, reason }, 'mail parked: permanent SMTP failure');
       } else if (row.attempts >= this.cfg.RELAY_MAX_ATTEMPTS) {
-        await this.store.markParked(id, this.id, `gave up after ${row.attempts} attempts: ${reason}`);
+        await this.store.outbox.markParked(id, this.id, `gave up after ${row.attempts} attempts: ${reason}`);
         this.metrics.parked.inc();
         this.log.warn({ outbox: id, to: who, reason }, 'mail parked: too many attempts');
       } else {
         const delay = backoffMs(row.attempts, this.cfg.RELAY_RETRY_BASE_MS, this.cfg.RELAY_RETRY_MAX_MS);
-        await this.store.markRetry(id, this.id, Date.now() + delay, reason);
+        await this.store.outbox.markRetry(id, this.id, Date.now() + delay, reason);
         this.metrics.retried.inc();
         this.log.warn({ outbox: id, to: who, reason, retryInMs: delay }, 'mail failed; will retry');
       }
@@ -252,6 +253,6 @@ export class OutboxWorker {
       await this.loop;
     }
     await Promise.all(this.inFlight);
-    await this.store.releaseClaims(this.id);
+    await this.store.outbox.releaseClaims(this.id);
   }
 }

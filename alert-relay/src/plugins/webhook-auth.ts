@@ -1,17 +1,10 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { HttpError } from '../errors';
+import { replayExpiry, timestampVerdict } from '../policy/webhook-window';
 
-/** HttpError carries a status and a client-safe code + message. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 function safeEqual(a: Buffer, b: Buffer): boolean {
   // Compare digests so that length differences do not leak through timing either.
@@ -81,14 +74,21 @@ export class WebhookVerifier {
     }
     if (ts !== null) {
       const skew = this.cfg.RELAY_WEBHOOK_MAX_SKEW_SECONDS;
-      if (Math.abs(now / 1000 - ts) > skew) {
-        throw new HttpError(401, 'stale', 'signature timestamp outside the allowed window');
+      const verdict = timestampVerdict(now, ts, skew);
+      if (verdict !== 'fresh') {
+        throw new HttpError(
+          401,
+          'stale',
+          verdict === 'in_future'
+            ? 'signature timestamp is in the future, outside the allowed window (check the clocks)'
+            : 'signature timestamp outside the allowed window'
+        );
       }
       this.prune(now);
       if (this.seen.has(sig)) {
         throw new HttpError(409, 'replayed', 'this signed request was already received');
       }
-      this.seen.set(sig, ts * 1000 + skew * 1000);
+      this.seen.set(sig, replayExpiry(ts, skew));
     }
   }
 

@@ -1,10 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Transporter } from 'nodemailer';
 import { ping } from '../store/migrations';
+import type { DbHandle } from '../store/db';
+import type { RelayMetrics } from '../metrics';
+
+/** HealthDeps: what the health routes use. */
+export interface HealthDeps {
+  database: DbHandle;
+  transport: Pick<Transporter, 'verify'>;
+  metrics: RelayMetrics;
+}
 
 /** healthRoutes: liveness, readiness (database + SMTP) and Prometheus metrics. */
-const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, transport, metrics, handle } = app.relay;
+const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { database, transport, metrics }) => {
   let smtpOkUntil = 0;
 
   app.get(
@@ -27,7 +36,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_req, reply) => {
       const res = { database: 'ok', smtp: 'ok' };
       try {
-        await ping(handle);
+        await ping(database);
       } catch {
         res.database = 'unreachable';
       }
@@ -48,7 +57,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
-  void store;
 };
 
 export default healthRoutes;

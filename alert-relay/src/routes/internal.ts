@@ -1,31 +1,64 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AuditEventIn, AuditQuery, AuditEvent, LoginParams, Subscription, SubscriptionPut } from '../schemas/internal';
+import {
+  ActorHeaders,
+  AuditEventIn,
+  AuditQuery,
+  AuditEvent,
+  LoginParams,
+  Subscription,
+  SubscriptionPut,
+  SubscriptionSaved,
+} from '../schemas/internal';
+import type { Actor } from '../policy/subscription';
 import { ErrorBody } from '../schemas/webhook';
 import { HttpError, bearerMatches } from '../plugins/webhook-auth';
+import type { Config } from '../config';
+import type { UsersRepository } from '../store/users-repo';
+import type { AuditRepository } from '../store/audit-repo';
+import type { OutboxRepository } from '../store/outbox-repo';
+import type { OutboxWorker } from '../outbox/worker';
+
+/** InternalDeps: what the internal API uses. */
+export interface InternalDeps {
+  config: Config;
+  users: UsersRepository;
+  audit: AuditRepository;
+  outbox: Pick<OutboxRepository, 'listOutbox'>;
+  worker: Pick<OutboxWorker, 'wake'> | null;
+}
 
 /** internalRoutes is the API for the data source backend (docs/contracts.md §5), behind RELAY_INTERNAL_TOKEN. */
-const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { cfg, store, worker } = app.relay;
+const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
+  app,
+  { config: cfg, users, audit, outbox, worker }
+) => {
   app.addHook('onRequest', async (req) => {
     if (!bearerMatches(req.headers.authorization, cfg.RELAY_INTERNAL_TOKEN)) {
       throw new HttpError(401, 'unauthenticated', 'missing or wrong internal token');
     }
   });
   const security = [{ internalToken: [] }];
+  // Every internal route is rate limited per client address (the backend is usually one client).
+  const config = { rateLimit: { max: cfg.RELAY_INTERNAL_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
+  const actorOf = (h: { 'x-actor-login'?: string; 'x-actor-role'?: string }): Actor | undefined =>
+    h['x-actor-login'] ? { login: h['x-actor-login'], role: h['x-actor-role'] ?? 'unknown' } : undefined;
   const confirmUrl = (t: string) => `${cfg.PUBLIC_URL.replace(/\/$/, '')}/confirm?token=${t}`;
 
   app.get(
     '/internal/users',
-    { schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
-    async () => store.listUsers()
+    { config, schema: { tags: ['internal'], security, response: { 200: Type.Array(Subscription) } } },
+    async () => users.listUsers()
   );
 
   app.get(
     '/internal/users/:login',
-    { schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } } },
+    {
+      config,
+      schema: { tags: ['internal'], security, params: LoginParams, response: { 200: Subscription, 404: ErrorBody } },
+    },
     async (req, reply) => {
-      const s = await store.getUser(req.params.login);
+      const s = await users.getUser(req.params.login);
       if (!s) {
         return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
       }
@@ -36,35 +69,51 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/internal/users/:login',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
         params: LoginParams,
+        headers: ActorHeaders,
         body: SubscriptionPut,
-        response: { 200: Subscription, 400: ErrorBody },
+        response: { 200: SubscriptionSaved, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (req, reply) => {
       if (req.body.login !== undefined && req.body.login !== req.params.login) {
         return reply.code(400).send({ error: 'bad_request', message: 'login in the body differs from the path' });
       }
-      const r = await store.putUser(req.params.login, req.body, {
+      const r = await users.putUser(req.params.login, req.body, {
         now: Date.now(),
         defaultDigestMinutes: cfg.RELAY_DEFAULT_DIGEST_MINUTES,
         confirmUrl,
+        actor: actorOf(req.headers),
+        limits: {
+          perUser: cfg.RELAY_CONFIRM_MAX_PER_USER_PER_HOUR,
+          perAddress: cfg.RELAY_CONFIRM_MAX_PER_ADDRESS_PER_HOUR,
+        },
       });
-      if (r.confirmationQueued) {
+      if (r.confirmation === 'sent') {
         worker?.wake();
       }
-      return r.subscription;
+      return { ...r.subscription, confirmation: r.confirmation };
     }
   );
 
   app.delete(
     '/internal/users/:login',
-    { schema: { tags: ['internal'], security, params: LoginParams, response: { 204: Type.Null(), 404: ErrorBody } } },
+    {
+      config,
+      schema: {
+        tags: ['internal'],
+        security,
+        params: LoginParams,
+        headers: ActorHeaders,
+        response: { 204: Type.Null(), 404: ErrorBody },
+      },
+    },
     async (req, reply) => {
-      if (!(await store.deleteUser(req.params.login))) {
+      if (!(await users.deleteUser(req.params.login, Date.now(), actorOf(req.headers)))) {
         return reply.code(404).send({ error: 'not_found', message: 'no registration for this login' });
       }
       return reply.code(204).send(null);
@@ -74,6 +123,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/internal/audit',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
@@ -81,12 +131,13 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Object({ id: Type.String() }), 400: ErrorBody },
       },
     },
-    async (req, reply) => reply.code(201).send({ id: await store.insertAudit(req.body) })
+    async (req, reply) => reply.code(201).send({ id: await audit.insertAudit(req.body) })
   );
 
   app.get(
     '/internal/audit',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
@@ -94,12 +145,13 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ items: Type.Array(AuditEvent), total: Type.Integer() }) },
       },
     },
-    async (req) => store.queryAudit(req.query)
+    async (req) => audit.queryAudit(req.query)
   );
 
   app.get(
     '/internal/outbox/parked',
     {
+      config,
       schema: {
         tags: ['internal'],
         security,
@@ -118,7 +170,7 @@ const internalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () =>
-      (await store.listOutbox('parked')).map((r) => ({
+      (await outbox.listOutbox('parked')).map((r) => ({
         id: Number(r.id),
         kind: r.kind,
         login: r.login,

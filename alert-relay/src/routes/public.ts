@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { parseUnsubscribeToken, verifyUnsubscribeToken } from '../mail/tokens';
+import type { Config } from '../config';
+import type { UsersRepository } from '../store/users-repo';
+
+/** PublicDeps: what the e-mail link pages use. */
+export interface PublicDeps {
+  config: Config;
+  users: Pick<UsersRepository, 'userRow' | 'unsubscribe' | 'confirmByToken'>;
+}
 
 const page = (title: string, body: string) =>
   `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
@@ -12,8 +20,7 @@ const TokenQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 6
  * publicRoutes are the links inside e-mails. GET only shows a page with a button, because mail
  * scanners fetch links; the change happens on POST (which is also RFC 8058's one-click request).
  */
-const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { cfg, store } = app.relay;
+const publicRoutes: FastifyPluginAsyncTypebox<PublicDeps> = async (app, { config: cfg, users }) => {
   // RFC 8058 one-click posts `List-Unsubscribe=One-Click` form-encoded; the token is in the URL.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -26,15 +33,17 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!t) {
       return undefined;
     }
-    const u = await store.userRow(t.login);
+    const u = await users.userRow(t.login);
     if (!u || !verifyUnsubscribeToken(cfg.RELAY_UNSUBSCRIBE_SECRET, t.sig, u.login, u.email)) {
       return undefined;
     }
     return u.login;
   };
+  // Per client address: the pages are cheap, but a flood of token guesses must not be.
+  const config = { rateLimit: { max: cfg.RELAY_PUBLIC_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
   const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-  app.get('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.get('/unsubscribe', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     if (!(await checkUnsub(req.query.token))) {
       return reply
@@ -47,13 +56,13 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   });
 
-  app.post('/unsubscribe', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.post('/unsubscribe', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     const login = await checkUnsub(req.query.token);
     reply.type('text/html; charset=utf-8');
     if (!login) {
       return reply.code(400).send(page('Link not valid', '<p>This unsubscribe link is not valid.</p>'));
     }
-    await store.unsubscribe(login, Date.now());
+    await users.unsubscribe(login, Date.now());
     req.log.info({ login }, 'unsubscribed');
     return page(
       'Unsubscribed',
@@ -61,7 +70,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   });
 
-  app.get('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.get('/confirm', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     return page(
       'Confirm your address',
@@ -69,9 +78,9 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   });
 
-  app.post('/confirm', { schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
+  app.post('/confirm', { config, schema: { tags: ['public'], querystring: TokenQuery } }, async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    const login = await store.confirmByToken(req.query.token, Date.now());
+    const login = await users.confirmByToken(req.query.token, Date.now());
     if (!login) {
       return reply
         .code(400)

@@ -52,8 +52,13 @@ export const Email = Type.String({ pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+\
 export const SubscriptionPut = Type.Object(
   {
     login: Type.Optional(Type.String()),
-    email: Email,
-    name: Type.Optional(Type.String({ maxLength: 256 })),
+    email: Type.Optional(
+      Type.Union([Email, Type.Literal('')], {
+        description:
+          "the subject's Grafana e-mail, filled by the backend from Grafana (never from the user's input); required for the subject's own save",
+      })
+    ),
+    name: Type.Optional(Type.String({ maxLength: 256, description: "the subject's Grafana name" })),
     confirmed: Type.Optional(Type.Boolean({ description: 'ignored: only the confirmation link confirms an address' })),
     minSeverity: Type.Optional(Severity),
     matchers: Type.Optional(Matchers),
@@ -67,8 +72,58 @@ export const SubscriptionPut = Type.Object(
 /** SubscriptionPutT is the static type of SubscriptionPut. */
 export type SubscriptionPutT = Static<typeof SubscriptionPut>;
 
+/** SubscriptionSaved answers PUT /internal/users/{login}: the registration and what happened about its confirmation. */
+export const SubscriptionSaved = Type.Composite([
+  Subscription,
+  Type.Object({
+    confirmation: Type.Union(
+      [Type.Literal('confirmed'), Type.Literal('sent'), Type.Literal('throttled'), Type.Literal('pending')],
+      {
+        description:
+          'confirmed: no mail needed; sent: a confirmation mail was queued; throttled: the hourly limit was reached, no mail; pending: unconfirmed, no mail (someone else changed it)',
+      }
+    ),
+  }),
+]);
+
+/** ActorHeaders name who asks when it is not the subject (an Admin), as the backend's Grafana user says. */
+export const ActorHeaders = Type.Object({
+  'x-actor-login': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  'x-actor-role': Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+
 /** Login is a Grafana login in a path parameter. */
 export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 256 }) });
+
+/** The VM actions the data source backend records (POST /internal/audit). */
+const VmAction = Type.Union([
+  Type.Literal('create'),
+  Type.Literal('updateHardware'),
+  Type.Literal('power'),
+  Type.Literal('delete'),
+]);
+
+/** The subscription changes the relay records itself (docs/security.md). */
+const SubscriptionAction = Type.Union([
+  Type.Literal('subscriptionChange'),
+  Type.Literal('subscriptionDelete'),
+  Type.Literal('unsubscribe'),
+  Type.Literal('confirmAddress'),
+]);
+
+const Outcome = Type.Union([
+  Type.Literal('success'),
+  Type.Literal('refused'),
+  Type.Literal('failed'),
+  Type.Literal('unknown'),
+]);
+
+/** Where an event happened: the data source, its vCenter and the Grafana org (all optional, filterable). */
+const Scope = {
+  datasourceUid: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  vcenter: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  orgId: Type.Optional(Type.Integer({ minimum: 0 })),
+};
 
 /** AuditEventIn is an AuditEvent without `id` (POST /internal/audit). */
 export const AuditEventIn = Type.Object(
@@ -78,29 +133,33 @@ export const AuditEventIn = Type.Object(
       { login: Type.String({ minLength: 1 }), email: Type.String(), role: Type.String() },
       { additionalProperties: false }
     ),
-    action: Type.Union([
-      Type.Literal('create'),
-      Type.Literal('updateHardware'),
-      Type.Literal('power'),
-      Type.Literal('delete'),
-    ]),
+    action: VmAction,
     vm: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
     params: Type.Record(Type.String(), Type.Unknown()),
-    outcome: Type.Union([
-      Type.Literal('success'),
-      Type.Literal('refused'),
-      Type.Literal('failed'),
-      Type.Literal('unknown'),
-    ]),
+    outcome: Outcome,
     error: Type.Optional(Type.String({ maxLength: 4000 })),
+    ...Scope,
   },
   { additionalProperties: false }
 );
 /** AuditEventInT is the static type of AuditEventIn. */
 export type AuditEventInT = Static<typeof AuditEventIn>;
 
-/** AuditEvent is the stored event with its id. */
-export const AuditEvent = Type.Composite([Type.Object({ id: Type.String() }), AuditEventIn]);
+/**
+ * AuditEvent is a stored event with its id: a VM action from the backend, or a subscription change
+ * the relay recorded (then `vm` is empty and `params.login` names whose subscription changed).
+ */
+export const AuditEvent = Type.Object({
+  id: Type.String(),
+  time: Type.String({ format: 'date-time' }),
+  user: Type.Object({ login: Type.String(), email: Type.String(), role: Type.String() }),
+  action: Type.Union([VmAction, SubscriptionAction]),
+  vm: Type.Object({ id: Type.String(), name: Type.String() }),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  outcome: Outcome,
+  error: Type.Optional(Type.String()),
+  ...Scope,
+});
 /** AuditEventT is the static type of AuditEvent. */
 export type AuditEventT = Static<typeof AuditEvent>;
 
@@ -109,6 +168,9 @@ export const AuditQuery = Type.Object({
   vm: Type.Optional(Type.String({ description: 'VM id or name' })),
   user: Type.Optional(Type.String({ description: 'Grafana login' })),
   action: Type.Optional(Type.String()),
+  datasourceUid: Type.Optional(Type.String({ description: 'data source uid' })),
+  vcenter: Type.Optional(Type.String({ description: 'vCenter name' })),
+  orgId: Type.Optional(Type.Integer({ minimum: 0, description: 'Grafana org id' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   page: Type.Integer({ minimum: 1, default: 1 }),

@@ -90,6 +90,9 @@ export interface AuditTable {
   params: string;
   outcome: string;
   error: string | null;
+  datasource_uid: string | null;
+  vcenter: string | null;
+  org_id: number | null;
 }
 
 /** Database is the Kysely schema of the relay. */

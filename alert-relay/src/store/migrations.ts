@@ -89,6 +89,21 @@ function migrations(dialect: DbHandle['dialect']): Record<string, Migration> {
         await db.schema.createIndex('audit_time').on('audit_events').column('time_ms').execute();
       },
     },
+    '002_audit_scope_and_retention': {
+      async up(db: Kysely<any>) {
+        // Which data source / vCenter / Grafana org an audit event belongs to, so several vCenters on
+        // one relay never mix events of the same VM id (docs/contracts.md §5).
+        await db.schema.alterTable('audit_events').addColumn('datasource_uid', 'text').execute();
+        await db.schema.alterTable('audit_events').addColumn('vcenter', 'text').execute();
+        await db.schema.alterTable('audit_events').addColumn('org_id', 'bigint').execute();
+        await db.schema.createIndex('audit_vm').on('audit_events').columns(['vm_id', 'time_ms']).execute();
+        // Retention prunes by age in small batches; these keep each batch an index range scan.
+        await db.schema.createIndex('notifications_received').on('notifications').column('received_at').execute();
+        await db.schema.createIndex('alert_events_accepted').on('alert_events').column('accepted_at').execute();
+        await db.schema.createIndex('outbox_items_event').on('outbox_items').column('alert_event_id').execute();
+        await db.schema.createIndex('outbox_created').on('outbox').columns(['created_at']).execute();
+      },
+    },
   };
 }
 

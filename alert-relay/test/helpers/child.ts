@@ -17,9 +17,9 @@ export interface RelayChild {
   stderr: () => string;
 }
 
-/** spawnRelay starts `node dist/server.js` and resolves with its URL once it prints the listening line. */
+/** spawnRelay starts `node dist/main.js` and resolves with its URL once it prints the listening line. */
 export function spawnRelay(env: Record<string, string>): Promise<RelayChild> {
-  const proc = spawn(process.execPath, [path.join(pkg, 'dist/server.js')], {
+  const proc = spawn(process.execPath, [path.join(pkg, 'dist/main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,19 +3,27 @@ import type { MatchersT, QuietHoursT, SeverityT } from '../schemas/internal';
 
 const rank: Record<SeverityT, number> = { info: 0, warning: 1, critical: 2 };
 
+/** The words Grafana users put in a severity label, lower case, and what they mean here. */
+const SEVERITY_WORDS = new Map<string, SeverityT>([
+  ['critical', 'critical'],
+  ['danger', 'critical'],
+  ['high', 'critical'],
+  ['page', 'critical'],
+  ['warning', 'warning'],
+  ['warn', 'warning'],
+  ['medium', 'warning'],
+  ['info', 'info'],
+  ['low', 'info'],
+  ['none', 'info'],
+]);
+
 /** severityOf reads the configured severity label; unknown or missing values get the default. */
 export function severityOf(labels: Record<string, string>, labelName: string, fallback: SeverityT): SeverityT {
-  const v = (labels[labelName] ?? '').toLowerCase();
-  if (v === 'critical' || v === 'danger' || v === 'high' || v === 'page') {
-    return 'critical';
+  const v = labels[labelName];
+  if (v === undefined) {
+    return fallback;
   }
-  if (v === 'warning' || v === 'warn' || v === 'medium') {
-    return 'warning';
-  }
-  if (v === 'info' || v === 'low' || v === 'none') {
-    return 'info';
-  }
-  return fallback;
+  return SEVERITY_WORDS.get(v.toLowerCase()) ?? fallback;
 }
 
 /** RoutableUser is the part of a subscription that decides whether an alert reaches the user. */
@@ -39,7 +47,8 @@ export function matches(user: RoutableUser, alert: GrafanaAlertT, severity: Seve
   }
   for (const key of ['cluster', 'host', 'vm', 'alertname'] as const) {
     const wanted = user.matchers[key];
-    if (wanted && wanted.length > 0 && !wanted.includes(alert.labels[key] ?? '')) {
+    // An alert without the label does not match a list of wanted values.
+    if (wanted && wanted.length > 0 && !wanted.includes(alert.labels[key] as string)) {
       return false;
     }
   }
@@ -53,9 +62,8 @@ function localMinutes(now: number, tz: string): number {
     minute: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(new Date(now));
-  const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
-  const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return h * 60 + m;
+  const at = Object.fromEntries(parts.map((p) => [p.type, p.value]));
+  return Number(at.hour) * 60 + Number(at.minute);
 }
 
 const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -79,6 +87,7 @@ export function quietUntil(now: number, q: QuietHoursT | undefined): number | nu
   if (s === e) {
     return null;
   }
+  // s === e returned above, so a mutant "s <= e" here is equivalent (the one surviving mutant, README).
   const inside = s < e ? cur >= s && cur < e : cur >= s || cur < e;
   if (!inside) {
     return null;

@@ -1,5 +1,10 @@
 import type { GrafanaWebhookT } from '../schemas/webhook';
-import type { IntakeItem, IntakeOptions, IntakeResult, Store } from './repo';
+import type { IntakeItem, IntakeOptions, IntakeResult } from './intake-repo';
+
+/** IntakeStore is what the queue needs from storage (IntakeRepository). */
+export interface IntakeStore {
+  storeNotifications(items: IntakeItem[], opts: IntakeOptions): Promise<IntakeResult[]>;
+}
 
 interface Waiting {
   item: IntakeItem;
@@ -36,7 +41,7 @@ export class IntakeQueue {
    *   for its commit (the server shares WAL flushes between concurrent commits).
    */
   constructor(
-    private readonly store: Store,
+    private readonly store: IntakeStore,
     private readonly opts: IntakeOptions,
     private readonly maxWrites = 1
   ) {}
