@@ -106,6 +106,47 @@ describe('content libraries and VM templates', () => {
   });
 });
 
+describe('OVF packages (POST /api/vcenter/ovf/library-item/{id}?action=filter|deploy)', () => {
+  it('filters first (networks, EULAs), then deploys once the EULA is accepted', async () => {
+    const all = await items();
+    const ovf = all.find((i) => i.type === 'ovf');
+    const template = all.find((i) => i.type === 'vm-template');
+    const inv = sim.state.inventory;
+    const cl = inv.clusters.get(placement().cluster)!;
+    const target = { resource_pool_id: cl.rootPool };
+    const filter = await json(await sim.vc(`/vcenter/ovf/library-item/${ovf.id}?action=filter`, postJson({ target })));
+    expect(filter).toMatchObject({ name: ovf.name, networks: ['VM Network'], EULAs: [expect.any(String)] });
+    const noEula = await sim.vc(
+      `/vcenter/ovf/library-item/${ovf.id}?action=deploy`,
+      postJson({ target, deployment_spec: { name: 'photon-1', accept_all_EULA: false } })
+    );
+    expect((await json(noEula)).error_type).toBe('INVALID_ARGUMENT');
+    const wrongType = await sim.vc(
+      `/vcenter/ovf/library-item/${template.id}?action=deploy`,
+      postJson({ target, deployment_spec: { name: 'photon-2', accept_all_EULA: true } })
+    );
+    expect((await json(wrongType)).error_type).toBe('INVALID_ARGUMENT');
+    const before = inv.vms.size;
+    const dvpg = [...inv.networks.values()].find(
+      (n) => n.datacenter === cl.datacenter && n.type === 'DISTRIBUTED_PORTGROUP'
+    )!;
+    const ok = await json(
+      await sim.vc(
+        `/vcenter/ovf/library-item/${ovf.id}?action=deploy`,
+        postJson({
+          target,
+          deployment_spec: { name: 'photon-1', accept_all_EULA: true, network_mappings: { 'VM Network': dvpg.id } },
+        })
+      )
+    );
+    expect(ok).toMatchObject({ succeeded: true, resource_id: { type: 'VirtualMachine' } });
+    expect(inv.vms.size).toBe(before + 1);
+    const vm = inv.vms.get(ok.resource_id.id)!;
+    expect(vm).toMatchObject({ name: 'photon-1', guestOS: 'VMWARE_PHOTON_64', cluster: cl.id });
+    expect(vm.nics[0].network).toBe(dvpg.id);
+  });
+});
+
 describe('guest customization specs', () => {
   it('lists Linux and Windows specs and returns one with its configuration', async () => {
     const list = await json(await sim.vc('/vcenter/guest/customization-specs'));

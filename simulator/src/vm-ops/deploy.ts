@@ -28,13 +28,18 @@ export function planDeploy(
   inv: Inventory,
   item: LibraryItem | undefined,
   itemId: string,
-  spec: DeploySpec,
+  spec: DeploySpec & { network?: string },
   id: string,
-  now: number
+  now: number,
+  expect: LibraryItem['type'] = 'vm-template'
 ): CreatePlan & { powerOn: boolean } {
   if (!item) throw objectNotFound(inv.vcenterUuid, 'Library item', 'vm_template.library_items', itemId);
-  if (item.type !== 'vm-template')
-    throw invalidArgument(`Library item '${item.name}' is an ${item.type.toUpperCase()} package, not a VM template.`);
+  if (item.type !== expect)
+    throw invalidArgument(
+      expect === 'vm-template'
+        ? `Library item '${item.name}' is an OVF package, not a VM template.`
+        : `Library item '${item.name}' is a VM template, not an OVF package.`
+    );
   const custom = spec.guest_customization?.name
     ? checkCustomization(inv, spec.guest_customization.name, item.guestOS)
     : undefined;
@@ -49,7 +54,11 @@ export function planDeploy(
     datastore,
     item.diskSizes.reduce((a, b) => a + b, 0)
   );
-  const itemNet = item.network ? inv.networks.get(item.network) : undefined;
+  if (spec.network && !inv.networks.has(spec.network))
+    throw objectNotFound(inv.vcenterUuid, 'Network', 'network', spec.network);
+  const itemNet = inv.networks.get(spec.network ?? item.network ?? '');
+  if (spec.network && itemNet!.datacenter !== cluster.datacenter)
+    throw invalidArgument(`Network '${spec.network}' is not in the datacenter of the target.`);
   const network =
     itemNet && itemNet.datacenter === cluster.datacenter
       ? itemNet.id

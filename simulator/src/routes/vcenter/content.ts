@@ -11,6 +11,7 @@ import { objectNotFound, vapiError } from './errors';
 import { getVm, sessionUser } from './vm';
 
 const CREATED = '2025-01-01T00:00:00.000Z';
+const OVF_EULA = 'This appliance is provided for testing only. By deploying it you accept these terms.';
 
 function itemModel(i: LibraryItem) {
   return {
@@ -165,6 +166,100 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
         return reply.code(202).type('application/json').send(JSON.stringify(task));
       }
       return reply.code(200).type('application/json').send(JSON.stringify(apply()));
+    }
+  );
+
+  // OVF packages: `filter` says what a deployment needs (networks, EULAs), `deploy` creates the VM.
+  const OvfTarget = Type.Object({
+    resource_pool_id: Type.String(),
+    host_id: Type.Optional(Type.String()),
+    folder_id: Type.Optional(Type.String()),
+  });
+  const ovfItem = (id: string) => {
+    const i = item(id);
+    if (!i) throw noItem(id);
+    if (i.type !== 'ovf')
+      throw vapiError(
+        'INVALID_ARGUMENT',
+        'com.vmware.vapi.std.errors.invalid_argument',
+        `Library item '${i.name}' is a VM template, not an OVF package.`
+      );
+    return i;
+  };
+  app.post(
+    '/vcenter/ovf/library-item/:item',
+    {
+      schema: {
+        params: Type.Object({ item: Type.String() }),
+        querystring: Type.Object({ action: StringEnum(['filter', 'deploy'] as const) }),
+        body: Type.Object({
+          target: OvfTarget,
+          deployment_spec: Type.Optional(
+            Type.Object({
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+              annotation: Type.Optional(Type.String()),
+              accept_all_EULA: Type.Boolean(),
+              network_mappings: Type.Optional(Type.Record(Type.String(), Type.String())),
+              default_datastore_id: Type.Optional(Type.String()),
+            })
+          ),
+        }),
+      },
+    },
+    async (req) => {
+      const it = ovfItem(req.params.item);
+      const inv = state.inventory;
+      const pool = inv.resourcePools.get(req.body.target.resource_pool_id);
+      if (!pool)
+        throw objectNotFound(inv.vcenterUuid, 'Resource pool', 'resource_pool', req.body.target.resource_pool_id);
+      if (req.query.action === 'filter') {
+        return {
+          name: it.name,
+          annotation: it.description,
+          EULAs: [OVF_EULA],
+          networks: ['VM Network'],
+          storage_groups: [],
+        };
+      }
+      const d = req.body.deployment_spec;
+      if (!d)
+        throw vapiError(
+          'INVALID_ARGUMENT',
+          'com.vmware.vapi.std.errors.invalid_argument',
+          'deployment_spec is required.'
+        );
+      if (!d.accept_all_EULA)
+        throw vapiError(
+          'INVALID_ARGUMENT',
+          'com.vmware.vcenter.ovf.eula_not_accepted',
+          `The EULA of '${it.name}' must be accepted (accept_all_EULA).`
+        );
+      const folder = req.body.target.folder_id ?? inv.datacenters.get(pool.datacenter)!.vmFolder;
+      const plan = planDeploy(
+        inv,
+        it,
+        req.params.item,
+        {
+          name: d.name ?? it.name,
+          placement: {
+            folder,
+            resource_pool: pool.id,
+            ...(req.body.target.host_id ? { host: req.body.target.host_id } : {}),
+          },
+          ...(d.default_datastore_id ? { vm_home_storage: { datastore: d.default_datastore_id } } : {}),
+          ...(d.network_mappings?.['VM Network'] ? { network: d.network_mappings['VM Network'] } : {}),
+        },
+        inv.peekVmId(),
+        Date.now(),
+        'ovf'
+      );
+      inv.allocateVmId();
+      const vm = inv.insertVm({ ...plan.vm }, plan.diskSizes, plan.network, plan.macSeed);
+      return {
+        succeeded: true,
+        resource_id: { type: 'VirtualMachine', id: vm.id },
+        error: { errors: [], warnings: [], information: [] },
+      };
     }
   );
 
