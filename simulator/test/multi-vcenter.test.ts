@@ -219,3 +219,22 @@ describe('several vCenters behind one vROps', () => {
     expect((await create('almalinux_64Guest', 'bad-1')).status).toBe(400);
   });
 });
+
+describe('resource ids', () => {
+  it('resolves a host id that a client kept across a restart, before anything was listed', async () => {
+    const a = await startSim({ vms: 10, seed: 21, vcenters: 2 });
+    const host = [...a.state.vcenters[1].inventory.hosts.values()][0];
+    const id = a.state.vcenters[1].inventory.resourceIdOf(host.id);
+    await a.close();
+    const b = await startSim({ vms: 10, seed: 21, vcenters: 2 });
+    try {
+      const r = await json(await b.ops(`/resources/${id}`));
+      expect(r.resourceKey.name).toBe(host.name);
+      expect(r.resourceKey.resourceIdentifiers.find((i: any) => i.identifierType.name === 'VMEntityVCID').value).toBe(
+        b.state.vcenters[1].inventory.vcenterUuid
+      );
+    } finally {
+      await b.close();
+    }
+  });
+});

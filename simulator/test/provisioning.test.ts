@@ -88,6 +88,36 @@ describe('clone (POST /api/vcenter/vm?action=clone)', () => {
   });
 });
 
+describe('instant clone (POST /api/vcenter/vm?action=instant-clone)', () => {
+  it('forks a running source on its host, powered on', async () => {
+    const inv = sim.state.inventory;
+    const src = [...inv.vms.values()].find((v) => v.powerState === 'POWERED_ON' && v.toolsInstalled)!;
+    const r = await sim.vc('/vcenter/vm?action=instant-clone', post({ source: src.id, name: 'ic-1' }));
+    expect(r.status).toBe(201);
+    const vm = inv.vms.get(JSON.parse(await r.text()))!;
+    expect(vm).toMatchObject({ name: 'ic-1', host: src.host, powerState: 'POWERED_ON', guestOS: src.guestOS });
+    expect(vm.instanceUuid).not.toBe(src.instanceUuid);
+  });
+
+  it.each([
+    ['a powered-off source', 'off', 400, 'INVALID_ARGUMENT'],
+    ['an unknown source', 'unknown', 404, 'NOT_FOUND'],
+  ])('refuses %s', async (_what, kind, status, type) => {
+    const inv = sim.state.inventory;
+    const off = [...inv.vms.values()].find((v) => v.powerState === 'POWERED_OFF')!;
+    const before = inv.vms.size;
+    const r = await sim.vc(
+      '/vcenter/vm?action=instant-clone',
+      post({ source: kind === 'off' ? off.id : 'vm-999999', name: `ic-${kind}` })
+    );
+    expect(r.status).toBe(status);
+    const b = await json(r);
+    expect(b.error_type).toBe(type);
+    if (kind === 'off') expect(b.messages[1].id).toBe('vmsg.InvalidPowerState.summary');
+    expect(inv.vms.size).toBe(before);
+  });
+});
+
 describe('relocate (POST /api/vcenter/vm/{vm}?action=relocate)', () => {
   it('moves a running VM to another host: inventory, vROps relationships and a vMotion event', async () => {
     const inv = sim.state.inventory;

@@ -282,6 +282,14 @@ export class Inventory {
       });
     }
     this.events.sort((a, b) => a.time.localeCompare(b.time));
+    // Register every vROps resource id up front, so a client that kept an id across a restart finds it.
+    for (const m of [
+      ...this.datacenters.keys(),
+      ...this.clusters.keys(),
+      ...this.hosts.keys(),
+      ...this.datastores.keys(),
+    ])
+      this.resourceIdOf(m);
   }
 
   /** resourceIdOf returns the stable vROps resource id (uuid) of a MoRef. */

@@ -6,6 +6,7 @@ import { hashString, mix32 } from '../inventory/prng';
 import { objectNotFound, vapiError } from '../routes/vcenter/errors';
 import { type CreatePlan, type Placement, checkNameFree, checkSpace, resolvePlacement, uuidFrom } from './create';
 import { invalidArgument } from './hardware';
+import { invalidState } from './power';
 
 /** CloneSpec is `VM.CloneSpec` (VMware's bindings) as far as the simulator honours it. */
 export interface CloneSpec {
@@ -164,4 +165,47 @@ export function planRelocate(inv: Inventory, vm: Vm, spec: RelocateSpec): Reloca
     datastore: target.datastore.id,
     folder: target.folder.id,
   };
+}
+
+/** InstantCloneSpec is `VM.InstantCloneSpec` (placement: folder, resource pool, datastore). */
+export interface InstantCloneSpec {
+  source: string;
+  name: string;
+  placement?: { folder?: string; resource_pool?: string; datastore?: string };
+}
+
+/**
+ * planInstantClone validates `POST /api/vcenter/vm?action=instant-clone`: the source must be
+ * running (the clone forks its memory state), the copy runs on the source's host, powered on,
+ * with its guest (and VMware Tools) as the source had them.
+ */
+export function planInstantClone(
+  inv: Inventory,
+  spec: InstantCloneSpec,
+  id: string,
+  now: number
+): CreatePlan & { powerOn: boolean } {
+  const src = inv.vms.get(spec.source);
+  if (!src) throw objectNotFound(inv.vcenterUuid, 'Virtual machine', 'vm', spec.source);
+  if (src.powerState !== 'POWERED_ON')
+    throw vapiError(
+      'INVALID_ARGUMENT',
+      'com.vmware.api.vcenter.vm.instant_clone.source_not_powered_on',
+      `Instant clone needs a running source; virtual machine '${src.name}' is not powered on.`,
+      [],
+      [invalidState(src.powerState)]
+    );
+  const plan = planClone(
+    inv,
+    {
+      source: spec.source,
+      name: spec.name,
+      placement: { ...spec.placement, host: spec.placement?.resource_pool ? undefined : src.host },
+      power_on: true,
+    },
+    id,
+    now
+  );
+  if (plan.vm.host !== src.host) throw invalidArgument('An instant clone runs on the host of its source.');
+  return { ...plan, vm: { ...plan.vm, bootTime: src.bootTime } };
 }

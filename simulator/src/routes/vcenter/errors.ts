@@ -15,7 +15,7 @@ export type VapiErrorType =
   | 'UNABLE_TO_ALLOCATE_RESOURCE'
   | 'SERVICE_UNAVAILABLE';
 
-/** HTTP status per error_type on `/api` (counted over the 7.0.2 spec; see the vCenter reference §3). */
+/** HTTP status per error_type on `/api` (VMware's vSphere Automation API reference, 7.0 U2 and later; docs/contracts.md §1). */
 const STATUS: Record<VapiErrorType, number> = {
   ALREADY_EXISTS: 400,
   ALREADY_IN_DESIRED_STATE: 400,

@@ -2,7 +2,7 @@ import { StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { Vm } from '../../inventory/model';
 import type { VcenterState } from '../../state';
-import { planClone } from '../../vm-ops/clone';
+import { planClone, planInstantClone } from '../../vm-ops/clone';
 import { checkNameFree, planCreate } from '../../vm-ops/create';
 import { bodyChecker } from './body';
 import { planCpuUpdate, planMemoryUpdate } from '../../vm-ops/hardware';
@@ -38,6 +38,21 @@ const CloneSpecSchema = Type.Object({
   power_on: Type.Optional(Type.Boolean()),
   guest_customization_spec: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
   disks_to_remove: Type.Optional(Type.Array(Type.String())),
+});
+
+/** InstantCloneSpecSchema is `VM.InstantCloneSpec` (VMware's bindings). */
+const InstantCloneSpecSchema = Type.Object({
+  source: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  placement: Type.Optional(
+    Type.Object({
+      folder: Type.Optional(Type.String()),
+      resource_pool: Type.Optional(Type.String()),
+      datastore: Type.Optional(Type.String()),
+    })
+  ),
+  disconnect_all_nics: Type.Optional(Type.Boolean()),
+  bios_uuid: Type.Optional(Type.String()),
 });
 
 /** sessionUser names the caller of a task (the session's user). */
@@ -251,12 +266,13 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = asyn
 
   const checkCreate = bodyChecker(CreateSpec);
   const checkClone = bodyChecker(CloneSpecSchema);
+  const checkInstantClone = bodyChecker(InstantCloneSpecSchema);
   app.post(
     '/vcenter/vm',
     {
       schema: {
         querystring: Type.Object({
-          action: Type.Optional(StringEnum(['clone'] as const)),
+          action: Type.Optional(StringEnum(['clone', 'instant-clone'] as const)),
           'vmw-task': Type.Optional(Type.Boolean()),
         }),
         response: { 201: Type.String(), 202: Type.String() },
@@ -265,6 +281,15 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = asyn
     async (req, reply) => {
       const inv = state.inventory;
       const now = Date.now();
+      if (req.query.action === 'instant-clone') {
+        const spec = checkInstantClone(req.body);
+        const plan = planInstantClone(inv, spec, inv.peekVmId(), now);
+        inv.allocateVmId();
+        return reply
+          .code(201)
+          .type('application/json')
+          .send(JSON.stringify(insertClone(state, spec, plan)));
+      }
       if (req.query.action === 'clone') {
         const spec = checkClone(req.body);
         const plan = planClone(inv, spec, inv.peekVmId(), now);

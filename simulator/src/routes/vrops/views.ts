@@ -29,8 +29,14 @@ export function allResources(state: SimState): MetricResource[] {
 
 /** adapterInstanceId is the id of vCenter `vc`'s adapter instance (also its resource id, as in vROps). */
 export function adapterInstanceId(vc: VcenterState): string {
-  return uuidFor(vc.inventory.seed, 'adapter-instance:VMWARE');
+  let id = adapterIds.get(vc.inventory);
+  if (!id) {
+    id = uuidFor(vc.inventory.seed, 'adapter-instance:VMWARE');
+    adapterIds.set(vc.inventory, id);
+  }
+  return id;
 }
+const adapterIds = new WeakMap<object, string>();
 
 /** adapterResource is vCenter `vc`'s adapter instance as a resource (kind `VMwareAdapter Instance`). */
 export function adapterResource(vc: VcenterState): MetricResource {
