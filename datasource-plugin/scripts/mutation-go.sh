@@ -17,7 +17,7 @@ run() {
 status=0
 for pkg in "${PACKAGES[@]}"; do
   echo "== ${pkg}"
-  out=$(run unleash --workers 1 --test-cpu 1 --threshold-efficacy 100 "${pkg}" 2>&1) || status=1
-  echo "${out}" | grep -E "LIVED|Killed:|Test efficacy|Mutator coverage" || true
+  out=$(run unleash --workers 1 --test-cpu 1 --timeout-coefficient 5 --threshold-efficacy 100 "${pkg}" 2>&1) || status=1
+  echo "${out}" | grep -E "LIVED|NOT COVERED|Killed:|Timed out:|Test efficacy|Mutator coverage|No results" || true
 done
 exit ${status}

@@ -146,7 +146,7 @@ func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 
 // Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and
 // resource pool come from filtered lists (vms=<id>&folders=<f>) because the VM info has no such
-// fields (vcenter-rest-api.md §5).
+// fields (VMware vSphere Automation API: "Get Virtual Machine" and "List Virtual Machines" filters).
 func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
 	if err := validateID(id); err != nil {
 		return nil, err

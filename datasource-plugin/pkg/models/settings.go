@@ -73,7 +73,7 @@ type Settings struct {
 	// PRIVATECLOUD_AUDIT_SPOOL_DIR. Required for "spool".
 	AuditSpoolDir string `json:"auditSpoolDir,omitempty"`
 
-	// Secrets is never serialised: it only lives in memory (STYLE.md rule 7).
+	// Secrets is never serialised: it only lives in memory (docs/contracts.md §4: the secrets are secureJsonData).
 	Secrets Secrets `json:"-"`
 }
 

@@ -11,7 +11,7 @@ import (
 var urlPattern = regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"',;)]+|\bat [0-9a-zA-Z.\-\[\]:]+:[0-9]{2,5}\b`)
 
 // publicMessage is the error text a caller may read: Admins get it whole; everyone else gets it
-// without internal addresses (the server log keeps the details, docs/security.md).
+// without internal addresses (the server log keeps the details; docs/contracts.md §3 "Errors").
 func publicMessage(err error, u *backend.User) string {
 	msg := err.Error()
 	if u != nil && models.Role(u.Role) == models.RoleAdmin {
