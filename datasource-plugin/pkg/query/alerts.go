@@ -83,8 +83,12 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: ids.Notice})
 		}
 		if others > 0 {
-			notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
-				"%d alerts on resources that are not this vCenter's VMs, hosts, clusters or datastores are not shown (vROps monitors them, this data source cannot tell whose they are)", others)})
+			what := fmt.Sprintf("%d alerts", others)
+			if others == 1 {
+				what = "1 alert"
+			}
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "Not shown: " + what +
+				" on resources that are not this vCenter's VMs, hosts, clusters or datastores (vROps monitors them; this data source cannot tell whose they are)"})
 		}
 	}
 	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartTimeUTC > alerts[j].StartTimeUTC })

@@ -226,7 +226,7 @@ func TestTwoVCentersCollidingMoRefsGetOwnData(t *testing.T) {
 	if got := stringColumn(al, 0, "alertId"); !reflect.DeepEqual(got, []string{"e1e1e1e1-0000-4000-8000-000000000001", "e1e1e1e1-0000-4000-8000-000000000002"}) {
 		t.Fatalf("alerts %v: vc02.lab's alert must not be shown", got)
 	}
-	if n := noticeTexts(al); !strings.Contains(n, "1 alerts on resources that are not this vCenter's") {
+	if n := noticeTexts(al); !strings.Contains(n, "Not shown: 1 alert on resources that are not this vCenter's") {
 		t.Fatalf("alert notices %q", n)
 	}
 	sel := f.run(t, "alerts", map[string]any{"minLevel": "WARNING", "selection": map[string]any{"mode": "ids", "ids": []string{"web-01"}}})
