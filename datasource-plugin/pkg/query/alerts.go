@@ -8,6 +8,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vrops"
 )
@@ -39,8 +40,9 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		return backend.DataResponse{}, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to see alerts", models.ErrNotConfigured)
 	}
 	var resourceIDs []string
-	var missing []string
-	if q.Selection != nil && (len(q.Selection.IDs) > 0 || q.Selection.Regex != "" || q.Selection.Parent != "") {
+	var missing Unmapped
+	selected := q.Selection != nil && (len(q.Selection.IDs) > 0 || q.Selection.Regex != "" || q.Selection.Parent != "")
+	if selected {
 		kind := q.ResourceKind
 		if kind == "" {
 			kind = models.KindVM
@@ -51,17 +53,23 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		}
 		missing = miss
 		if len(targets) == 0 {
-			return alertFrame(q.RefID, nil, nil, nil, notFoundNotices(ctx, d, missing)), nil
+			return alertFrame(q.RefID, nil, nil, nil, missing.Notices()), nil
 		}
 		for _, t := range targets {
 			resourceIDs = append(resourceIDs, t.VropsID)
 		}
 	}
-	alerts, err := d.Stats.QueryAlerts(ctx, levels, resourceIDs)
+	ids, err := d.Inventory.IDs(ctx)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	ids, err := d.Inventory.IDs(ctx)
+	notices := missing.Notices()
+	if !selected && len(ids.ToVrops) == 0 && ids.Notice != "" {
+		// This vCenter cannot be identified among the several vROps monitors: every alert
+		// could be another vCenter's, so none is shown.
+		return alertFrame(q.RefID, nil, nil, nil, []data.Notice{{Severity: data.NoticeSeverityWarning, Text: ids.Notice}}), nil
+	}
+	alerts, err := d.Stats.QueryAlerts(ctx, levels, resourceIDs)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
@@ -69,15 +77,41 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
+	alerts, others := ownAlerts(alerts, ids)
+	if !selected {
+		if len(ids.Ambiguous) > 0 {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: ids.Notice})
+		}
+		if others > 0 {
+			what := fmt.Sprintf("%d alerts", others)
+			if others == 1 {
+				what = "1 alert"
+			}
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "Not shown: " + what +
+				" on resources that are not this vCenter's VMs, hosts, clusters or datastores (vROps monitors them; this data source cannot tell whose they are)"})
+		}
+	}
 	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartTimeUTC > alerts[j].StartTimeUTC })
 	resolve := func(vid string) (string, string) {
 		m := ids.ToMoref[vid]
-		if m == "" {
-			return "", vid
-		}
 		return m, s.Name(m)
 	}
-	return alertFrame(q.RefID, alerts, resolve, nil, notFoundNotices(ctx, d, missing)), nil
+	return alertFrame(q.RefID, alerts, resolve, nil, notices), nil
+}
+
+// ownAlerts keeps the alerts on this vCenter's mapped resources: one vROps monitors several
+// vCenters, and only the id map's (VMEntityVCID, VMEntityObjectID) pairs say whose a resource is
+// (docs/contracts.md §1). others counts the alerts left out.
+func ownAlerts(alerts []vrops.Alert, ids *inventory.IDMap) (own []vrops.Alert, others int) {
+	own = make([]vrops.Alert, 0, len(alerts))
+	for _, a := range alerts {
+		if ids.ToMoref[a.ResourceID] != "" {
+			own = append(own, a)
+		} else {
+			others++
+		}
+	}
+	return own, others
 }
 
 func alertFrame(refID string, alerts []vrops.Alert, resolve func(string) (string, string), _ any, notices []data.Notice) backend.DataResponse {

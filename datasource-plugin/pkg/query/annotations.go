@@ -10,14 +10,17 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/relay"
 )
 
-// annotationsQuery answers VM operation annotations (from the relay's audit log) and VM host
+// annotationsQuery answers VM operation annotations (this data source's events in the relay's
+// audit log, one per operation with its outcome: VMOperationAnnotations) and VM host
 // changes (moves this backend observed between inventory snapshots; the vCenter REST API has no
 // event feed, so moves are detected by comparing each VM's host across refreshes).
 func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error) {
 	var times []time.Time
 	var titles, texts, tags []string
+	var timeEnd *data.Field // vmOperations only: when the operation's outcome was recorded
 	from, to := dq.TimeRange.From, dq.TimeRange.To
 	var vmIDs map[string]bool
 	if len(q.VMs) > 0 {
@@ -39,36 +42,37 @@ func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.
 		if d.Relay == nil {
 			return backend.DataResponse{}, fmt.Errorf("%w: VM operation annotations come from the alert relay's audit log: set the relay URL and token", models.ErrNotConfigured)
 		}
+		uid := ""
+		if ds := backend.PluginConfigFromContext(ctx).DataSourceInstanceSettings; ds != nil {
+			uid = ds.UID
+		}
+		var events []relay.AuditEvent
 		for page := 1; page <= 20; page++ {
 			qs := url.Values{"from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}, "page": {strconv.Itoa(page)}, "pageSize": {"500"}}
+			if uid != "" {
+				// Only this data source's events: several vCenters on one relay share VM ids.
+				qs.Set("datasourceUid", uid)
+			}
 			p, err := d.Relay.ListAudit(ctx, qs)
 			if err != nil {
 				return backend.DataResponse{}, err
 			}
-			for _, ev := range p.Items {
-				if vmIDs != nil && !vmIDs[ev.VM.ID] {
-					continue
-				}
-				t, err := time.Parse(time.RFC3339Nano, ev.Time)
-				if err != nil {
-					continue
-				}
-				times = append(times, t.UTC())
-				action := ev.Action
-				if a, ok := ev.Params["action"].(string); ok && a != "" {
-					action += " " + a
-				}
-				titles = append(titles, fmt.Sprintf("%s %s: %s", action, ev.VM.Name, ev.Outcome))
-				text := fmt.Sprintf("%s by %s (%s)", ev.Action, ev.User.Login, ev.User.Role)
-				if ev.Error != "" {
-					text += ": " + ev.Error
-				}
-				texts, tags = append(texts, text), append(tags, "vm-operation,"+ev.Action+","+ev.Outcome)
-			}
+			events = append(events, p.Items...)
 			if page*500 >= p.Total || len(p.Items) == 0 {
 				break
 			}
 		}
+		var keep func(string) bool
+		if vmIDs != nil {
+			keep = func(id string) bool { return vmIDs[id] }
+		}
+		ops := VMOperationAnnotations(events, uid, keep)
+		ends := make([]time.Time, 0, len(ops))
+		for _, o := range ops {
+			times, ends = append(times, o.Time), append(ends, o.TimeEnd)
+			titles, texts, tags = append(titles, o.Title), append(texts, o.Text), append(tags, o.Tags)
+		}
+		timeEnd = data.NewField("timeEnd", nil, ends)
 	case "hostChanges":
 		// Getting the snapshot first refreshes it when stale, which is when moves are detected.
 		s, err := snapshot(ctx, d)
@@ -90,8 +94,11 @@ func annotationsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.
 	if times == nil {
 		times = []time.Time{}
 	}
-	fr := data.NewFrame("annotations", data.NewField("time", nil, times), data.NewField("title", nil, nz(titles)),
-		data.NewField("text", nil, nz(texts)), data.NewField("tags", nil, nz(tags)))
+	fr := data.NewFrame("annotations", data.NewField("time", nil, times))
+	if timeEnd != nil {
+		fr.Fields = append(fr.Fields, timeEnd)
+	}
+	fr.Fields = append(fr.Fields, data.NewField("title", nil, nz(titles)), data.NewField("text", nil, nz(texts)), data.NewField("tags", nil, nz(tags)))
 	fr.RefID = q.RefID
 	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable}
 	return backend.DataResponse{Frames: data.Frames{fr}}, nil

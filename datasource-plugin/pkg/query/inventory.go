@@ -20,12 +20,17 @@ func inventoryQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Dat
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
-	var hosts *inventory.DatastoreHosts
-	if q.Entity == models.EntityDatastores {
+	var ex extras
+	switch q.Entity {
+	case models.EntityDatastores:
 		// From vROps, once per snapshot; a failure becomes a notice on the frame, not an error.
-		hosts = d.Inventory.DatastoreHosts(ctx, s)
+		ex.hosts = d.Inventory.DatastoreHosts(ctx, s)
+	case models.EntityVMs:
+		// Guest OS names and IPs from one bulk vROps properties call per snapshot
+		// (inventory/guest.go); a failure becomes a notice on the frame, not an error.
+		ex.guests = d.Inventory.VMGuests(ctx, s)
 	}
-	frame, err := d.frames.get(s, q.Entity, q.Filter, hosts)
+	frame, err := d.frames.get(s, q.Entity, q.Filter, ex)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
@@ -33,9 +38,16 @@ func inventoryQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Dat
 	return backend.DataResponse{Frames: data.Frames{frame}}, nil
 }
 
+// extras are the per-snapshot vROps data some inventory frames add to vCenter's (nil when not
+// asked for): the datastores' host counts and the VMs' guest OS names and IPs.
+type extras struct {
+	hosts  *inventory.DatastoreHosts
+	guests *inventory.VMGuests
+}
+
 // frameCache keeps built inventory frames for the current snapshot, so a repeated query (dashboard
 // refresh, several panels) costs no rebuild; it empties itself when the snapshot changes (the
-// datastore host counts are per snapshot too).
+// datastore host counts and the guest data are per snapshot too).
 type frameCache struct {
 	mu   sync.Mutex
 	snap *inventory.Snapshot
@@ -44,7 +56,7 @@ type frameCache struct {
 
 const maxCachedFrames = 64
 
-func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.InventoryFilter, hosts *inventory.DatastoreHosts) (*data.Frame, error) {
+func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.InventoryFilter, ex extras) (*data.Frame, error) {
 	raw, _ := json.Marshal(filter)
 	key := entity + "\x00" + string(raw)
 	c.mu.Lock()
@@ -58,7 +70,7 @@ func (c *frameCache) get(s *inventory.Snapshot, entity string, filter models.Inv
 		if err != nil {
 			return nil, err
 		}
-		fr = inventoryFrame(s, entity, f, hosts)
+		fr = inventoryFrame(s, entity, f, ex)
 		c.mu.Lock()
 		if c.snap == s && len(c.m) < maxCachedFrames {
 			c.m[key] = fr
@@ -80,18 +92,22 @@ func named(f *data.Field, display string) *data.Field {
 	return f
 }
 
-// InventoryFrame builds the table frame of one entity (datastores without host counts).
+// InventoryFrame builds the table frame of one entity without vROps data (datastores without
+// host counts, VMs with the configured guest OS name only).
 func InventoryFrame(s *inventory.Snapshot, entity string, f *Filter) *data.Frame {
-	return inventoryFrame(s, entity, f, nil)
+	return inventoryFrame(s, entity, f, extras{})
 }
 
-// inventoryFrame builds the table frame of one entity; hosts (may be nil) fills the datastores'
-// Hosts column and, when vROps failed, a warning notice.
-func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inventory.DatastoreHosts) *data.Frame {
+// inventoryFrame builds the table frame of one entity; ex.hosts fills the datastores' Hosts
+// column and ex.guests the VMs' Guest OS and IP columns (either may be nil), each with a warning
+// notice when vROps failed.
+func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, ex extras) *data.Frame {
+	hosts := ex.hosts
+	var notices []data.Notice
 	var fr *data.Frame
 	switch entity {
 	case models.EntityVMs:
-		var ids, names, power, hosts, hostNames, clusters, clusterNames, dcs []string
+		var ids, names, power, hosts, hostNames, clusters, clusterNames, dcs, guestOS, ips []string
 		var cpus []int64
 		var mem []int64
 		for _, vm := range s.VMs {
@@ -103,6 +119,11 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 			hosts, hostNames = append(hosts, vm.Host), append(hostNames, s.Name(vm.Host))
 			clusters, clusterNames = append(clusters, vm.Cluster), append(clusterNames, s.Name(vm.Cluster))
 			dcs = append(dcs, s.Name(vm.Datacenter))
+			// The guest OS as people read it ("Ubuntu Linux (64-bit)"): VMware Tools' name from
+			// vROps, else the configured guest_OS id's name; the IP only from vROps.
+			sum := inventory.VMSummary{ID: vm.ID, GuestOS: vm.GuestDisplayName(), IP: vm.IP}
+			ex.guests.Fill(&sum)
+			guestOS, ips = append(guestOS, sum.GuestOS), append(ips, sum.IP)
 		}
 		fr = data.NewFrame("vms",
 			named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"),
@@ -111,7 +132,12 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 			unitField(data.NewField("memoryMiB", nil, nzi(mem)), "mbytes", "Memory"),
 			named(data.NewField("host", nil, nz(hosts)), "Host ID"), named(data.NewField("hostName", nil, nz(hostNames)), "Host"),
 			named(data.NewField("cluster", nil, nz(clusters)), "Cluster ID"), named(data.NewField("clusterName", nil, nz(clusterNames)), "Cluster"),
-			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"))
+			named(data.NewField("datacenter", nil, nz(dcs)), "Datacenter"),
+			named(data.NewField("guestOS", nil, nz(guestOS)), "Guest OS"), named(data.NewField("ip", nil, nz(ips)), "IP address"))
+		if ex.guests != nil && ex.guests.Err != nil {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning,
+				Text: ex.guests.Err.Error() + " (Guest OS shows the configured guest OS, IP address is empty)"})
+		}
 	case models.EntityHosts:
 		var ids, names, conn, power, clusters, clusterNames, dcs []string
 		var vms []int64
@@ -222,10 +248,10 @@ func inventoryFrame(s *inventory.Snapshot, entity string, f *Filter, hosts *inve
 		}
 		fr = data.NewFrame("datacenters", named(data.NewField("id", nil, nz(ids)), "ID"), named(data.NewField("name", nil, nz(names)), "Name"))
 	}
-	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, PreferredVisualization: data.VisTypeTable}
 	if entity == models.EntityDatastores && hosts != nil && hosts.Err != nil {
-		fr.Meta.Notices = []data.Notice{{Severity: data.NoticeSeverityWarning, Text: hosts.Err.Error() + " (the Hosts column is empty)"}}
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: hosts.Err.Error() + " (the Hosts column is empty)"})
 	}
+	fr.Meta = &data.FrameMeta{Type: data.FrameTypeTable, PreferredVisualization: data.VisTypeTable, Notices: notices}
 	return fr
 }
 

@@ -34,7 +34,7 @@ func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		return backend.DataResponse{}, err
 	}
 	frames := LatestFrames(kind, VCenterName(d), targets, q.StatKeys, stats)
-	notices := notFoundNotices(ctx, d, missing)
+	notices := missing.Notices()
 	if len(targets) > 0 {
 		for i, k := range q.StatKeys {
 			if frames[i].Rows() > 0 && countValues(frames[i]) == 0 {

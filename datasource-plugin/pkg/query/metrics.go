@@ -125,7 +125,7 @@ func metricsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.Data
 	}
 	grid := Grid{Starts: BucketStarts(from, to, iv.Duration), Step: iv.Duration, RollUp: rollUp}
 	frames, notices := MetricFrames(kind, targets, q.StatKeys, stats, grid)
-	notices = append(notFoundNotices(ctx, d, missing), notices...)
+	notices = append(missing.Notices(), notices...)
 	for _, f := range frames {
 		f.RefID = q.RefID
 	}

@@ -67,6 +67,7 @@ func NewMux(d *Deps) *datasource.QueryTypeMux {
 	// Requests whose DataQuery.QueryType is empty (older clients put it only in the JSON) are
 	// routed by the JSON's queryType; anything else is an unknown type.
 	mux.HandleFunc("", func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		ctx = backend.WithPluginContext(ctx, req.PluginContext)
 		resp := backend.NewQueryDataResponse()
 		for _, q := range req.Queries {
 			qt := q.QueryType
@@ -91,6 +92,9 @@ func NewMux(d *Deps) *datasource.QueryTypeMux {
 // turns a panic into that query's error instead of killing the plugin process.
 func run(d *Deps, fn handlerFunc) backend.QueryDataHandlerFunc {
 	return func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		// The SDK's middleware puts the request's plugin context (data source uid, user) on ctx;
+		// doing it here too makes a handler called without it (tests, other muxes) see the same.
+		ctx = backend.WithPluginContext(ctx, req.PluginContext)
 		resp := backend.NewQueryDataResponse()
 		for _, dq := range req.Queries {
 			resp.Responses[dq.RefID] = runOne(ctx, d, fn, dq)

@@ -29,7 +29,10 @@ func ResourceStatKeys(ctx context.Context, d *Deps, kind, ref string) ([]StatKey
 		return nil, err
 	}
 	if len(targets) == 0 {
-		return nil, fmt.Errorf("%w: vROps does not know %s %q (%v) yet, so it has no stat keys", models.ErrNotFound, kind, ref, missing)
+		if missing.Reason != "" {
+			return nil, fmt.Errorf("%w: %s %q has no stat keys: %s", models.ErrNotFound, kind, ref, missing.Reason)
+		}
+		return nil, fmt.Errorf("%w: vROps does not know %s %q (%v) yet, so it has no stat keys", models.ErrNotFound, kind, ref, missing.Names())
 	}
 	if len(targets) > 1 {
 		return nil, fmt.Errorf("%w: %d %s resources are named %q: choose one by id", models.ErrInvalidInput, len(targets), kind, ref)

@@ -74,15 +74,49 @@ func labelsFor(vcenterName, kind string, c candidate) data.Labels {
 	return l
 }
 
+// Unmapped are the selected resources that have no vROps resource, by reason, so a query can say
+// why they have no data (docs/contracts.md §2).
+type Unmapped struct {
+	// Unknown are names vROps has no resource for (a new object not collected yet).
+	Unknown []string
+	// Unplaced are names the id map could not place: this vCenter is not identified among the
+	// several vROps monitors, or vROps lists the object more than once (docs/contracts.md §1).
+	// They get no data at all, never a resource of another vCenter.
+	Unplaced []string
+	// Reason is the id map's notice, in words, for Unplaced.
+	Reason string
+}
+
+// Len is how many selected resources are unmapped.
+func (u Unmapped) Len() int { return len(u.Unknown) + len(u.Unplaced) }
+
+// Names are all unmapped names, unplaced first.
+func (u Unmapped) Names() []string { return append(append([]string(nil), u.Unplaced...), u.Unknown...) }
+
+// Notices say why: the id map's reason for the unplaced ones, then the unknown ones.
+func (u Unmapped) Notices() []data.Notice {
+	var out []data.Notice
+	if len(u.Unplaced) > 0 && u.Reason != "" {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: u.Reason})
+	}
+	return append(out, missingNotice(u.Unknown)...)
+}
+
+// unplaced says whether the id map leaves moref without a resource for a reason of its own
+// (nothing of this vCenter could be mapped, or the moref is listed twice).
+func unplaced(ids *inventory.IDMap, moref string) bool {
+	return ids.Notice != "" && (ids.Ambiguous[moref] || len(ids.ToVrops) == 0)
+}
+
 // Resolve turns a selection into targets (names and ids are interchangeable) and their vROps ids.
-// Resources that vROps does not know are returned in missing, so the caller can say so.
-func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSelection) (targets []Target, missing []string, err error) {
+// Resources without a vROps resource are returned in missing, by reason, so the caller can say so.
+func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSelection) (targets []Target, missing Unmapped, err error) {
 	if !models.ValidResourceKind(kind) {
-		return nil, nil, fmt.Errorf("%w: resource kind %q is unknown: use VirtualMachine, HostSystem, ClusterComputeResource or Datastore", models.ErrInvalidInput, kind)
+		return nil, Unmapped{}, fmt.Errorf("%w: resource kind %q is unknown: use VirtualMachine, HostSystem, ClusterComputeResource or Datastore", models.ErrInvalidInput, kind)
 	}
 	s, err := snapshot(ctx, d)
 	if err != nil {
-		return nil, nil, err
+		return nil, Unmapped{}, err
 	}
 	all := candidates(s, kind)
 	var picked []candidate
@@ -106,12 +140,12 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 			}
 		}
 		if len(unknown) > 0 {
-			return nil, nil, fmt.Errorf("%w: no %s named or with id %s in the inventory", models.ErrInvalidInput, kind, quoteList(unknown))
+			return nil, Unmapped{}, fmt.Errorf("%w: no %s named or with id %s in the inventory", models.ErrInvalidInput, kind, quoteList(unknown))
 		}
 	case models.SelectionRegex:
 		re, err := compileRegex(sel.Regex)
 		if err != nil {
-			return nil, nil, err
+			return nil, Unmapped{}, err
 		}
 		for _, c := range all {
 			if re.MatchString(c.name) {
@@ -124,7 +158,7 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 			parents[id] = true
 		}
 		if len(parents) == 0 {
-			return nil, nil, fmt.Errorf("%w: no cluster, host or datacenter named or with id %q", models.ErrInvalidInput, sel.Parent)
+			return nil, Unmapped{}, fmt.Errorf("%w: no cluster, host or datacenter named or with id %q", models.ErrInvalidInput, sel.Parent)
 		}
 		for _, c := range all {
 			if (parents[c.dc] || parents[c.cluster] || parents[c.host]) && !parents[c.id] {
@@ -133,10 +167,10 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 		}
 	}
 	if len(picked) > maxResources {
-		return nil, nil, fmt.Errorf("%w: the selection has %d resources; narrow it to at most %d (for example per cluster)", models.ErrInvalidInput, len(picked), maxResources)
+		return nil, Unmapped{}, fmt.Errorf("%w: the selection has %d resources; narrow it to at most %d (for example per cluster)", models.ErrInvalidInput, len(picked), maxResources)
 	}
 	if len(picked) == 0 {
-		return nil, nil, nil
+		return nil, Unmapped{}, nil
 	}
 	morefs := make([]string, len(picked))
 	for i, c := range picked {
@@ -144,13 +178,17 @@ func Resolve(ctx context.Context, d *Deps, kind string, sel *models.ResourceSele
 	}
 	ids, err := vropsIDs(ctx, d, morefs)
 	if err != nil {
-		return nil, nil, err
+		return nil, Unmapped{}, err
 	}
 	vc := VCenterName(d)
 	for _, c := range picked {
 		vid := ids.ToVrops[c.id]
 		if vid == "" {
-			missing = append(missing, c.name)
+			if unplaced(ids, c.id) {
+				missing.Unplaced, missing.Reason = append(missing.Unplaced, c.name), ids.Notice
+			} else {
+				missing.Unknown = append(missing.Unknown, c.name)
+			}
 			continue
 		}
 		t := Target{Moref: c.id, VropsID: vid, Name: c.name, Labels: labelsFor(vc, kind, c), Datacenter: nameOf(s, c.dc)}
@@ -192,23 +230,6 @@ func quoteList(a []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return strings.Join(q, ", ")
-}
-
-// notFoundNotices explains missing resources: first why the id map could not place some or all
-// of this vCenter's objects in vROps (several vCenters and no way to tell ours, an object listed
-// twice; docs/contracts.md §1), then which selected resources have no vROps resource.
-func notFoundNotices(ctx context.Context, d *Deps, missing []string) []data.Notice {
-	if len(missing) == 0 {
-		return nil
-	}
-	var out []data.Notice
-	if ids, err := d.Inventory.IDs(ctx); err == nil && ids.Notice != "" {
-		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning, Text: ids.Notice})
-		if len(ids.ToVrops) == 0 {
-			return out // nothing is mapped: "not known to vROps yet" would be wrong
-		}
-	}
-	return append(out, missingNotice(missing)...)
 }
 
 func missingNotice(missing []string) []data.Notice {
