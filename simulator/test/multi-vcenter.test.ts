@@ -220,6 +220,19 @@ describe('several vCenters behind one vROps', () => {
   });
 });
 
+describe('resource kinds', () => {
+  it('lists Datacenter and the adapter instance kind, with the identifier types each carries', async () => {
+    const body = await json(await sim.ops('/adapterkinds/VMWARE/resourcekinds'));
+    const types = Object.fromEntries(
+      body['resource-kind'].map((k: any) => [k.key, k.resourceIdentifierTypes.map((t: any) => t.name)])
+    );
+    expect(types['VMwareAdapter Instance']).toEqual(['VCURL', 'VMEntityVCID']);
+    expect(types.Datacenter).toEqual(['VMEntityName', 'VMEntityObjectID', 'VMEntityVCID']);
+    const dcs = await json(await sim.ops('/adapterkinds/VMWARE/resourcekinds/Datacenter/resources'));
+    expect(dcs.pageInfo.totalCount).toBe(sim.state.vcenters.reduce((a, vc) => a + vc.inventory.datacenters.size, 0));
+  });
+});
+
 describe('resource ids', () => {
   it('resolves a host id that a client kept across a restart, before anything was listed', async () => {
     const a = await startSim({ vms: 10, seed: 21, vcenters: 2 });

@@ -8,7 +8,8 @@ import { planDeploy } from '../../vm-ops/deploy';
 import { invalidState } from '../../vm-ops/power';
 import { StringEnum } from '../schemas';
 import { objectNotFound, vapiError } from './errors';
-import { getVm, sessionUser } from './vm';
+import { sessionUser } from './session';
+import { getVm } from './vm';
 
 const CREATED = '2025-01-01T00:00:00.000Z';
 const OVF_EULA = 'This appliance is provided for testing only. By deploying it you accept these terms.';

@@ -7,6 +7,7 @@ import { inventoryRoutes } from './inventory';
 import { migrateRoutes } from './migrate';
 import { sessionRoutes } from './session';
 import { vmRoutes } from './vm';
+import { vmCreateRoutes } from './vm-create';
 
 /** VcenterRouteOptions carry the shared simulator state into the vCenter routes. */
 export interface VcenterRouteOptions {
@@ -29,6 +30,7 @@ export const vcenterRoutes: FastifyPluginAsyncTypebox<VcenterRouteOptions> = asy
   await app.register(sessionRoutes, { state });
   await app.register(inventoryRoutes, { state });
   await app.register(vmRoutes, { state });
+  await app.register(vmCreateRoutes, { state });
   await app.register(guestRoutes, { state });
   await app.register(migrateRoutes, { state });
   await app.register(contentRoutes, { state });

@@ -3,7 +3,8 @@ import type { VcenterState } from '../../state';
 import { planRelocate } from '../../vm-ops/clone';
 import { StringEnum } from '../schemas';
 import { vapiError } from './errors';
-import { getVm, sessionUser } from './vm';
+import { sessionUser } from './session';
+import { getVm } from './vm';
 
 const PlacementSchema = Type.Object({
   folder: Type.Optional(Type.String()),

@@ -22,6 +22,12 @@ function displayUser(user: string): string {
   return domain ? `${n}@${domain.toUpperCase()}` : n;
 }
 
+/** sessionUser names the caller of a task (the session's user). */
+export function sessionUser(state: VcenterState, header: string | string[] | undefined): string {
+  const token = Array.isArray(header) ? header[0] : header;
+  return (token && state.sessions.get(token)?.user) || 'unknown';
+}
+
 /** sessionRoutes: `POST/GET/DELETE /api/session` (CIS session service). */
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> = async (app, { state }) => {
   app.post('/session', { schema: { response: { 201: Type.String() } } }, async (req, reply) => {

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MetricResource } from '../../metrics/series';
-import { RESOURCE_KINDS, statKeysFor, type ResourceKind } from '../../metrics/statkeys';
+import { ADAPTER_INSTANCE_KIND, RESOURCE_KINDS, statKeysFor, type ResourceKind } from '../../metrics/statkeys';
 import type { SimState } from '../../state';
 import { OpsError } from './errors';
 import { PagingQuery, ResourceSchema, ResourcesPageSchema, pageOf } from './paging';
@@ -171,7 +171,10 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
           name: k,
           adapterKind: 'VMWARE',
           resourceKindType: 'GENERAL',
-          resourceIdentifierTypes: ['VMEntityName', 'VMEntityObjectID', 'VMEntityVCID'].map((n) => ({
+          resourceIdentifierTypes: (k === ADAPTER_INSTANCE_KIND
+            ? ['VCURL', 'VMEntityVCID']
+            : ['VMEntityName', 'VMEntityObjectID', 'VMEntityVCID']
+          ).map((n) => ({
             name: n,
             dataType: 'STRING',
             isPartOfUniqueness: n !== 'VMEntityName',
