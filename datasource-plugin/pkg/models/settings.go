@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 )
 
 // Role is a Grafana organisation role as carried in backend.User.Role.
@@ -59,6 +60,11 @@ type Settings struct {
 	CacheTTLSeconds int         `json:"cacheTtlSeconds"`
 	RelayURL        string      `json:"relayUrl"`
 	Roles           ActionRoles `json:"roles"`
+
+	// HTTPClientOptions are Grafana's HTTP client options for this data source (proxy, secure
+	// socks proxy, middleware), from backend.DataSourceInstanceSettings.HTTPClientOptions; nil
+	// in tests. pkg/upstream builds every upstream client on them.
+	HTTPClientOptions *httpclient.Options `json:"-"`
 
 	// Secrets is never serialised: it only lives in memory (STYLE.md rule 7).
 	Secrets Secrets `json:"-"`
