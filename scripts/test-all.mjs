@@ -21,6 +21,7 @@ const suites = [
   { name: 'datasource-frontend', dir: 'datasource-plugin', kind: 'jest' },
   { name: 'app-plugin', dir: 'app-plugin', kind: 'jest' },
   { name: 'alert-relay', dir: 'alert-relay', kind: 'jest' },
+  { name: 'packages', dir: '.', kind: 'script', script: 'test:package' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
 ];
 
