@@ -78,6 +78,9 @@ func TestMain(m *testing.M) {
 	srv := httptest.NewServer(proxy)
 	_ = os.Setenv("HTTP_PROXY", srv.URL)
 	_ = os.Setenv("http_proxy", srv.URL)
+	// The secure socks proxy test's host goes there directly, as NO_PROXY says.
+	_ = os.Setenv("NO_PROXY", pdcDomain)
+	_ = os.Setenv("no_proxy", pdcDomain)
 	code := m.Run()
 	srv.Close()
 	os.Exit(code)
@@ -160,6 +163,133 @@ func TestVCenterThroughGrafanaProxy(t *testing.T) {
 		if h.Get("X-Tenant") != "blue" {
 			t.Fatalf("request %d lacks the header from Grafana's HTTP settings: %v", i, h)
 		}
+	}
+}
+
+// pdcDomain is the domain of the host reached only through the secure socks proxy test's SOCKS5 server.
+const pdcDomain = "pdc-test.invalid"
+
+// socks5 is a minimal SOCKS5 server (RFC 1928, CONNECT, no authentication) standing in for
+// Grafana's secure socks proxy (private data source connect): it records each CONNECT target and
+// joins every connection to target.
+type socks5 struct {
+	ln       net.Listener
+	target   string
+	mu       sync.Mutex
+	connects []string
+}
+
+func startSOCKS5(t *testing.T, target string) *socks5 {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &socks5{ln: ln, target: target}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *socks5) serve(c net.Conn) {
+	defer c.Close()
+	buf := make([]byte, 262)
+	// Greeting: VER NMETHODS METHODS; choose "no authentication required".
+	if _, err := io.ReadFull(c, buf[:2]); err != nil || buf[0] != 5 {
+		return
+	}
+	if _, err := io.ReadFull(c, buf[:buf[1]]); err != nil {
+		return
+	}
+	if _, err := c.Write([]byte{5, 0}); err != nil {
+		return
+	}
+	// Request: VER CMD RSV ATYP DST.ADDR DST.PORT
+	if _, err := io.ReadFull(c, buf[:4]); err != nil || buf[1] != 1 {
+		return
+	}
+	var host string
+	switch buf[3] {
+	case 1:
+		if _, err := io.ReadFull(c, buf[:4]); err != nil {
+			return
+		}
+		host = net.IP(buf[:4]).String()
+	case 3:
+		if _, err := io.ReadFull(c, buf[:1]); err != nil {
+			return
+		}
+		n := int(buf[0])
+		if _, err := io.ReadFull(c, buf[:n]); err != nil {
+			return
+		}
+		host = string(buf[:n])
+	default:
+		return
+	}
+	if _, err := io.ReadFull(c, buf[:2]); err != nil {
+		return
+	}
+	port := int(buf[0])<<8 | int(buf[1])
+	s.mu.Lock()
+	s.connects = append(s.connects, fmt.Sprintf("%s:%d", host, port))
+	s.mu.Unlock()
+	up, err := net.Dial("tcp", s.target)
+	if err != nil {
+		_, _ = c.Write([]byte{5, 1, 0, 1, 0, 0, 0, 0, 0, 0})
+		return
+	}
+	defer up.Close()
+	if _, err := c.Write([]byte{5, 0, 0, 1, 0, 0, 0, 0, 0, 0}); err != nil {
+		return
+	}
+	done := make(chan struct{}, 2)
+	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
+	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
+	<-done
+}
+
+func TestVCenterThroughSecureSocksProxy(t *testing.T) {
+	vc, _ := fakeVCenter(t)
+	socks := startSOCKS5(t, strings.TrimPrefix(vc.URL, "http://"))
+	// Grafana hands its secure socks proxy settings to the plugin in the request's config; the data
+	// source opts in with enableSecureSocksProxy. allow_insecure skips the proxy's TLS, which is
+	// the SDK's concern, not this project's.
+	ctx := backend.WithGrafanaConfig(context.Background(), backend.NewGrafanaCfg(map[string]string{
+		"GF_SECURE_SOCKS_DATASOURCE_PROXY_SERVER_ENABLED": "true",
+		"GF_SECURE_SOCKS_DATASOURCE_PROXY_PROXY_ADDRESS":  socks.ln.Addr().String(),
+		"GF_SECURE_SOCKS_DATASOURCE_PROXY_ALLOW_INSECURE": "true",
+	}))
+	raw, _ := json.Marshal(map[string]any{"vcenterUrl": "http://vcenter." + pdcDomain, "vcenterUser": "monitor", "enableSecureSocksProxy": true})
+	src := backend.DataSourceInstanceSettings{Name: "vSphere", UID: "vs1", Type: "privatecloud-vsphere-datasource", JSONData: raw, DecryptedSecureJSONData: map[string]string{"vcenterPassword": "pw"}}
+	s, err := models.LoadSettings(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := src.HTTPClientOptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.HTTPClientOptions = &opts
+	c, err := vcenter.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CheckSession(ctx); err != nil {
+		t.Fatalf("session check through the secure socks proxy: %v", err)
+	}
+	socks.mu.Lock()
+	defer socks.mu.Unlock()
+	if len(socks.connects) == 0 || socks.connects[0] != "vcenter."+pdcDomain+":80" {
+		t.Fatalf("the secure socks proxy saw %v", socks.connects)
 	}
 }
 
