@@ -59,7 +59,8 @@ function readZip(file) {
 
 /** runPackage runs the package script for this platform only, into its own folder. */
 function runPackage(out, env) {
-  env = { ...env, NODE_EXTRA_CA_CERTS: certFile };
+  // The stand-in is on loopback: never through a proxy the environment may name.
+  env = { ...env, NODE_EXTRA_CA_CERTS: certFile, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
