@@ -44,6 +44,7 @@ const suites = suitesFile
       { name: 'datasource-frontend', dir: 'datasource-plugin', kind: 'jest' },
       { name: 'app-plugin', dir: 'app-plugin', kind: 'jest' },
       { name: 'alert-relay', dir: 'alert-relay', kind: 'jest' },
+      { name: 'packages', dir: '.', kind: 'script', script: 'test:package' },
       { name: 'e2e', dir: 'e2e', kind: 'playwright' },
     ];
 const unknown = only.filter((n) => !suites.some((s) => s.name === n));

@@ -1,6 +1,5 @@
 import React, { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { config } from '@grafana/runtime';
 import { ApiError, DataSourceRef, listDataSources, VsphereClient } from '../api/client';
 import { DATASOURCE_TYPE, DS_STORAGE_KEY } from '../constants';
 import { Me, Permissions } from '../types';
@@ -130,7 +129,9 @@ export function usePermission(action: keyof Permissions): Permission {
     if (me.permissions?.[action]) {
       return { allowed: true };
     }
-    const role = me.role || config.bootData?.user?.orgRole || 'your role';
+    // `GET me` always carries the role Grafana sent with the request (docs/contracts.md §3); the
+    // app does not read Grafana's boot config, whose type changes between releases.
+    const role = me.role || 'your role';
     return {
       allowed: false,
       reason: `Your role (${role}) may not ${actionWords[action]} on this vCenter (default minimum role: ${defaultRole[action]}).`,

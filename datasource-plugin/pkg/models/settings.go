@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 )
 
 // Role is a Grafana organisation role as carried in backend.User.Role.
@@ -72,6 +73,11 @@ type Settings struct {
 	// AuditSpoolDir is the spool directory; default from the environment variable
 	// PRIVATECLOUD_AUDIT_SPOOL_DIR. Required for "spool".
 	AuditSpoolDir string `json:"auditSpoolDir,omitempty"`
+
+	// HTTPClientOptions are Grafana's HTTP client options for this data source (proxy, secure
+	// socks proxy, middleware), from backend.DataSourceInstanceSettings.HTTPClientOptions; nil
+	// in tests. pkg/upstream builds every upstream client on them.
+	HTTPClientOptions *httpclient.Options `json:"-"`
 
 	// Secrets is never serialised: it only lives in memory (docs/contracts.md §4: the secrets are secureJsonData).
 	Secrets Secrets `json:"-"`

@@ -45,11 +45,17 @@ type Datasource struct {
 
 // NewDatasource is the instance factory. Invalid settings still yield an instance, so that
 // CheckHealth and every query can say what is wrong instead of a generic plugin failure.
-func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	settings, err := models.LoadSettings(s)
 	if err != nil {
 		return &invalidDatasource{err: err}, nil
 	}
+	// Grafana's HTTP client options (proxy, secure socks proxy, middleware) for every upstream client.
+	httpOpts, err := s.HTTPClientOptions(ctx)
+	if err != nil {
+		return &invalidDatasource{err: fmt.Errorf("%w: Grafana's HTTP client options: %v", models.ErrInvalidSettings, err)}, nil
+	}
+	settings.HTTPClientOptions = &httpOpts
 	vc, err := vcenter.New(settings)
 	if err != nil {
 		return &invalidDatasource{err: err}, nil

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,32 +18,94 @@ import (
 	"github.com/privatecloud/vsphere/pkg/models"
 )
 
-// NewHTTPClient builds an SDK http client: TLS verification on, the custom CA from the secure
-// settings when given, skip-verify only when the setting says so explicitly.
+// NewHTTPClient builds the HTTP client of one upstream (vCenter, vROps, the alert relay) from
+// Grafana's own client options for this data source (s.HTTPClientOptions, from the SDK's
+// DataSourceInstanceSettings.HTTPClientOptions), so Grafana's proxy settings, the secure socks
+// proxy (PDC) and the SDK's middleware apply; see
+// https://grafana.com/developers/plugin-tools/how-to-guides/data-source-plugins/add-support-for-pdc
+// On top of those options the project's rules hold: the timeout from the settings, TLS
+// verification on, the custom CA from the secure settings when given, skip-verify only when the
+// setting says so, no Grafana basic auth or SigV4 (each client sends its own login), and
+// redirects are never followed (see RedirectError).
 func NewHTTPClient(s *models.Settings) (*http.Client, error) {
-	opts := httpclient.Options{
-		Timeouts: &httpclient.TimeoutOptions{
-			Timeout:               s.Timeout(),
-			DialTimeout:           10 * time.Second,
-			KeepAlive:             30 * time.Second,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ExpectContinueTimeout: time.Second,
-			MaxConnsPerHost:       0,
-			MaxIdleConns:          64,
-			MaxIdleConnsPerHost:   16,
-			IdleConnTimeout:       90 * time.Second,
-		},
+	opts := httpclient.Options{}
+	if s.HTTPClientOptions != nil {
+		opts = *s.HTTPClientOptions
 	}
-	if s.TLSSkipVerify || s.Secrets.TLSCACert != "" {
-		if s.Secrets.TLSCACert != "" {
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM([]byte(s.Secrets.TLSCACert)) {
-				return nil, fmt.Errorf("%w: the CA certificate could not be parsed as PEM", models.ErrInvalidSettings)
-			}
+	opts.BasicAuth = nil
+	opts.SigV4 = nil
+	opts.Timeouts = &httpclient.TimeoutOptions{
+		Timeout:               s.Timeout(),
+		DialTimeout:           10 * time.Second,
+		KeepAlive:             30 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		MaxConnsPerHost:       0,
+		MaxIdleConns:          64,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	tlsOpts, err := tlsOptions(s, opts.TLS)
+	if err != nil {
+		return nil, err
+	}
+	opts.TLS = tlsOpts
+	hc, err := httpclient.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot build the HTTP client from Grafana's options: %v", models.ErrInvalidSettings, err)
+	}
+	hc.CheckRedirect = refuseRedirect
+	return hc, nil
+}
+
+// tlsOptions applies the project's TLS settings over Grafana's (which may only raise the minimum
+// version, e.g. the pluginsForceTLS13 feature toggle): nil keeps Go's defaults (verify against the
+// system roots).
+func tlsOptions(s *models.Settings, grafana *httpclient.TLSOptions) (*httpclient.TLSOptions, error) {
+	if s.Secrets.TLSCACert != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(s.Secrets.TLSCACert)) {
+			return nil, fmt.Errorf("%w: the CA certificate could not be parsed as PEM", models.ErrInvalidSettings)
 		}
-		opts.TLS = &httpclient.TLSOptions{CACertificate: s.Secrets.TLSCACert, InsecureSkipVerify: s.TLSSkipVerify, MinVersion: tls.VersionTLS12}
 	}
-	return httpclient.New(opts)
+	var minV, maxV uint16
+	if grafana != nil {
+		minV, maxV = grafana.MinVersion, grafana.MaxVersion
+	}
+	if !s.TLSSkipVerify && s.Secrets.TLSCACert == "" && minV == 0 {
+		return nil, nil
+	}
+	if minV < tls.VersionTLS12 {
+		minV = tls.VersionTLS12
+	}
+	return &httpclient.TLSOptions{CACertificate: s.Secrets.TLSCACert, InsecureSkipVerify: s.TLSSkipVerify, MinVersion: minV, MaxVersion: maxV}, nil
+}
+
+// RedirectError is an upstream's answer that points elsewhere. Redirects are never followed:
+// every request carries a credential (vCenter session id, vROps token or login, relay token) and
+// Go's client would send it, or re-post a login body, to the new address.
+type RedirectError struct {
+	Status int
+	Target string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("redirected (HTTP %d) to %s", e.Status, e.Target)
+}
+
+func refuseRedirect(req *http.Request, _ []*http.Request) error {
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	return &RedirectError{Status: status, Target: redirectTarget(req.URL)}
+}
+
+// redirectTarget names where a redirect points without its user info or query, which may carry
+// secrets.
+func redirectTarget(u *url.URL) string {
+	t := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	return t.String()
 }
 
 // ClassifyTransport turns a transport-level failure into a typed error with advice.
@@ -51,7 +114,10 @@ func ClassifyTransport(product, base string, err error) error {
 	var hnErr x509.HostnameError
 	var certErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
+	var redirErr *RedirectError
 	switch {
+	case errors.As(err, &redirErr):
+		return fmt.Errorf("%w: %s at %s answered with a redirect (HTTP %d) to %s; redirects are not followed so that credentials never go to another address: set the URL the server redirects to if you trust it", models.ErrUpstream, product, base, redirErr.Status, redirErr.Target)
 	case errors.As(err, &uaErr), errors.As(err, &certErr):
 		return fmt.Errorf("%w: %s at %s presented a certificate that is not trusted: add its CA certificate (PEM) in the data source settings, or enable skip verification only for testing", models.ErrTLS, product, base)
 	case errors.As(err, &hnErr):
