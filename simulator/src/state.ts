@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimulatorOptions } from './config';
 import type { FaultSettings } from './faults/faults';
 import { Inventory } from './inventory/inventory';
+import { buildLibrary, type Library } from './inventory/library';
 import { mix32 } from './inventory/prng';
 import { MetricEngine } from './metrics/series';
 import { TaskStore } from './vcenter-tasks';
@@ -32,6 +33,8 @@ export function vcenterSeed(seed: number, index: number): number {
 export class VcenterState {
   inventory!: Inventory;
   metrics!: MetricEngine;
+  /** The vCenter's content library (templates and OVF items). */
+  library!: Library;
   readonly sessions = new Map<string, VcenterSession>();
   readonly tasks = new TaskStore();
   /** `/vc/<k>`: the base path its REST API hangs under. */
@@ -58,6 +61,7 @@ export class VcenterState {
       this.namePrefix
     );
     this.metrics = new MetricEngine(this.inventory, this.options.metricsShape);
+    this.library = buildLibrary(this.inventory);
   }
 
   /** reset rebuilds the seeded inventory and drops sessions. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { VcenterState } from '../../state';
 import { unauthenticated } from './errors';
+import { contentRoutes } from './content';
 import { guestRoutes } from './guest';
 import { inventoryRoutes } from './inventory';
 import { migrateRoutes } from './migrate';
@@ -30,4 +31,5 @@ export const vcenterRoutes: FastifyPluginAsyncTypebox<VcenterRouteOptions> = asy
   await app.register(vmRoutes, { state });
   await app.register(guestRoutes, { state });
   await app.register(migrateRoutes, { state });
+  await app.register(contentRoutes, { state });
 };
