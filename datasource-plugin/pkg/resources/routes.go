@@ -78,6 +78,8 @@ func New(d Deps) *API {
 	m.HandleFunc("PATCH /vms/{id}/hardware", a.patchHardware)
 	m.HandleFunc("POST /vms/{id}/power", a.power)
 	m.HandleFunc("DELETE /vms/{id}", a.deleteVM)
+	m.HandleFunc("POST /vms/{id}/clone", a.cloneVM)
+	m.HandleFunc("POST /vms/{id}/migrate", a.migrateVM)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no resource %s %s", r.Method, r.URL.Path))
 	})
