@@ -83,6 +83,8 @@ export const AuditEventIn = Type.Object(
       Type.Literal('updateHardware'),
       Type.Literal('power'),
       Type.Literal('delete'),
+      Type.Literal('clone'),
+      Type.Literal('migrate'),
     ]),
     vm: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
     params: Type.Record(Type.String(), Type.Unknown()),
