@@ -373,6 +373,21 @@ func TestCloneValidationSendsNothing(t *testing.T) {
 }
 
 // TestCloneAndMigrateNeedTheAuditRelay: with the relay down neither reaches vCenter.
+// TestMePermissionsNameCloneAndMigrate: the app shows only the buttons that work.
+func TestMePermissionsNameCloneAndMigrate(t *testing.T) {
+	e := newVMOpsEnv(t, nil)
+	for _, tc := range []struct {
+		user           *backend.User
+		clone, migrate bool
+	}{{viewerUser, false, false}, {vmopsEditor, false, true}, {adminUser, true, true}} {
+		status, body := e.call(tc.user, http.MethodGet, "me", nil)
+		p, _ := body["permissions"].(map[string]any)
+		if status != 200 || p["clone"] != tc.clone || p["migrate"] != tc.migrate {
+			t.Fatalf("%s: %d %v", tc.user.Role, status, body)
+		}
+	}
+}
+
 func TestCloneAndMigrateNeedTheAuditRelay(t *testing.T) {
 	e := newVMOpsEnv(t, nil)
 	es := e.estate()
