@@ -122,7 +122,7 @@ func TestDeployTemplateRolesValidationAndAudit(t *testing.T) {
 	}
 	evs := e.events("clone")
 	last, intent := evs[len(evs)-1], evs[len(evs)-2]
-	if param(intent, "auditPhase") != "intent" || last["outcome"] != "success" || param(intent, "operation") != param(last, "operation") ||
+	if param(intent, "auditPhase") != "intent" || last["outcome"] != "success" || !sameOp(intent, last) ||
 		param(last, "template") != ubuntu || param(last, "templateName") != "ubuntu-22.04-template" || param(last, "customizationSpec") != "linux-static-web" {
 		t.Fatalf("deploy audit: %v / %v", intent, last)
 	}

@@ -183,8 +183,8 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	mv := a.mover()
-	if mv == nil {
+	mv, tk := a.mover(), a.tasker()
+	if mv == nil || (wantsTask(r) && tk == nil) {
 		m.fail(errNoMover)
 		return
 	}
@@ -199,6 +199,23 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		on := true
 		spec.PowerOn = &on
 	}
+	done := func(ctx context.Context, id string) string {
+		info, gerr := a.d.VCenter.GetVM(ctx, id)
+		host := ""
+		if gerr == nil {
+			host = a.hostOf(ctx, id, candidateHosts(s, e, p.Host, p.Cluster, src.Host))
+		}
+		if host != "" {
+			a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}}, s, host, info))
+		} else {
+			a.d.Query.Inventory.Invalidate() // the next read rebuilds with the clone where vCenter put it
+		}
+		return id
+	}
+	if wantsTask(r) {
+		a.runTask(m, func(ctx context.Context) (string, error) { return tk.CloneVMTask(ctx, spec) }, done)
+		return
+	}
 	id, err := mv.CloneVM(r.Context(), spec)
 	if err != nil {
 		if errors.Is(err, models.ErrOutcomeUnknown) {
@@ -209,17 +226,7 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		m.fail(err)
 		return
 	}
-	m.vmID = id
-	info, gerr := a.d.VCenter.GetVM(r.Context(), id)
-	host := ""
-	if gerr == nil {
-		host = a.hostOf(r.Context(), id, candidateHosts(s, e, p.Host, p.Cluster, src.Host))
-	}
-	if host != "" {
-		a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}}, s, host, info))
-	} else {
-		a.d.Query.Inventory.Invalidate() // the next read rebuilds with the clone where vCenter put it
-	}
+	m.vmID = done(r.Context(), id)
 	m.emit("success", nil)
 	a.answerDetail(w, r, http.StatusCreated, id, req.Name)
 }
@@ -253,8 +260,8 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	mv := a.mover()
-	if mv == nil {
+	mv, tk := a.mover(), a.tasker()
+	if mv == nil || (wantsTask(r) && tk == nil) {
 		m.fail(errNoMover)
 		return
 	}
@@ -262,26 +269,34 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec := vcenter.RelocateSpec{Placement: &vcenter.RelocatePlacementSpec{Host: req.Host, Cluster: req.Cluster, Datastore: req.Datastore}}
-	if err := mv.RelocateVM(r.Context(), m.vmID, spec); err != nil {
-		m.fail(err)
-		return
-	}
 	// A Storage vMotion alone leaves the VM on its host; a cluster target is looked up.
 	candidates := []string{vm.Host}
 	if req.Host != "" || req.Cluster != "" {
 		candidates = candidateHosts(s, e, req.Host, req.Cluster, vm.Host)
 	}
-	info, gerr := a.d.VCenter.GetVM(r.Context(), m.vmID)
-	host := ""
-	if gerr == nil {
-		host = a.hostOf(r.Context(), m.vmID, candidates)
+	done := func(ctx context.Context, _ string) string {
+		info, gerr := a.d.VCenter.GetVM(ctx, vm.ID)
+		host := ""
+		if gerr == nil {
+			host = a.hostOf(ctx, vm.ID, candidates)
+		}
+		if host != "" {
+			a.d.Query.Inventory.AddVM(placed(*vm, s, host, info))
+		} else {
+			a.d.Query.Inventory.Invalidate()
+		}
+		m.params["toHost"] = host
+		return vm.ID
 	}
-	if host != "" {
-		a.d.Query.Inventory.AddVM(placed(*vm, s, host, info))
-	} else {
-		a.d.Query.Inventory.Invalidate()
+	if wantsTask(r) {
+		a.runTask(m, func(ctx context.Context) (string, error) { return tk.RelocateVMTask(ctx, vm.ID, spec) }, done)
+		return
 	}
-	m.params["toHost"] = host
+	if err := mv.RelocateVM(r.Context(), m.vmID, spec); err != nil {
+		m.fail(err)
+		return
+	}
+	done(r.Context(), "")
 	m.emit("success", nil)
 	a.answerDetail(w, r, http.StatusOK, m.vmID, vm.Name)
 }

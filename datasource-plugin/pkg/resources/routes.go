@@ -83,6 +83,7 @@ func New(d Deps) *API {
 	m.HandleFunc("GET /templates", a.read(a.templates))
 	m.HandleFunc("GET /customization-specs", a.read(a.customizationSpecs))
 	m.HandleFunc("POST /templates/{item}/deploy", a.deployTemplate)
+	m.HandleFunc("GET /tasks/{task}", a.read(a.task))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no resource %s %s", r.Method, r.URL.Path))
 	})

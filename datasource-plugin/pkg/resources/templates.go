@@ -193,8 +193,8 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		m.refuse(berr)
 		return
 	}
-	ts := a.templateSource()
-	if ts == nil {
+	ts, tk := a.templateSource(), a.tasker()
+	if ts == nil || (wantsTask(r) && tk == nil) {
 		m.fail(errNoTemplates)
 		return
 	}
@@ -271,6 +271,23 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 			Name string `json:"name"`
 		}{req.CustomizationSpec}
 	}
+	done := func(ctx context.Context, id string) string {
+		info, gerr := a.d.VCenter.GetVM(ctx, id)
+		host := ""
+		if gerr == nil {
+			host = a.hostOf(ctx, id, candidateHosts(s, estateOf(s), p.Host, p.Cluster, ""))
+		}
+		if host != "" {
+			a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, s, host, info))
+		} else {
+			a.d.Query.Inventory.Invalidate()
+		}
+		return id
+	}
+	if wantsTask(r) {
+		a.runTask(m, func(ctx context.Context) (string, error) { return tk.DeployTemplateTask(ctx, item, spec) }, done)
+		return
+	}
 	id, err := ts.DeployTemplate(r.Context(), item, spec)
 	if err != nil {
 		if errors.Is(err, models.ErrOutcomeUnknown) {
@@ -281,17 +298,7 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		m.fail(err)
 		return
 	}
-	m.vmID = id
-	info, gerr := a.d.VCenter.GetVM(r.Context(), id)
-	host := ""
-	if gerr == nil {
-		host = a.hostOf(r.Context(), id, candidateHosts(s, estateOf(s), p.Host, p.Cluster, ""))
-	}
-	if host != "" {
-		a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, s, host, info))
-	} else {
-		a.d.Query.Inventory.Invalidate()
-	}
+	m.vmID = done(r.Context(), id)
 	m.emit("success", nil)
 	a.answerDetail(w, r, http.StatusCreated, id, req.Name)
 }
