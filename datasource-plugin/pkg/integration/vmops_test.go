@@ -412,3 +412,18 @@ func sameOp(a, b map[string]any) bool {
 	op, _ := param(a, "auditOperation").(string)
 	return op != "" && op == param(b, "auditOperation")
 }
+
+// TestRequestsWithoutUserNeverCloneMoveOrDeploy: Grafana's own requests (alerting) only read.
+func TestRequestsWithoutUserNeverCloneMoveOrDeploy(t *testing.T) {
+	e := newVMOpsEnv(t, nil)
+	es := e.estate()
+	e.resetCalls()
+	for _, path := range []string{"vms/" + es.vm + "/clone", "vms/" + es.vm + "/migrate", "templates/00000000-0000-4000-8000-000000000000/deploy"} {
+		if status, body := e.call(nil, http.MethodPost, path, map[string]any{"name": "x", "host": es.otherHost}); status != 401 {
+			t.Fatalf("%s without a user: %d %v", path, status, body)
+		}
+	}
+	if n := e.vcenterPosts(); n != 0 {
+		t.Fatalf("requests without a user sent %d POSTs to vCenter", n)
+	}
+}
