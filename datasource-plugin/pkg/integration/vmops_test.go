@@ -204,6 +204,12 @@ func TestMigrateRolesAuditAndInventory(t *testing.T) {
 	if v := e.vm(es.vm); v == nil || v["host"] != es.otherHost {
 		t.Fatalf("inventory after the move: %v", v)
 	}
+	// The move is in the VM's host-change history as a vMotion.
+	status, raw, err := plug.Call(ctx(t), e.inst, viewerUser, http.MethodGet, "vms/"+es.vm+"/history", nil)
+	if err != nil || status != 200 || !strings.Contains(string(raw), `"fromHost":"`+es.host+`"`) || !strings.Contains(string(raw), `"toHost":"`+es.otherHost+`"`) ||
+		!strings.Contains(string(raw), `"kind":"vmotion"`) {
+		t.Fatalf("history after the move: %d %s %v", status, raw, err)
+	}
 	// Audit: the Viewer's refusal (outcome only), then the Editor's intent and success.
 	evs := e.events("migrate")
 	if len(evs) != 3 || evs[0]["outcome"] != "refused" || param(evs[0], "auditPhase") != "outcome" ||

@@ -281,7 +281,7 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 			host = a.hostOf(ctx, vm.ID, candidates)
 		}
 		if host != "" {
-			a.d.Query.Inventory.AddVM(placed(*vm, s, host, info))
+			a.d.Query.Inventory.MovedVM(placed(*vm, s, host, info), vm.Host, a.d.Now())
 		} else {
 			a.d.Query.Inventory.Invalidate()
 		}
