@@ -101,6 +101,8 @@ const VmAction = Type.Union([
   Type.Literal('updateHardware'),
   Type.Literal('power'),
   Type.Literal('delete'),
+  Type.Literal('clone'),
+  Type.Literal('migrate'),
 ]);
 
 /** The subscription changes the relay records itself (docs/security.md). */

@@ -46,10 +46,13 @@ type ActionRoles struct {
 	Edit   Role `json:"edit,omitempty"`
 	Power  Role `json:"power,omitempty"`
 	Delete Role `json:"delete,omitempty"`
+	// Clone and Migrate: clone a VM; move one (vMotion / Storage vMotion).
+	Clone   Role `json:"clone,omitempty"`
+	Migrate Role `json:"migrate,omitempty"`
 }
 
 // DefaultActionRoles are the contract defaults.
-var DefaultActionRoles = ActionRoles{Create: RoleAdmin, Edit: RoleEditor, Power: RoleEditor, Delete: RoleAdmin}
+var DefaultActionRoles = ActionRoles{Create: RoleAdmin, Edit: RoleEditor, Power: RoleEditor, Delete: RoleAdmin, Clone: RoleAdmin, Migrate: RoleEditor}
 
 // Settings are the non-secret options from jsonData plus the decrypted secrets.
 type Settings struct {
@@ -143,6 +146,12 @@ func (s *Settings) applyDefaults() {
 	}
 	if s.Roles.Delete == "" {
 		s.Roles.Delete = DefaultActionRoles.Delete
+	}
+	if s.Roles.Clone == "" {
+		s.Roles.Clone = DefaultActionRoles.Clone
+	}
+	if s.Roles.Migrate == "" {
+		s.Roles.Migrate = DefaultActionRoles.Migrate
 	}
 	s.VcenterURL = strings.TrimRight(strings.TrimSpace(s.VcenterURL), "/")
 	s.VropsURL = strings.TrimRight(strings.TrimSpace(s.VropsURL), "/")

@@ -65,6 +65,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) {
 		"login": u.Login, "email": u.Email, "name": u.Name, "role": u.Role,
 		"permissions": map[string]bool{
 			"create": p[vmrules.ActionCreate], "edit": p[vmrules.ActionEdit], "power": p[vmrules.ActionPower], "delete": p[vmrules.ActionDelete],
+			"clone": p[vmrules.ActionClone], "migrate": p[vmrules.ActionMigrate],
 			"manageSubscriptions": models.Role(u.Role) == models.RoleAdmin,
 		},
 	})

@@ -78,6 +78,12 @@ func New(d Deps) *API {
 	m.HandleFunc("PATCH /vms/{id}/hardware", a.patchHardware)
 	m.HandleFunc("POST /vms/{id}/power", a.power)
 	m.HandleFunc("DELETE /vms/{id}", a.deleteVM)
+	m.HandleFunc("POST /vms/{id}/clone", a.cloneVM)
+	m.HandleFunc("POST /vms/{id}/migrate", a.migrateVM)
+	m.HandleFunc("GET /templates", a.read(a.templates))
+	m.HandleFunc("GET /customization-specs", a.read(a.customizationSpecs))
+	m.HandleFunc("POST /templates/{item}/deploy", a.deployTemplate)
+	m.HandleFunc("GET /tasks/{task}", a.read(a.task))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no resource %s %s", r.Method, r.URL.Path))
 	})

@@ -19,13 +19,17 @@ const (
 	ActionEdit   Action = "updateHardware"
 	ActionPower  Action = "power"
 	ActionDelete Action = "delete"
+	// ActionClone and ActionMigrate: clone a VM; move it to another host, cluster or datastore.
+	ActionClone   Action = "clone"
+	ActionMigrate Action = "migrate"
 )
 
 // Actions lists every VM action.
-var Actions = []Action{ActionCreate, ActionEdit, ActionPower, ActionDelete}
+var Actions = []Action{ActionCreate, ActionEdit, ActionPower, ActionDelete, ActionClone, ActionMigrate}
 
 // verb is how a refusal names the action.
-var verb = map[Action]string{ActionCreate: "creating a VM", ActionEdit: "changing a VM's hardware", ActionPower: "powering a VM", ActionDelete: "deleting a VM"}
+var verb = map[Action]string{ActionCreate: "creating a VM", ActionEdit: "changing a VM's hardware", ActionPower: "powering a VM", ActionDelete: "deleting a VM",
+	ActionClone: "cloning a VM", ActionMigrate: "migrating a VM"}
 
 // RequiredRole is the configured minimum role for an action; an unknown action needs Admin.
 func RequiredRole(a Action, roles models.ActionRoles) models.Role {
@@ -38,6 +42,10 @@ func RequiredRole(a Action, roles models.ActionRoles) models.Role {
 		return roles.Power
 	case ActionDelete:
 		return roles.Delete
+	case ActionClone:
+		return roles.Clone
+	case ActionMigrate:
+		return roles.Migrate
 	}
 	return models.RoleAdmin
 }

@@ -24,26 +24,32 @@ var callers = []struct {
 // configured set, so a rule that lets one more role through (an Editor deleting under the
 // defaults) fails here. Each string lists the callers allowed, in the order of callers.
 func TestAuthorizeEveryActionEveryRole(t *testing.T) {
-	configured := models.ActionRoles{Create: models.RoleEditor, Edit: models.RoleAdmin, Power: models.RoleViewer, Delete: models.RoleEditor}
+	configured := models.ActionRoles{Create: models.RoleEditor, Edit: models.RoleAdmin, Power: models.RoleViewer, Delete: models.RoleEditor,
+		Clone: models.RoleEditor, Migrate: models.RoleAdmin}
 	tests := []struct {
 		roles models.ActionRoles
 		want  map[Action]string // allowed callers: "-" refused, "+" allowed
 	}{
 		{models.DefaultActionRoles, map[Action]string{
 			//            none norole unknown Viewer Editor Admin
-			ActionCreate: "-----+",
-			ActionEdit:   "----++",
-			ActionPower:  "----++",
-			ActionDelete: "-----+",
+			ActionCreate:  "-----+",
+			ActionEdit:    "----++",
+			ActionPower:   "----++",
+			ActionDelete:  "-----+",
+			ActionClone:   "-----+",
+			ActionMigrate: "----++",
 		}},
 		{configured, map[Action]string{
-			ActionCreate: "----++",
-			ActionEdit:   "-----+",
-			ActionPower:  "---+++",
-			ActionDelete: "----++",
+			ActionCreate:  "----++",
+			ActionEdit:    "-----+",
+			ActionPower:   "---+++",
+			ActionDelete:  "----++",
+			ActionClone:   "----++",
+			ActionMigrate: "-----+",
 		}},
 		// A broken configuration (empty role) refuses everyone instead of allowing everyone.
-		{models.ActionRoles{}, map[Action]string{ActionCreate: "------", ActionEdit: "------", ActionPower: "------", ActionDelete: "------"}},
+		{models.ActionRoles{}, map[Action]string{ActionCreate: "------", ActionEdit: "------", ActionPower: "------", ActionDelete: "------",
+			ActionClone: "------", ActionMigrate: "------"}},
 	}
 	for _, tc := range tests {
 		for _, a := range Actions {

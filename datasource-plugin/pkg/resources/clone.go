@@ -1,0 +1,302 @@
+package resources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/privatecloud/vsphere/pkg/inventory"
+	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
+	"github.com/privatecloud/vsphere/pkg/vcenter"
+)
+
+// Clone and migrate (docs/contracts.md §3 "Clone and migrate"): role check, validation against
+// the cached inventory (vmrules/placement.go) before vCenter is called, audit intent and outcome,
+// then only the one VM is updated in the cached inventory and the fresh VM detail is the answer.
+
+// Mover is what clone and migrate need from vCenter beyond the Mutator.
+type Mover interface {
+	CloneVM(ctx context.Context, spec vcenter.CloneSpec) (string, error)
+	RelocateVM(ctx context.Context, id string, spec vcenter.RelocateSpec) error
+}
+
+// ClonePlacement is where a clone goes; each part left out is the source VM's.
+type ClonePlacement struct {
+	Folder    string `json:"folder,omitempty"`
+	Cluster   string `json:"cluster,omitempty"`
+	Host      string `json:"host,omitempty"`
+	Datastore string `json:"datastore,omitempty"`
+}
+
+// CloneRequest is the POST vms/{id}/clone body.
+type CloneRequest struct {
+	Name      string         `json:"name"`
+	Placement ClonePlacement `json:"placement"`
+	PowerOn   bool           `json:"powerOn,omitempty"`
+}
+
+// MigrateRequest is the POST vms/{id}/migrate body: at least one part.
+type MigrateRequest struct {
+	Host      string `json:"host,omitempty"`
+	Cluster   string `json:"cluster,omitempty"`
+	Datastore string `json:"datastore,omitempty"`
+}
+
+// estateOf is the inventory as the placement rules see it.
+func estateOf(s *inventory.Snapshot) vmrules.Estate {
+	e := vmrules.Estate{Folders: map[string]vmrules.Place{}, Clusters: map[string]vmrules.Place{}, Hosts: map[string]vmrules.PlaceHost{},
+		Datastores: map[string]vmrules.Place{}, Datacenters: map[string]string{}}
+	for _, f := range s.Folders {
+		if f.Type == "VIRTUAL_MACHINE" {
+			e.Folders[f.ID] = vmrules.Place{Name: f.Name, Datacenter: f.Datacenter}
+		}
+	}
+	for _, c := range s.Clusters {
+		e.Clusters[c.ID] = vmrules.Place{Name: c.Name, Datacenter: c.Datacenter}
+	}
+	for _, h := range s.Hosts {
+		e.Hosts[h.ID] = vmrules.PlaceHost{Place: vmrules.Place{Name: h.Name, Datacenter: h.Datacenter}, Cluster: h.Cluster, ConnectionState: h.ConnectionState}
+	}
+	for _, d := range s.Datastores {
+		e.Datastores[d.ID] = vmrules.Place{Name: d.Name, Datacenter: d.Datacenter}
+	}
+	for _, d := range s.Datacenters {
+		e.Datacenters[d.ID] = d.Name
+	}
+	return e
+}
+
+func placeOf(vm *inventory.VM) vmrules.VMPlace {
+	return vmrules.VMPlace{ID: vm.ID, Name: vm.Name, Host: vm.Host, Datacenter: vm.Datacenter}
+}
+
+// mover is the vCenter client's clone/relocate side; nil when the client has none.
+func (a *API) mover() Mover {
+	mv, _ := a.d.VCenter.(Mover)
+	return mv
+}
+
+var errNoMover = fmt.Errorf("%w: this vCenter client cannot clone or relocate VMs", models.ErrUpstream)
+
+// sourceVM finds the path's VM in the inventory.
+func sourceVM(s *inventory.Snapshot, id string) (*inventory.VM, error) {
+	vm := s.VM(id)
+	if vm == nil {
+		return nil, fmt.Errorf("%w: VM %s does not exist in this vCenter", models.ErrNotFound, id)
+	}
+	return vm, nil
+}
+
+// hostOf asks vCenter which of the candidate hosts runs the VM (the VM info does not say):
+// one list call per candidate with vms=<id>&hosts=<h>, each answering at most one item.
+func (a *API) hostOf(ctx context.Context, id string, candidates []string) string {
+	if len(candidates) == 1 {
+		return candidates[0]
+	}
+	for _, h := range candidates {
+		vms, err := a.d.VCenter.ListVMs(ctx, vcenter.ListFilter{"vms": {id}, "hosts": {h}})
+		if err == nil && len(vms) > 0 {
+			return h
+		}
+	}
+	return ""
+}
+
+// candidateHosts are the hosts a VM can be on after vCenter placed it on host, in cluster, or
+// (neither given) next to fallbackHost.
+func candidateHosts(s *inventory.Snapshot, e vmrules.Estate, host, cluster, fallbackHost string) []string {
+	if host != "" {
+		return []string{host}
+	}
+	if cluster == "" {
+		if h := s.Host(fallbackHost); h != nil && h.Cluster != "" {
+			cluster = h.Cluster
+		} else {
+			return []string{fallbackHost}
+		}
+	}
+	return vmrules.ConnectedHostsOf(cluster, e)
+}
+
+// placed is vm on host as the cache holds it, with vCenter's fresh read applied.
+func placed(vm inventory.VM, s *inventory.Snapshot, host string, info *vcenter.VMInfo) inventory.VM {
+	if h := s.Host(host); h != nil {
+		vm.Host, vm.Cluster, vm.Datacenter = h.ID, h.Cluster, h.Datacenter
+	}
+	return *vm.Applied(info)
+}
+
+// answerDetail writes the VM's fresh detail (status), or the bare id when the read fails.
+func (a *API) answerDetail(w http.ResponseWriter, r *http.Request, status int, id, name string) {
+	d, err := inventory.Detail(r.Context(), a.d.VCenter, a.d.Query.Inventory.Peek(), id)
+	if err != nil {
+		writeJSON(w, status, map[string]string{"id": id, "name": name})
+		return
+	}
+	writeJSON(w, status, d)
+}
+
+func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
+	m := a.newMutation(w, r, vmrules.ActionClone)
+	source := m.vmID
+	var req CloneRequest
+	berr := readBody(r, &req)
+	// Like create, the audit event is about the new VM; the source is a parameter.
+	m.vmID, m.vmName = "", req.Name
+	m.params = map[string]any{"source": source, "name": req.Name, "placement": req.Placement, "powerOn": req.PowerOn}
+	if !m.authorize() {
+		return
+	}
+	if err := vmrules.ValidateMoRef("VM", source); err != nil {
+		m.refuse(err)
+		return
+	}
+	if berr == nil {
+		berr = ValidateName(req.Name)
+	}
+	if berr != nil {
+		m.refuse(berr)
+		return
+	}
+	s, err := a.snapshot(r)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	src, err := sourceVM(s, source)
+	if err != nil {
+		m.refuse(err)
+		return
+	}
+	m.params["sourceName"] = src.Name
+	e := estateOf(s)
+	p := req.Placement
+	if err := vmrules.CheckClonePlacement(placeOf(src), vmrules.Target{Folder: p.Folder, Cluster: p.Cluster, Host: p.Host, Datastore: p.Datastore}, e); err != nil {
+		m.refuse(err)
+		return
+	}
+	for _, vm := range s.VMs {
+		if vm.Name == req.Name {
+			m.refuse(fmt.Errorf("%w: a VM named %q already exists (%s)", models.ErrConflict, req.Name, vm.ID))
+			return
+		}
+	}
+	mv, tk := a.mover(), a.tasker()
+	if mv == nil || (wantsTask(r) && tk == nil) {
+		m.fail(errNoMover)
+		return
+	}
+	if !m.intend() {
+		return
+	}
+	spec := vcenter.CloneSpec{Source: source, Name: req.Name}
+	if p != (ClonePlacement{}) {
+		spec.Placement = &vcenter.ClonePlacementSpec{Folder: p.Folder, Cluster: p.Cluster, Host: p.Host, Datastore: p.Datastore}
+	}
+	if req.PowerOn {
+		on := true
+		spec.PowerOn = &on
+	}
+	done := func(ctx context.Context, id string) string {
+		info, gerr := a.d.VCenter.GetVM(ctx, id)
+		host := ""
+		if gerr == nil {
+			host = a.hostOf(ctx, id, candidateHosts(s, e, p.Host, p.Cluster, src.Host))
+		}
+		if host != "" {
+			a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}}, s, host, info))
+		} else {
+			a.d.Query.Inventory.Invalidate() // the next read rebuilds with the clone where vCenter put it
+		}
+		return id
+	}
+	if wantsTask(r) {
+		a.runTask(m, func(ctx context.Context) (string, error) { return tk.CloneVMTask(ctx, spec) }, done)
+		return
+	}
+	id, err := mv.CloneVM(r.Context(), spec)
+	if err != nil {
+		if errors.Is(err, models.ErrOutcomeUnknown) {
+			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
+				m.vmID = vms[0].VM
+			}
+		}
+		m.fail(err)
+		return
+	}
+	m.vmID = done(r.Context(), id)
+	m.emit("success", nil)
+	a.answerDetail(w, r, http.StatusCreated, id, req.Name)
+}
+
+func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
+	m := a.newMutation(w, r, vmrules.ActionMigrate)
+	var req MigrateRequest
+	berr := readBody(r, &req)
+	m.params = map[string]any{"host": req.Host, "cluster": req.Cluster, "datastore": req.Datastore}
+	if !m.authorize() || !m.checkID() {
+		return
+	}
+	if berr != nil {
+		m.refuse(berr)
+		return
+	}
+	s, err := a.snapshot(r)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	vm, err := sourceVM(s, m.vmID)
+	if err != nil {
+		m.refuse(err)
+		return
+	}
+	m.vmName = vm.Name
+	m.params["fromHost"] = vm.Host
+	e := estateOf(s)
+	if err := vmrules.CheckMigrate(placeOf(vm), vmrules.Target{Cluster: req.Cluster, Host: req.Host, Datastore: req.Datastore}, e); err != nil {
+		m.refuse(err)
+		return
+	}
+	mv, tk := a.mover(), a.tasker()
+	if mv == nil || (wantsTask(r) && tk == nil) {
+		m.fail(errNoMover)
+		return
+	}
+	if !m.intend() {
+		return
+	}
+	spec := vcenter.RelocateSpec{Placement: &vcenter.RelocatePlacementSpec{Host: req.Host, Cluster: req.Cluster, Datastore: req.Datastore}}
+	// A Storage vMotion alone leaves the VM on its host; a cluster target is looked up.
+	candidates := []string{vm.Host}
+	if req.Host != "" || req.Cluster != "" {
+		candidates = candidateHosts(s, e, req.Host, req.Cluster, vm.Host)
+	}
+	done := func(ctx context.Context, _ string) string {
+		info, gerr := a.d.VCenter.GetVM(ctx, vm.ID)
+		host := ""
+		if gerr == nil {
+			host = a.hostOf(ctx, vm.ID, candidates)
+		}
+		if host != "" {
+			a.d.Query.Inventory.MovedVM(placed(*vm, s, host, info), vm.Host, a.d.Now())
+		} else {
+			a.d.Query.Inventory.Invalidate()
+		}
+		m.params["toHost"] = host
+		return vm.ID
+	}
+	if wantsTask(r) {
+		a.runTask(m, func(ctx context.Context) (string, error) { return tk.RelocateVMTask(ctx, vm.ID, spec) }, done)
+		return
+	}
+	if err := mv.RelocateVM(r.Context(), m.vmID, spec); err != nil {
+		m.fail(err)
+		return
+	}
+	done(r.Context(), "")
+	m.emit("success", nil)
+	a.answerDetail(w, r, http.StatusOK, m.vmID, vm.Name)
+}
