@@ -140,6 +140,13 @@ const FLAGS = {
   'task-ms': 'SIM_TASK_MS',
 } as const;
 
+/**
+ * CLI_METRICS_SHAPE is the process's default metrics shape: production-shaped vROps data, so every
+ * test, `npm start` and the compose stack run against what real estates send (docs/contracts.md §1).
+ * `startSimulator()` keeps `grid` unless told otherwise.
+ */
+export const CLI_METRICS_SHAPE: MetricsShape = 'production';
+
 /** optionsFromCli reads flags (which win) and SIM_* environment variables. */
 export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
   const { values } = parseArgs({
@@ -176,7 +183,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): Simulato
     tokenTtlSeconds: int('token-ttl-seconds'),
     logLevel: raw('log-level') as string | undefined,
     vcenters: int('vcenters'),
-    metricsShape: raw('metrics-shape') as MetricsShape | undefined,
+    metricsShape: (raw('metrics-shape') as MetricsShape | undefined) || CLI_METRICS_SHAPE,
     controlToken: (raw('control-token') as string | undefined) || undefined,
     keepAliveSeconds: int('keep-alive-seconds'),
     taskMs: int('task-ms'),

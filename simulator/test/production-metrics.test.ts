@@ -1,3 +1,4 @@
+import { optionsFromCli } from '../src/config';
 import { SAMPLE_MS } from '../src/metrics/series';
 import { type Sim, json, post, startSim } from './helpers';
 
@@ -84,7 +85,7 @@ describe('metrics shape "production"', () => {
   });
 });
 
-describe('metrics shape "grid" (the default)', () => {
+describe('metrics shape "grid" (the programmatic default)', () => {
   let sim: Sim;
   beforeAll(async () => {
     sim = await startSim({ vms: 20, seed: 3 });
@@ -108,5 +109,14 @@ describe('metrics shape "grid" (the default)', () => {
     }
     const keys = (await json(await sim.ops(`/resources/${ids[0]}/statkeys`)))['stat-key'].map((k: any) => k.key);
     expect(keys.some((k: string) => k.includes(':'))).toBe(false);
+  });
+});
+
+describe('the process default shape', () => {
+  it('is production for the CLI unless a flag or SIM_METRICS_SHAPE says otherwise', () => {
+    expect(optionsFromCli([], {}).metricsShape).toBe('production');
+    expect(optionsFromCli(['--metrics-shape', 'grid'], {}).metricsShape).toBe('grid');
+    expect(optionsFromCli([], { SIM_METRICS_SHAPE: 'grid' }).metricsShape).toBe('grid');
+    expect(() => optionsFromCli(['--metrics-shape', 'square'], {})).toThrow(/metrics-shape must be one of/);
   });
 });

@@ -348,6 +348,26 @@ func TestAmbiguousVCenterGivesNoticeNotWrongData(t *testing.T) {
 		t.Fatalf("no notice telling the user to set the vCenter instance UUID: %q", n)
 	}
 
+	// The latest table says the same and has no values.
+	resp, err = mvPlug.Query(ctx(t), amb, nil, from, to, map[string]any{"queryType": "latest", "resourceKind": "VirtualMachine",
+		"selection": map[string]any{"mode": "ids", "ids": ids}, "statKeys": []string{"cpu|usage_average"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = one(t, resp)
+	if r.Error != nil || !strings.Contains(notices(r), "instance UUID") {
+		t.Fatalf("latest with an ambiguous vCenter: %v, notices %q", r.Error, notices(r))
+	}
+	for _, fr := range r.Frames {
+		if v, _ := fr.FieldByName("value"); v != nil {
+			for i := 0; i < v.Len(); i++ {
+				if p, _ := v.At(i).(*float64); p != nil {
+					t.Fatalf("latest with an ambiguous vCenter returned a value in %q", fr.Name)
+				}
+			}
+		}
+	}
+
 	set := mvInstance(2, map[string]any{"vcenterUrl": vcURL, "vcenterInstanceUuid": mvVCs[1].InstanceUUID})
 	resp, err = mvPlug.Query(ctx(t), set, nil, from, to, metricsQ(ids, "cpu|usage_average", "1h"))
 	if err != nil {

@@ -1,13 +1,15 @@
 // Command bench measures the backend against the simulator with 20 ms latency and prints ratios
 // measured in one run: metrics for 2,000 VMs over 24 h hourly versus one bulk upstream round trip,
 // upstream calls versus per-VM fetching, cached inventory query time, and plugin RSS with a
-// 10,000-VM inventory cached. Run with `npm run bench -w privatecloud-vsphere-datasource`.
+// 10,000-VM inventory cached. Run with `npm run bench -w privatecloud-vsphere-datasource`; with
+// `-vcenters N` (N ≥ 2) it measures N vCenters behind one vROps instead (multivc.go).
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,6 +27,15 @@ import (
 )
 
 func main() {
+	vcenters := flag.Int("vcenters", 1, "vCenters behind one vROps: 1 = the single-vCenter benchmark, N >= 2 = the multi-vCenter one")
+	flag.Parse()
+	run := run
+	if *vcenters >= 2 {
+		run = func() error { return runMultiVCenter(*vcenters) }
+	} else if *vcenters < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -vcenters must be at least 1")
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench failed:", err)
 		os.Exit(1)
