@@ -118,8 +118,8 @@ export function TimeChart({ series, title, max }: { series: Series; title: strin
         {(config) => (
           <TooltipPlugin2
             config={config}
-            // TooltipHoverMode.xOne: the hovered hour of the one series.
-            hoverMode={0 as never}
+            // TooltipHoverMode.xAll: the hovered hour, wherever the pointer is vertically.
+            hoverMode={1 as never}
             render={(u, dataIdxs) => {
               const i = dataIdxs.find((x) => x !== null && x !== undefined);
               if (i === undefined || i === null) {

@@ -74,7 +74,7 @@ function InfoTable({ vm, osNames }: { vm: VmDetail; osNames?: Record<string, str
     ['IP address', vm.ip || vm.nics.flatMap((n) => n.ipAddresses).join(', ') || '—'],
     ['Guest host name', vm.hostName_guest || '—'],
     ['VMware Tools', vm.toolsRunning ? 'running' : 'not running'],
-    ['Hardware version', vm.hardwareVersion ? vm.hardwareVersion.replace(/^vmx-/i, 'Version ') : '—'],
+    ['Hardware version', vm.hardwareVersion ? vm.hardwareVersion.replace(/^vmx[-_]/i, 'Version ') : '—'],
     [
       'Hot-add',
       `CPU add ${vm.cpuHotAddEnabled ? 'on' : 'off'}, CPU remove ${vm.cpuHotRemoveEnabled ? 'on' : 'off'}, memory add ${vm.memoryHotAddEnabled ? 'on' : 'off'}`,
