@@ -39,21 +39,18 @@ async function loadTop(client: VsphereClient, kind: Kind): Promise<VmSummary[] |
 function TopList({ client, kind }: { client: VsphereClient; kind: Kind }) {
   const styles = useStyles2(getStyles);
   const what = kind === 'cpu' ? 'CPU' : 'Memory';
+  const word = kind === 'cpu' ? 'CPU' : 'memory';
   const top = useAsync(() => loadTop(client, kind), [client, kind]);
   return (
     <div data-testid={selectors.overview.top(kind)}>
       <Stack direction="row" justifyContent="space-between" alignItems="baseline">
-        <h4>By {what.toLowerCase()}</h4>
+        <h4>By {word}</h4>
         <Link className={styles.link} to={`${prefixRoute(ROUTES.Vms)}?sort=${kind}&order=desc`}>
-          All VMs by {what.toLowerCase()}
+          All VMs by {word}
         </Link>
       </Stack>
       {top.error ? (
-        <ErrorState
-          title={`Could not load the top VMs by ${what.toLowerCase()}`}
-          error={top.error}
-          onRetry={top.reload}
-        />
+        <ErrorState title={`Could not load the top VMs by ${word}`} error={top.error} onRetry={top.reload} />
       ) : top.loading && !top.value ? (
         <Loading text="Loading the busiest VMs…" />
       ) : !top.value ? (
@@ -62,7 +59,7 @@ function TopList({ client, kind }: { client: VsphereClient; kind: Kind }) {
         </p>
       ) : (
         <DataTable
-          label={`Top ${TOP_N} VMs by ${what.toLowerCase()}`}
+          label={`Top ${TOP_N} VMs by ${word}`}
           rows={top.value}
           rowKey={(vm) => vm.id}
           columns={[

@@ -237,7 +237,7 @@ describe('Overview', () => {
     });
     renderPage(<Overview />);
     const cpu = await screen.findByTestId(selectors.overview.top('cpu'));
-    const table = await within(cpu).findByRole('table', { name: 'Top 10 VMs by cpu' });
+    const table = await within(cpu).findByRole('table', { name: 'Top 10 VMs by CPU' });
     expect(rowCells(table, 'hot-01')['CPU usage'].firstElementChild).toHaveAttribute('data-level', 'critical');
     expect(rowCells(table, 'warm-02')['CPU usage'].firstElementChild).toHaveAttribute('data-level', 'warning');
     expect(rowCells(table, 'calm-03')['CPU usage']).toHaveTextContent('12.0 %');
