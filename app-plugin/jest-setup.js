@@ -59,3 +59,6 @@ Element.prototype.getBoundingClientRect = function () {
 for (const prop of ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth']) {
   Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => 120 });
 }
+
+// jsdom has no ResizeObserver (the charts' tooltip plugin observes the plot); nothing resizes here.
+global.ResizeObserver = global.ResizeObserver ?? NoopObserver;

@@ -48,6 +48,11 @@ describe('plugin.json', () => {
     });
   });
 
+  it("shows Create VM in Grafana's menu only to the backend's default create role (Admin)", () => {
+    const create = plugin.includes.find((i) => i.name === 'Create VM');
+    expect(create?.role).toBe('Admin');
+  });
+
   it('uses only keys the schema allows on includes', () => {
     const allowed = new Set([
       'type',

@@ -9,6 +9,8 @@ export const selectors = {
     error: 'data-testid state-error',
     empty: 'data-testid state-empty',
     notConfigured: 'data-testid state-not-configured',
+    errorMessage: 'data-testid state-error-message',
+    errorAdvice: 'data-testid state-error-advice',
   },
   config: {
     container: 'data-testid app-config',
@@ -28,6 +30,7 @@ export const selectors = {
   power: {
     badge: 'data-testid power-badge',
     action: (action: string) => `data-testid power-action-${action}`,
+    progress: 'data-testid power-progress',
   },
   vmDetail: {
     container: 'data-testid vm-detail',
@@ -65,7 +68,16 @@ export const selectors = {
     submit: 'data-testid create-vm-submit',
     progress: 'data-testid create-vm-progress',
   },
-  overview: { container: 'data-testid overview' },
+  charts: {
+    tooltip: 'data-testid usage-chart-tooltip',
+    table: 'data-testid usage-hourly-table',
+    summary: 'data-testid usage-range-summary',
+    explore: 'data-testid usage-open-explore',
+  },
+  overview: {
+    container: 'data-testid overview',
+    top: (kind: 'cpu' | 'memory') => `data-testid overview-top-${kind}`,
+  },
   hosts: {
     container: 'data-testid hosts',
     search: 'data-testid hosts-search',
@@ -83,11 +95,16 @@ export const selectors = {
     resolved: 'data-testid alert-emails-resolved',
     save: 'data-testid alert-emails-save',
     all: 'data-testid alert-emails-all',
+    picker: (kind: 'cluster' | 'host' | 'vm') => `data-testid alert-emails-picker-${kind}`,
+    testMail: 'data-testid alert-emails-test-mail',
+    testMailResult: 'data-testid alert-emails-test-mail-result',
   },
   audit: {
     container: 'data-testid audit',
     vm: 'data-testid audit-filter-vm',
     user: 'data-testid audit-filter-user',
     table: 'data-testid audit-table',
+    summary: (id: string) => `data-testid audit-summary-${id}`,
+    details: (id: string) => `data-testid audit-details-${id}`,
   },
 };

@@ -29,7 +29,13 @@ export interface VmSummary {
   clusterName: string;
   datacenter: string;
   guestOS: string;
+  /** The guest OS in words (e.g. "Ubuntu Linux (64-bit)") when the backend sends it. */
+  guestOSName?: string;
   ip?: string;
+  /** Latest vROps CPU usage in percent (`cpu|usage_average`); absent when the backend or vROps has none. */
+  cpuUsagePercent?: number;
+  /** Latest vROps memory usage in percent (`mem|usage_average`); absent when unknown. */
+  memUsagePercent?: number;
 }
 
 /** Full static information of one VM (`GET vms/{id}`). */
@@ -105,8 +111,13 @@ export interface PlacementOptions {
   clusters: NamedRef[];
   hosts: Array<NamedRef & { cluster: string }>;
   resourcePools: Array<NamedRef & { cluster: string }>;
-  datastores: Array<NamedRef & { type: string; capacityBytes: number; freeBytes: number }>;
-  networks: Array<NamedRef & { type: string }>;
+  /**
+   * `hosts`: ids of the hosts that mount the datastore / reach the network. When the backend sends
+   * it, the create form offers only what the chosen cluster or host can use; without it every
+   * datastore and network is offered and vCenter decides.
+   */
+  datastores: Array<NamedRef & { type: string; capacityBytes: number; freeBytes: number; hosts?: string[] }>;
+  networks: Array<NamedRef & { type: string; hosts?: string[] }>;
 }
 
 /** Body of `POST vms`. */

@@ -391,6 +391,18 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       // Grafana answers 400 when any query failed (207 with the datasourceQueryMultiStatus toggle).
       return sendJSON(res, anyError ? 400 : 200, { results });
     }
+    if (p === '/api/datasources' && req.method === 'GET') {
+      // Grafana's data source list (GET /api/datasources): every data source of the org, without
+      // secrets; the app's configuration page and vCenter picker read names from it.
+      return sendJSON(
+        res,
+        200,
+        datasources.map((d) => {
+          const v = dsView(d, versions.get(d.uid)!);
+          return { ...v, typeLogoUrl: `public/plugins/${d.type}/img/logo.svg` };
+        })
+      );
+    }
     if ((m = p.match(/^\/api\/datasources\/uid\/([^/]+)(\/.*)?$/))) {
       const ds = datasources.find((d) => d.uid === m![1]);
       if (!ds) {

@@ -1,5 +1,7 @@
 import { lastValueFrom } from 'rxjs';
+import { dataFrameFromJSON, DataFrameJSON, DataFrameView, FieldType, getFieldDisplayName } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
+import { ApiError, toApiError } from './errors';
 import {
   AuditEvent,
   ClusterSummary,
@@ -20,35 +22,7 @@ import {
   VmSummary,
 } from '../types';
 
-/** An error answered by the resource API (`{ error, message }`) or by Grafana on the way. */
-export class ApiError extends Error {
-  /** The contract's error code, e.g. `conflict`, or `network` when no answer came. */
-  readonly code: string;
-  /** HTTP status, 0 when there was none. */
-  readonly status: number;
-
-  constructor(code: string, message: string, status: number) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.status = status;
-  }
-}
-
-/** Turns whatever backendSrv rejected with into an ApiError with a sentence a person can read. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) {
-    return err;
-  }
-  const e = (err ?? {}) as { status?: number; data?: { error?: string; message?: string }; message?: string };
-  const status = typeof e.status === 'number' ? e.status : 0;
-  const code = e.data?.error ?? (status ? `http_${status}` : 'network');
-  const message =
-    e.data?.message ||
-    e.message ||
-    (status ? `The request failed with HTTP ${status}.` : 'The request did not reach Grafana.');
-  return new ApiError(code, message, status);
-}
+export { ApiError, toApiError } from './errors';
 
 /** Query parameters; empty values are left out so the backend applies its defaults. */
 export type Params = Record<string, string | number | undefined>;
@@ -97,6 +71,9 @@ export interface InventoryParams {
   sort?: string;
   order?: 'asc' | 'desc';
 }
+
+/** What `POST vms/{id}/power` answers: at least the new power state, maybe the whole fresh VM. */
+export type PowerAnswer = { powerState: PowerState } & Partial<VmDetail>;
 
 /** Filters of the audit log. */
 export interface AuditParams {
@@ -152,8 +129,11 @@ export class VsphereClient {
   patchHardware(id: string, patch: VmHardwarePatch): Promise<VmDetail> {
     return request('PATCH', this.url(`vms/${encodeURIComponent(id)}/hardware`), patch);
   }
-  /** Runs a power operation. */
-  power(id: string, action: PowerAction): Promise<{ powerState: PowerState }> {
+  /**
+   * Runs a power operation. The contract answers `{ powerState }`; a backend that answers the fresh
+   * VM (more VmDetail fields) lets the page show everything new without another read.
+   */
+  power(id: string, action: PowerAction): Promise<PowerAnswer> {
     return request('POST', this.url(`vms/${encodeURIComponent(id)}/power`), { action });
   }
   /** Deletes a VM; the backend refuses when the name does not match. */
@@ -179,6 +159,13 @@ export class VsphereClient {
   /** The signed-in user and what they may do. */
   me(): Promise<Me> {
     return request('GET', this.url('me'));
+  }
+  /**
+   * Sends a test alert mail to the signed-in user's registered address through the relay
+   * (`POST me/subscriptions/test`; backends without it answer 404, see app-plugin/src/README.md).
+   */
+  sendTestMail(): Promise<{ sentTo?: string }> {
+    return request('POST', this.url('me/subscriptions/test'), {});
   }
   /** The signed-in user's alert e-mail registration. */
   mySubscription(): Promise<Subscription> {
@@ -220,40 +207,59 @@ export interface Series {
   values: Array<number | null>;
 }
 
-interface FrameJSON {
-  schema?: {
-    name?: string;
-    fields?: Array<{
-      name: string;
-      type?: string;
-      labels?: Record<string, string>;
-      config?: { unit?: string; displayNameFromDS?: string };
-    }>;
-  };
-  data?: { values?: unknown[][] };
-}
-
-/** Reads time series out of `/api/ds/query` frames (one frame per resource × stat key). */
-export function framesToSeries(frames: FrameJSON[]): Series[] {
+/**
+ * Reads time series out of `/api/ds/query` frames (one frame per resource × stat key, contracts §2)
+ * with @grafana/data's frame helpers.
+ */
+export function framesToSeries(frames: DataFrameJSON[]): Series[] {
   const out: Series[] = [];
-  for (const f of frames) {
-    const fields = f.schema?.fields ?? [];
-    const values = f.data?.values ?? [];
-    const ti = fields.findIndex((x) => x.type === 'time' || x.name === 'time');
-    const vi = fields.findIndex((x, i) => i !== ti && (x.type === 'number' || x.name === 'value'));
-    if (ti < 0 || vi < 0) {
+  for (const json of frames) {
+    const frame = dataFrameFromJSON(json);
+    const time = frame.fields.find((f) => f.type === FieldType.time);
+    const value = frame.fields.find((f) => f.type === FieldType.number);
+    if (!time || !value) {
       continue;
     }
-    const vf = fields[vi];
     out.push({
-      name: vf.config?.displayNameFromDS ?? f.schema?.name ?? vf.name,
-      unit: vf.config?.unit,
-      stat: vf.labels?.stat,
-      times: (values[ti] ?? []).map((t) => Number(t)),
-      values: (values[vi] ?? []).map((v) => (v === null || v === undefined ? null : Number(v))),
+      name: value.config?.displayNameFromDS ?? getFieldDisplayName(value, frame),
+      unit: value.config?.unit,
+      stat: value.labels?.stat,
+      times: time.values.map((t) => Number(t)),
+      values: value.values.map((v) => (v === null || v === undefined ? null : Number(v))),
     });
   }
   return out;
+}
+
+type QueryAnswer = { results?: Record<string, { error?: string; frames?: DataFrameJSON[] }> };
+
+/** Sends queries to `/api/ds/query` and returns refId A's frames, or its error as an ApiError. */
+async function runQuery(body: object): Promise<DataFrameJSON[]> {
+  const res = await request<QueryAnswer>('POST', '/api/ds/query', body);
+  const a = res.results?.A;
+  if (a?.error) {
+    throw new ApiError('query_error', a.error, 0);
+  }
+  return a?.frames ?? [];
+}
+
+/** The hourly-average `metrics` query (contracts §2) the app's charts run. */
+export function metricsQuery(
+  uid: string,
+  resourceKind: 'VirtualMachine' | 'HostSystem',
+  ids: string[],
+  statKeys: string[]
+) {
+  return {
+    refId: 'A',
+    datasource: { uid, type: 'privatecloud-vsphere-datasource' },
+    queryType: 'metrics',
+    resourceKind,
+    selection: { mode: 'ids', ids },
+    statKeys,
+    rollUp: 'AVG',
+    interval: '1h',
+  };
 }
 
 /** Runs a `metrics` query of the data source (contracts §2) through Grafana's `/api/ds/query`. */
@@ -265,32 +271,7 @@ export async function queryMetrics(
   from: string,
   to: string
 ): Promise<Series[]> {
-  const body = {
-    from,
-    to,
-    queries: [
-      {
-        refId: 'A',
-        datasource: { uid, type: 'privatecloud-vsphere-datasource' },
-        queryType: 'metrics',
-        resourceKind,
-        selection: { mode: 'ids', ids },
-        statKeys,
-        rollUp: 'AVG',
-        interval: '1h',
-      },
-    ],
-  };
-  const res = await request<{ results?: Record<string, { error?: string; frames?: FrameJSON[] }> }>(
-    'POST',
-    '/api/ds/query',
-    body
-  );
-  const a = res.results?.A;
-  if (a?.error) {
-    throw new ApiError('query_error', a.error, 0);
-  }
-  return framesToSeries(a?.frames ?? []);
+  return framesToSeries(await runQuery({ from, to, queries: [metricsQuery(uid, resourceKind, ids, statKeys)] }));
 }
 
 /** One active vROps alert, from the data source's `alerts` query (a table frame). */
@@ -310,31 +291,12 @@ export async function queryAlerts(
   uid: string,
   minLevel: 'INFO' | 'WARNING' | 'IMMEDIATE' | 'CRITICAL'
 ): Promise<VropsAlert[]> {
-  const res = await request<{ results?: Record<string, { error?: string; frames?: FrameJSON[] }> }>(
-    'POST',
-    '/api/ds/query',
-    {
-      from: 'now-1h',
-      to: 'now',
-      queries: [
-        { refId: 'A', datasource: { uid, type: 'privatecloud-vsphere-datasource' }, queryType: 'alerts', minLevel },
-      ],
-    }
-  );
-  const a = res.results?.A;
-  if (a?.error) {
-    throw new ApiError('query_error', a.error, 0);
-  }
-  const out: VropsAlert[] = [];
-  for (const f of a?.frames ?? []) {
-    const names = (f.schema?.fields ?? []).map((x) => x.name);
-    const cols = f.data?.values ?? [];
-    const n = cols[0]?.length ?? 0;
-    for (let i = 0; i < n; i++) {
-      const row: Record<string, unknown> = {};
-      names.forEach((name, j) => (row[name] = cols[j]?.[i]));
-      out.push(row as unknown as VropsAlert);
-    }
-  }
-  return out;
+  const frames = await runQuery({
+    from: 'now-1h',
+    to: 'now',
+    queries: [
+      { refId: 'A', datasource: { uid, type: 'privatecloud-vsphere-datasource' }, queryType: 'alerts', minLevel },
+    ],
+  });
+  return frames.flatMap((json) => new DataFrameView<VropsAlert>(dataFrameFromJSON(json)).toArray());
 }

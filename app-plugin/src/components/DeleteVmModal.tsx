@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Alert, Button, Field, Input, Modal } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { toApiError, VsphereClient } from '../api/client';
+import { errorAdvice } from '../api/errors';
 import { selectors } from '../selectors';
 import { PowerState } from '../types';
 import { PowerActions } from './PowerActions';
@@ -25,6 +26,7 @@ export function DeleteVmModal({
 }) {
   const [typed, setTyped] = useState('');
   const [formError, setFormError] = useState<string | undefined>();
+  const [advice, setAdvice] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const off = vm.powerState === 'POWERED_OFF';
 
@@ -42,7 +44,9 @@ export function DeleteVmModal({
       notifySuccess(`${vm.name} deleted`);
       onDeleted();
     } catch (e) {
-      setFormError((e as Error).message);
+      const err = toApiError(e);
+      setFormError(err.message);
+      setAdvice(errorAdvice(err));
       notifyError(`Could not delete ${vm.name}`, (e as Error).message);
     } finally {
       setBusy(false);
@@ -85,7 +89,8 @@ export function DeleteVmModal({
             </Field>
             {formError && (
               <Alert severity="error" title="Not deleted">
-                {formError}
+                <div>{formError}</div>
+                {advice && <div>{advice}</div>}
               </Alert>
             )}
             <Modal.ButtonRow>

@@ -1,9 +1,16 @@
 import React, { useState } from 'react';
-import { Alert, Button, Field, Input, Modal, Stack, useStyles2 } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Field, Input, Modal, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { toApiError, VsphereClient } from '../api/client';
+import { errorAdvice } from '../api/errors';
 import { selectors } from '../selectors';
-import { HardwareLimits, VmHardwarePatch } from '../types';
-import { ErrorState, getStyles, Loading } from './common';
+import { FieldRow } from './FieldRow';
+import { HardwareLimits, VmDetail, VmHardwarePatch } from '../types';
+import { fromMiB, toMiB } from './labels';
+import { ErrorState } from './ErrorState';
+import { getStyles } from './styles';
+import { Loading } from './Loading';
 import { formatMiB } from './format';
 import { useAsync } from './hooks';
 import { notifyError, notifySuccess } from './notify';
@@ -12,7 +19,8 @@ import { notifyError, notifySuccess } from './notify';
 export function validateHardware(
   limits: HardwareLimits,
   cpuText: string,
-  memText: string
+  memText: string,
+  memUnit: 'GiB' | 'MiB' = 'MiB'
 ): { errors: { cpu?: string; memory?: string; form?: string }; patch: VmHardwarePatch } {
   const errors: { cpu?: string; memory?: string; form?: string } = {};
   const patch: VmHardwarePatch = {};
@@ -33,9 +41,10 @@ export function validateHardware(
       patch.cpuCount = cpu;
     }
   }
-  const mem = Number(memText);
-  if (!/^\d+$/.test(memText.trim())) {
-    errors.memory = 'Enter the memory as a whole number of MiB.';
+  const mem = toMiB(memText, memUnit) ?? NaN;
+  if (!Number.isFinite(mem)) {
+    errors.memory =
+      memUnit === 'GiB' ? 'Enter the memory in GiB, e.g. 8 or 0.5.' : 'Enter the memory as a whole number of MiB.';
   } else if (mem < limits.minMemoryMiB || mem > limits.maxMemoryMiB) {
     errors.memory = `Choose between ${limits.minMemoryMiB} and ${limits.maxMemoryMiB} MiB.`;
   } else if (mem % 4 !== 0) {
@@ -68,29 +77,36 @@ function Form({
   vmId: string;
   vmName: string;
   limits: HardwareLimits;
-  onDone: (changed: boolean) => void;
+  onDone: (updated?: VmDetail) => void;
 }) {
   const styles = useStyles2(getStyles);
+  const listStyles = useStyles2(getListStyles);
   const [cpu, setCpu] = useState(String(limits.cpuCount));
-  const [mem, setMem] = useState(String(limits.memoryMiB));
+  const initial = fromMiB(limits.memoryMiB);
+  const [mem, setMem] = useState(initial.amount);
+  const [unit, setUnit] = useState<'GiB' | 'MiB'>(initial.unit);
   const [errors, setErrors] = useState<{ cpu?: string; memory?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
+  const [advice, setAdvice] = useState<string | undefined>();
   const on = limits.powerState === 'POWERED_ON';
   const hot = (yes: boolean) => (yes ? 'can change now' : 'needs power-off');
 
   const submit = async () => {
-    const v = validateHardware(limits, cpu, mem);
+    const v = validateHardware(limits, cpu, mem, unit);
     setErrors(v.errors);
+    setAdvice(undefined);
     if (Object.keys(v.errors).length) {
       return;
     }
     setBusy(true);
     try {
-      await client.patchHardware(vmId, v.patch);
+      const updated = await client.patchHardware(vmId, v.patch);
       notifySuccess(`Hardware of ${vmName} updated`);
-      onDone(true);
+      onDone(updated);
     } catch (e) {
-      setErrors({ form: (e as Error).message });
+      const err = toApiError(e);
+      setErrors({ form: err.message });
+      setAdvice(errorAdvice(err));
       notifyError(`Could not change the hardware of ${vmName}`, (e as Error).message);
     } finally {
       setBusy(false);
@@ -111,7 +127,7 @@ function Form({
           : `${vmName} is ${limits.powerState === 'SUSPENDED' ? 'suspended' : 'powered off'}: CPU and memory can change within the limits.`}
       </p>
       {on && (
-        <ul aria-label="What can change while powered on">
+        <ul aria-label="What can change while powered on" className={listStyles.list}>
           <li>Add CPUs: {hot(limits.canChangeCpu && limits.cpuHotAddEnabled)}</li>
           <li>Remove CPUs: {hot(limits.canChangeCpu && limits.cpuHotRemoveEnabled)}</li>
           <li>Add memory: {hot(limits.canChangeMemory && limits.memoryHotAddEnabled)}</li>
@@ -136,27 +152,42 @@ function Form({
         />
       </Field>
       <Field
-        label="Memory (MiB)"
-        description={`Now ${limits.memoryMiB} MiB (${formatMiB(limits.memoryMiB)}); a multiple of 4`}
+        label="Memory"
+        description={`Now ${formatMiB(limits.memoryMiB)} (${limits.memoryMiB} MiB); a multiple of 4 MiB`}
         invalid={!!errors.memory}
         error={errors.memory}
       >
-        <Input
-          id="edit-hw-memory"
-          type="number"
-          width={20}
-          value={mem}
-          onChange={(e) => setMem(e.currentTarget.value)}
-          data-testid={selectors.editHardware.memory}
-        />
+        <FieldRow>
+          <Input
+            id="edit-hw-memory"
+            type="number"
+            step="any"
+            width={20}
+            value={mem}
+            onChange={(e) => setMem(e.currentTarget.value)}
+            data-testid={selectors.editHardware.memory}
+          />
+          <RadioButtonGroup
+            aria-label="Memory unit"
+            options={UNITS}
+            value={unit}
+            onChange={(u) => {
+              // The amount keeps its size: 8 GiB becomes 8192 MiB, not 8 MiB.
+              const mib = toMiB(mem, unit);
+              setMem(mib === undefined ? mem : u === 'GiB' ? String(mib / 1024) : String(mib));
+              setUnit(u);
+            }}
+          />
+        </FieldRow>
       </Field>
       {errors.form && (
         <Alert severity="error" title="Not changed">
-          {errors.form}
+          <div>{errors.form}</div>
+          {advice && <div>{advice}</div>}
         </Alert>
       )}
       <Modal.ButtonRow>
-        <Button variant="secondary" fill="outline" onClick={() => onDone(false)}>
+        <Button variant="secondary" fill="outline" onClick={() => onDone()}>
           Cancel
         </Button>
         <Button
@@ -182,11 +213,11 @@ export function EditHardwareModal({
   client: VsphereClient;
   vmId: string;
   vmName: string;
-  onClose: (changed: boolean) => void;
+  onClose: (updated?: VmDetail) => void;
 }) {
   const limits = useAsync(() => client.hardwareLimits(vmId), [client, vmId]);
   return (
-    <Modal isOpen title={`Edit hardware of ${vmName}`} onDismiss={() => onClose(false)}>
+    <Modal isOpen title={`Edit hardware of ${vmName}`} onDismiss={() => onClose()}>
       {limits.error ? (
         <ErrorState title="Could not read the hardware limits" error={limits.error} onRetry={limits.reload} />
       ) : !limits.value ? (
@@ -199,3 +230,18 @@ export function EditHardwareModal({
     </Modal>
   );
 }
+
+const UNITS: Array<{ label: string; value: 'GiB' | 'MiB' }> = [
+  { label: 'GiB', value: 'GiB' },
+  { label: 'MiB', value: 'MiB' },
+];
+
+/** The hot-add list stays inside the dialog's padding (browsers indent lists by 40px by default). */
+const getListStyles = (theme: GrafanaTheme2) => ({
+  list: css({
+    margin: theme.spacing(0, 0, 2, 0),
+    paddingLeft: theme.spacing(2.5),
+    listStylePosition: 'outside',
+    overflowWrap: 'anywhere',
+  }),
+});

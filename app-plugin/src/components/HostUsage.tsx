@@ -6,12 +6,11 @@ import { Link } from 'react-router-dom';
 import { hostUrl } from '../constants';
 import { selectors } from '../selectors';
 import { HostSummary } from '../types';
-import { getStyles as getCommonStyles } from './common';
+import { getStyles as getCommonStyles } from './styles';
+import { DataTable, Column, SortState } from './DataTable';
 import { formatBytes, formatMHz, formatPercent } from './format';
-
-/** Usage at or above this share shows in the warning colour, and from `HIGH` in the error colour. */
-const BUSY = 70;
-const HIGH = 90;
+import { enumText } from './labels';
+import { usageLevel } from './thresholds';
 
 /**
  * A small horizontal meter of a percentage, coloured by level (the number is always written next
@@ -20,7 +19,8 @@ const HIGH = 90;
 function Meter({ label, pct, text }: { label: string; pct: number; text: string }) {
   const styles = useStyles2(getStyles);
   const clamped = Math.max(0, Math.min(100, pct));
-  const level = pct >= HIGH ? styles.high : pct >= BUSY ? styles.busy : styles.ok;
+  const lv = usageLevel(pct);
+  const level = lv === 'critical' ? styles.high : lv === 'warning' ? styles.busy : styles.ok;
   return (
     <div
       role="meter"
@@ -125,56 +125,56 @@ const getStyles = (theme: GrafanaTheme2) => ({
 /**
  * The hosts table of the Overview and Hosts pages: name (linked to the host page), connection
  * badge, power state, optionally the cluster, CPU and memory usage with capacity, and VM count.
+ * With `onSort` the CPU and memory columns sort (sort keys `cpu` and `memory`).
  */
 export function HostsTable({
   hosts,
   showCluster = false,
   rowTestId,
+  sort,
+  onSort,
 }: {
   hosts: HostSummary[];
   showCluster?: boolean;
   rowTestId?: (id: string) => string;
+  sort?: SortState;
+  onSort?: (column: string) => void;
 }) {
   const styles = useStyles2(getCommonStyles);
+  const columns: Array<Column<HostSummary>> = [
+    {
+      id: 'name',
+      header: 'Name',
+      sortable: true,
+      cell: (h) => (
+        <Link className={styles.link} to={hostUrl(h.id)}>
+          {h.name}
+        </Link>
+      ),
+    },
+    {
+      id: 'connection',
+      header: 'Connection',
+      cell: (h) => (
+        <Badge color={h.connectionState === 'CONNECTED' ? 'green' : 'red'} text={enumText(h.connectionState)} />
+      ),
+    },
+    { id: 'power', header: 'Power', cell: (h) => enumText(h.powerState) },
+    ...(showCluster ? [{ id: 'cluster', header: 'Cluster', cell: (h: HostSummary) => h.clusterName ?? '—' }] : []),
+    { id: 'cpu', header: 'CPU', sortable: true, cell: (h) => <HostUsageCell host={h} kind="cpu" /> },
+    { id: 'memory', header: 'Memory', sortable: true, cell: (h) => <HostUsageCell host={h} kind="memory" /> },
+    { id: 'vms', header: 'VMs', numeric: true, cell: (h) => h.vmCount ?? '—' },
+  ];
   return (
-    <table className={styles.table} aria-label="Hosts">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Connection</th>
-          <th>Power</th>
-          {showCluster && <th>Cluster</th>}
-          <th>CPU</th>
-          <th>Memory</th>
-          <th>VMs</th>
-        </tr>
-      </thead>
-      <tbody>
-        {hosts.map((h) => (
-          <tr key={h.id} data-testid={rowTestId?.(h.id)}>
-            <td>
-              <Link className={styles.link} to={hostUrl(h.id)}>
-                {h.name}
-              </Link>
-            </td>
-            <td>
-              <Badge
-                color={h.connectionState === 'CONNECTED' ? 'green' : 'red'}
-                text={h.connectionState ?? 'unknown'}
-              />
-            </td>
-            <td>{h.powerState ?? '—'}</td>
-            {showCluster && <td>{h.clusterName ?? h.cluster ?? '—'}</td>}
-            <td>
-              <HostUsageCell host={h} kind="cpu" />
-            </td>
-            <td>
-              <HostUsageCell host={h} kind="memory" />
-            </td>
-            <td>{h.vmCount ?? '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Hosts"
+      columns={onSort ? columns : columns.map((c) => ({ ...c, sortable: false }))}
+      rows={hosts}
+      rowKey={(h) => h.id}
+      rowTestId={rowTestId ? (h) => rowTestId(h.id) : undefined}
+      sort={sort}
+      onSort={onSort}
+      sortTestId={(c) => `data-testid hosts-sort-${c}`}
+    />
   );
 }

@@ -1,10 +1,12 @@
 import React, { useState } from 'react';
-import { ConfirmModal } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { ConfirmModal, Spinner } from '@grafana/ui';
+import { PowerAnswer, toApiError, VsphereClient } from '../api/client';
+import { errorAdvice } from '../api/errors';
 import { selectors } from '../selectors';
 import { PowerAction, PowerState } from '../types';
 import { usePermission } from './AppContext';
-import { GatedButton, Toolbar } from './common';
+import { GatedButton } from './GatedButton';
+import { Toolbar } from './Toolbar';
 import { notifyError, notifySuccess } from './notify';
 
 interface ActionSpec {
@@ -15,6 +17,8 @@ interface ActionSpec {
   /** Sentence of the confirmation; undefined = no confirmation (nothing is interrupted). */
   confirm?: string;
   done: string;
+  /** Progress sentence while vCenter runs the operation. */
+  doing: string;
   variant: 'primary' | 'secondary' | 'destructive';
 }
 
@@ -25,6 +29,7 @@ export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
     icon: 'play',
     when: ['POWERED_OFF', 'SUSPENDED'],
     done: 'powered on',
+    doing: 'Powering on',
     variant: 'primary',
   },
   shutdown: {
@@ -33,6 +38,7 @@ export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
     when: ['POWERED_ON'],
     confirm: 'asks the guest OS to shut down. Running applications stop.',
     done: 'is shutting down',
+    doing: 'Asking the guest to shut down',
     variant: 'secondary',
   },
   reboot: {
@@ -41,6 +47,7 @@ export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
     when: ['POWERED_ON'],
     confirm: 'asks the guest OS to restart. Running applications are interrupted.',
     done: 'is rebooting',
+    doing: 'Asking the guest to restart',
     variant: 'secondary',
   },
   stop: {
@@ -49,6 +56,7 @@ export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
     when: ['POWERED_ON', 'SUSPENDED'],
     confirm: 'is switched off at once, like pulling the plug. Unsaved data in the guest is lost.',
     done: 'powered off',
+    doing: 'Powering off',
     variant: 'destructive',
   },
   reset: {
@@ -57,6 +65,7 @@ export const powerActions: Partial<Record<PowerAction, ActionSpec>> = {
     when: ['POWERED_ON'],
     confirm: 'is hard-reset at once, without shutting the guest down. Unsaved data in the guest is lost.',
     done: 'was reset',
+    doing: 'Resetting',
     variant: 'destructive',
   },
 };
@@ -73,7 +82,8 @@ export function PowerActions({
   vm: { id: string; name: string; powerState: PowerState };
   actions?: PowerAction[];
   size?: 'sm' | 'md';
-  onDone: () => void;
+  /** Called with the operation's answer (the new state, maybe the fresh VM), or without when it failed. */
+  onDone: (answer?: PowerAnswer) => void;
 }) {
   const perm = usePermission('power');
   const [pending, setPending] = useState<PowerAction | undefined>();
@@ -82,14 +92,21 @@ export function PowerActions({
   const run = async (action: PowerAction) => {
     setPending(undefined);
     setBusy(action);
+    let answer: PowerAnswer | undefined;
     try {
-      await client.power(vm.id, action);
+      answer = await client.power(vm.id, action);
       notifySuccess(`${vm.name} ${powerActions[action]?.done ?? 'updated'}`);
     } catch (e) {
-      notifyError(`${powerActions[action]?.label ?? action} failed for ${vm.name}`, (e as Error).message);
+      const err = toApiError(e);
+      notifyError(
+        `${powerActions[action]?.label ?? action} failed for ${vm.name}`,
+        `${err.message} ${errorAdvice(err)}`
+      );
     } finally {
       setBusy(undefined);
-      onDone();
+      // The answer carries the new state: the page shows it without reading the VM again. After
+      // a failure the state is uncertain, so the page reads it.
+      onDone(answer && answer.powerState ? answer : undefined);
     }
   };
 
@@ -117,6 +134,11 @@ export function PowerActions({
             </GatedButton>
           );
         })}
+        {busy && (
+          <span role="status" aria-live="polite" data-testid={selectors.power.progress}>
+            <Spinner inline /> {powerActions[busy]?.doing ?? 'Working'} {vm.name}…
+          </span>
+        )}
       </Toolbar>
       {pending && spec && (
         <ConfirmModal

@@ -1,14 +1,20 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { css } from '@emotion/css';
-import { applyFieldOverrides, createDataFrame, dateTime, FieldType, GrafanaTheme2, TimeRange } from '@grafana/data';
-import { LegendDisplayMode, TimeSeries, useStyles2, useTheme2 } from '@grafana/ui';
+import {
+  applyFieldOverrides,
+  createDataFrame,
+  dateTime,
+  FieldType,
+  GrafanaTheme2,
+  ThresholdsMode,
+  TimeRange,
+} from '@grafana/data';
+import { GraphThresholdsStyleMode } from '@grafana/schema';
+import { LegendDisplayMode, TimeSeries, TooltipPlugin2, useStyles2, useTheme2 } from '@grafana/ui';
 import { Series } from '../api/client';
-
-/** Mean of the non-null values, undefined when there are none. */
-export function rangeAverage(values: Array<number | null>): number | undefined {
-  const v = values.filter((x): x is number => typeof x === 'number' && isFinite(x));
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
-}
+import { selectors } from '../selectors';
+import { formatPercent } from './format';
+import { USAGE_CRITICAL, USAGE_WARNING } from './thresholds';
 
 /** Width of an element, following resizes (the chart needs a pixel width). */
 function useWidth(fallback: number): [React.RefObject<HTMLDivElement>, number] {
@@ -55,7 +61,22 @@ export function TimeChart({ series, title, max }: { series: Series; title: strin
             min: 0,
             max,
             displayName: title,
-            custom: { fillOpacity: 15, lineWidth: 1, showPoints: 'never', spanNulls: true },
+            // Dashed lines at the alert rules' levels (80 % warning, 95 % critical).
+            thresholds: {
+              mode: ThresholdsMode.Absolute,
+              steps: [
+                { value: -Infinity, color: 'green' },
+                { value: USAGE_WARNING, color: 'orange' },
+                { value: USAGE_CRITICAL, color: 'red' },
+              ],
+            },
+            custom: {
+              fillOpacity: 15,
+              lineWidth: 1,
+              showPoints: 'never',
+              spanNulls: true,
+              thresholdsStyle: { mode: GraphThresholdsStyleMode.Dashed },
+            },
           },
         },
       ],
@@ -93,12 +114,45 @@ export function TimeChart({ series, title, max }: { series: Series; title: strin
         timeRange={range}
         timeZone="browser"
         legend={{ showLegend: false, displayMode: LegendDisplayMode.List, placement: 'bottom', calcs: [] }}
-      />
+      >
+        {(config) => (
+          <TooltipPlugin2
+            config={config}
+            // TooltipHoverMode.xAll: the hovered hour, wherever the pointer is vertically.
+            hoverMode={1 as never}
+            render={(u, dataIdxs) => {
+              const i = dataIdxs.find((x) => x !== null && x !== undefined);
+              if (i === undefined || i === null) {
+                return null;
+              }
+              const t = u.data[0][i];
+              const v = u.data[1]?.[i];
+              return (
+                <div className={styles.tooltip} data-testid={selectors.charts.tooltip}>
+                  <div className={styles.muted}>{hourText(t)}</div>
+                  <div>
+                    {title}: <strong>{typeof v === 'number' ? formatPercent(v) : 'no value'}</strong>
+                  </div>
+                </div>
+              );
+            }}
+          />
+        )}
+      </TimeSeries>
     </div>
   );
 }
 
+/** "Tue 14:00–15:00" style label of an hourly point (local time). */
+export function hourText(ms: number): string {
+  const d = new Date(ms);
+  const end = new Date(ms + 3600_000);
+  const hm = (x: Date) => x.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `${d.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' })} ${hm(d)}–${hm(end)}`;
+}
+
 const getStyles = (theme: GrafanaTheme2) => ({
+  tooltip: css({ padding: theme.spacing(1), display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
   chart: css({ width: '100%', minHeight: 200 }),
   muted: css({ color: theme.colors.text.secondary }),
 });

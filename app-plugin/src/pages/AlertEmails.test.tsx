@@ -30,25 +30,42 @@ describe('Alert e-mails', () => {
       // Not registered yet: the backend answers the defaults the form starts from.
       [`GET ${RES}/me/subscriptions`]: sub('editor', { confirmed: false }),
       [`PUT ${RES}/me/subscriptions`]: (r) => ((body = r.data), sub('editor', { confirmed: false })),
+      [`GET ${RES}/inventory/clusters`]: (r) => ({
+        items: [
+          { id: 'domain-c1', name: 'Prod' },
+          { id: 'domain-c2', name: 'Lab' },
+        ].filter((c) => c.name.toLowerCase().includes((r.query.get('search') ?? '').toLowerCase())),
+        total: 2,
+        page: 1,
+        pageSize: 25,
+      }),
     });
     renderPage(<AlertEmails />);
     const c = await screen.findByTestId(selectors.alerts.container);
     expect(await within(c).findByText('editor@example.com')).toBeInTheDocument();
     await userEvent.click(within(c).getByRole('radio', { name: 'Critical only' }));
     await userEvent.click(within(c).getByLabelText('Send resolved notices'));
-    await userEvent.type(within(c).getByLabelText('Clusters'), 'Prod, Lab ,');
+    // Clusters are picked from the inventory (searched on the server), not typed free.
+    const clusters = within(within(c).getByTestId(selectors.alerts.picker('cluster'))).getByRole('combobox');
+    await userEvent.click(clusters);
+    await userEvent.type(clusters, 'pro');
+    await userEvent.click(await screen.findByRole('option', { name: 'Prod' }));
+    expect(screen.queryByRole('option', { name: 'Lab' })).not.toBeInTheDocument();
     await userEvent.click(within(c).getByRole('button', { name: 'Save and register' }));
     await waitFor(() =>
       expect(body).toEqual({
         minSeverity: 'critical',
         firing: true,
         resolved: false,
-        matchers: { cluster: ['Prod', 'Lab'] },
+        matchers: { cluster: ['Prod'] },
         digestMinutes: 0,
       })
     );
     expect(runtimeState.events).toEqual([
-      { type: 'alert-success', payload: ['Saved; confirm the link sent to editor@example.com'] },
+      {
+        type: 'alert-success',
+        payload: ['Saved; a confirmation link was sent to editor@example.com: open it to start receiving mails'],
+      },
     ]);
     expect(await within(c).findByText('not confirmed: save, then open the link mailed to you')).toBeInTheDocument();
     // Only Admins get the list of everyone.

@@ -1,8 +1,17 @@
 import React, { useState } from 'react';
 import { Alert, Badge, Button, Field, FieldSet, Input, RadioButtonGroup, Stack, Switch, useStyles2 } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { css } from '@emotion/css';
+import { ApiError, toApiError, VsphereClient } from '../api/client';
+import { errorAdvice } from '../api/errors';
+import { DataTable } from '../components/DataTable';
+import { InventoryPicker } from '../components/InventoryPicker';
 import { useAppContext, usePermission } from '../components/AppContext';
-import { AppPage, Empty, ErrorState, GatedButton, getStyles, Loading } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { Empty } from '../components/Empty';
+import { ErrorState } from '../components/ErrorState';
+import { GatedButton } from '../components/GatedButton';
+import { getStyles } from '../components/styles';
+import { Loading } from '../components/Loading';
 import { useAsync } from '../components/hooks';
 import { notifyError, notifySuccess } from '../components/notify';
 import { selectors } from '../selectors';
@@ -14,20 +23,22 @@ const severities: Array<{ label: string; value: Severity }> = [
   { label: 'Critical only', value: 'critical' },
 ];
 
-const list = (s: string) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
+const severityText: Record<string, string> = {
+  info: 'Info and above',
+  warning: 'Warning and above',
+  critical: 'Critical only',
+};
+
+const list = (names: string[]) => names.map((x) => x.trim()).filter(Boolean);
 
 /** What the form sends; login and e-mail come from the backend's user, never from the form. */
 export function subscriptionBody(f: {
   minSeverity: Severity;
   firing: boolean;
   resolved: boolean;
-  cluster: string;
-  host: string;
-  vm: string;
+  cluster: string[];
+  host: string[];
+  vm: string[];
   digestMinutes: string;
 }): { body?: Partial<Subscription>; error?: string } {
   const digest = Number(f.digestMinutes);
@@ -49,15 +60,73 @@ export function subscriptionBody(f: {
   };
 }
 
+/**
+ * Sends a test alert mail to the user's confirmed address (`POST me/subscriptions/test`). A backend
+ * without that call answers 404: the button then says the data source cannot send test mails yet.
+ */
+function TestMailButton({ client, registered }: { client: VsphereClient; registered: boolean }) {
+  const [state, setState] = useState<{ busy?: boolean; result?: string; error?: ApiError }>({});
+  const send = async () => {
+    setState({ busy: true });
+    try {
+      const r = await client.sendTestMail();
+      setState({ result: `Test mail sent${r?.sentTo ? ` to ${r.sentTo}` : ''}; it should arrive within a minute.` });
+    } catch (e) {
+      const err = toApiError(e);
+      setState({
+        error:
+          err.status === 404 || err.status === 405
+            ? new ApiError(
+                err.code,
+                'This data source cannot send test mails yet: update the vSphere (PrivateCloud) data source plugin.',
+                err.status
+              )
+            : err,
+      });
+    }
+  };
+  return (
+    <div className={testMailStyles} data-testid={selectors.alerts.testMail}>
+      <GatedButton
+        allowed={registered && !state.busy}
+        reason={state.busy ? 'Sending…' : 'Confirm your address first (the link in the confirmation mail)'}
+        variant="secondary"
+        icon={state.busy ? 'spinner' : 'envelope'}
+        onClick={send}
+      >
+        Send me a test mail
+      </GatedButton>
+      {state.result && (
+        <span role="status" data-testid={selectors.alerts.testMailResult}>
+          {state.result}
+        </span>
+      )}
+      {state.error && (
+        <Alert severity="error" title="No test mail sent">
+          <span data-testid={selectors.alerts.testMailResult}>{state.error.message}</span> {errorAdvice(state.error)}
+        </Alert>
+      )}
+    </div>
+  );
+}
+
+const testMailStyles = css({
+  display: 'flex',
+  flexDirection: 'column',
+  gap: 8,
+  marginTop: 16,
+  alignItems: 'flex-start',
+});
+
 function MyRegistration({ client, current }: { client: VsphereClient; current?: Subscription }) {
   const { me } = useAppContext();
   const [f, setF] = useState({
     minSeverity: current?.minSeverity ?? ('warning' as Severity),
     firing: current?.firing ?? true,
     resolved: current?.resolved ?? true,
-    cluster: (current?.matchers.cluster ?? []).join(', '),
-    host: (current?.matchers.host ?? []).join(', '),
-    vm: (current?.matchers.vm ?? []).join(', '),
+    cluster: current?.matchers.cluster ?? [],
+    host: current?.matchers.host ?? [],
+    vm: current?.matchers.vm ?? [],
     digestMinutes: String(current?.digestMinutes ?? 0),
   });
   const [error, setError] = useState<string | undefined>();
@@ -75,9 +144,14 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
     try {
       const s = await client.saveMySubscription(v.body);
       setSaved(s);
-      notifySuccess(s.confirmed ? 'Alert e-mail settings saved' : `Saved; confirm the link sent to ${s.email}`);
+      notifySuccess(
+        s.confirmed
+          ? 'Alert e-mail settings saved'
+          : `Saved; a confirmation link was sent to ${s.email}: open it to start receiving mails`
+      );
     } catch (e) {
-      notifyError('Could not save your alert e-mail settings', (e as Error).message);
+      const err = toApiError(e);
+      notifyError('Could not save your alert e-mail settings', `${err.message} ${errorAdvice(err)}`);
     } finally {
       setBusy(false);
     }
@@ -131,18 +205,38 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
             aria-label="Send resolved notices"
           />
         </Field>
-        <Field label="Only these clusters" description="Comma-separated names; empty = all">
-          <Input
-            value={f.cluster}
-            onChange={(e) => setF({ ...f, cluster: e.currentTarget.value })}
-            aria-label="Clusters"
-          />
+        <Field label="Only these clusters" description="Picked from the inventory; empty = all">
+          <div data-testid={selectors.alerts.picker('cluster')}>
+            <InventoryPicker
+              client={client}
+              entity="clusters"
+              label="Clusters"
+              value={f.cluster}
+              onChange={(v) => setF({ ...f, cluster: v })}
+            />
+          </div>
         </Field>
-        <Field label="Only these hosts" description="Comma-separated names; empty = all">
-          <Input value={f.host} onChange={(e) => setF({ ...f, host: e.currentTarget.value })} aria-label="Hosts" />
+        <Field label="Only these hosts" description="Picked from the inventory; empty = all">
+          <div data-testid={selectors.alerts.picker('host')}>
+            <InventoryPicker
+              client={client}
+              entity="hosts"
+              label="Hosts"
+              value={f.host}
+              onChange={(v) => setF({ ...f, host: v })}
+            />
+          </div>
         </Field>
-        <Field label="Only these VMs" description="Comma-separated names; empty = all">
-          <Input value={f.vm} onChange={(e) => setF({ ...f, vm: e.currentTarget.value })} aria-label="VMs" />
+        <Field label="Only these VMs" description="Type part of a name to search; empty = all">
+          <div data-testid={selectors.alerts.picker('vm')}>
+            <InventoryPicker
+              client={client}
+              entity="vms"
+              label="VMs"
+              value={f.vm}
+              onChange={(v) => setF({ ...f, vm: v })}
+            />
+          </div>
         </Field>
         <Field label="Digest (minutes)" description="0 sends each alert at once" invalid={!!error} error={error}>
           <Input
@@ -161,6 +255,7 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
         >
           {saved?.confirmed ? 'Save' : 'Save and register'}
         </Button>
+        <TestMailButton client={client} registered={!!saved?.confirmed} />
       </FieldSet>
     </form>
   );
@@ -202,43 +297,41 @@ function Everyone({ client }: { client: VsphereClient }) {
       ) : all.value.length === 0 ? (
         <Empty message="Nobody has registered for alert e-mails yet" />
       ) : (
-        <table className={styles.table} aria-label="All registrations">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>E-mail</th>
-              <th>Severity</th>
-              <th>Resolved</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {all.value.map((s) => (
-              <tr key={s.login}>
-                <td>{s.name ? `${s.name} (${s.login})` : s.login}</td>
-                <td>{s.email}</td>
-                <td>{s.minSeverity}</td>
-                <td>{s.resolved ? 'yes' : 'no'}</td>
-                <td>
+        <DataTable
+          label="All registrations"
+          rows={all.value}
+          rowKey={(s) => s.login}
+          columns={[
+            { id: 'user', header: 'User', cell: (s) => (s.name ? `${s.name} (${s.login})` : s.login) },
+            { id: 'email', header: 'E-mail', cell: (s) => s.email },
+            { id: 'severity', header: 'Severity', cell: (s) => severityText[s.minSeverity] ?? s.minSeverity },
+            { id: 'resolved', header: 'Resolved', cell: (s) => (s.resolved ? 'yes' : 'no') },
+            {
+              id: 'status',
+              header: 'Status',
+              cell: (s) => (
+                <>
                   <Badge color={s.confirmed ? 'green' : 'orange'} text={s.confirmed ? 'confirmed' : 'unconfirmed'} />{' '}
-                  {!s.firing && <Badge color="red" text="paused" />}
-                </td>
-                <td>
-                  <GatedButton
-                    allowed
-                    size="sm"
-                    variant="secondary"
-                    onClick={() => toggle(s)}
-                    aria-label={`${s.firing ? 'Pause' : 'Resume'} ${s.login}`}
-                  >
-                    {s.firing ? 'Pause' : 'Resume'}
-                  </GatedButton>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  {!s.firing && <Badge color="darkgrey" text="paused" />}
+                </>
+              ),
+            },
+            {
+              id: 'actions',
+              header: 'Actions',
+              cell: (s) => (
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  onClick={() => toggle(s)}
+                  aria-label={`${s.firing ? 'Pause' : 'Resume'} ${s.login}`}
+                >
+                  {s.firing ? 'Pause' : 'Resume'}
+                </Button>
+              ),
+            },
+          ]}
+        />
       )}
     </section>
   );

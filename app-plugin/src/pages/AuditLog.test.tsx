@@ -39,9 +39,9 @@ describe('Audit log', () => {
     const rows = within(table).getAllByRole('row');
     expect(rows[1]).toHaveTextContent('alice');
     expect(rows[1]).toHaveTextContent('Power');
-    expect(rows[1]).toHaveTextContent('{"action":"stop"}');
-    expect(rows[1]).toHaveTextContent('success');
-    expect(rows[2]).toHaveTextContent('refused');
+    expect(rows[1]).toHaveTextContent('power off');
+    expect(rows[1]).toHaveTextContent('Success');
+    expect(rows[2]).toHaveTextContent('Refused');
     expect(rows[2]).toHaveTextContent('role Viewer may not delete VMs');
     await userEvent.type(screen.getByTestId(selectors.audit.vm), 'vm-42');
     await userEvent.type(screen.getByTestId(selectors.audit.user), 'bob');

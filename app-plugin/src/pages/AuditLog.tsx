@@ -1,8 +1,18 @@
 import React, { useState } from 'react';
-import { Badge, BadgeColor, Field, Input, Pagination, Stack, useStyles2 } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Badge, BadgeColor, Button, Field, Input, Pagination, Stack, useStyles2 } from '@grafana/ui';
 import { VsphereClient } from '../api/client';
-import { AppPage, Empty, ErrorState, getStyles, Loading } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { Empty } from '../components/Empty';
+import { ErrorState } from '../components/ErrorState';
+import { getStyles } from '../components/styles';
+import { Loading } from '../components/Loading';
+import { auditDetails, auditSummary } from '../components/auditSummary';
+import { DataTable } from '../components/DataTable';
 import { formatTime } from '../components/format';
+import { enumText } from '../components/labels';
+import { useGuestOsNames } from '../components/useGuestOsNames';
 import { useAsync, useDebounced } from '../components/hooks';
 import { selectors } from '../selectors';
 import { AuditEvent } from '../types';
@@ -30,8 +40,31 @@ function toIso(v: string): string | undefined {
   return isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/** The parameters of one event as "key: value" lines. */
+function AuditDetails({ event }: { event: AuditEvent }) {
+  const local = useStyles2(getLocalStyles);
+  const lines = auditDetails(event.params);
+  return (
+    <dl className={local.details} data-testid={selectors.audit.details(event.id)}>
+      {lines.length === 0 ? (
+        <dd>No parameters recorded.</dd>
+      ) : (
+        lines.map(([k, v]) => (
+          <React.Fragment key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </React.Fragment>
+        ))
+      )}
+    </dl>
+  );
+}
+
 function Body({ client }: { client: VsphereClient }) {
   const styles = useStyles2(getStyles);
+  const local = useStyles2(getLocalStyles);
+  const osNames = useGuestOsNames(client);
+  const [open, setOpen] = useState<Record<string, boolean>>({});
   const [vm, setVm] = useState('');
   const [user, setUser] = useState('');
   const [from, setFrom] = useState('');
@@ -86,39 +119,66 @@ function Body({ client }: { client: VsphereClient }) {
         <Empty message="No operation matches these filters" />
       ) : (
         <>
-          <table className={styles.table} data-testid={selectors.audit.table} aria-label="Audit log">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>User</th>
-                <th>Action</th>
-                <th>VM</th>
-                <th>Parameters</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.value.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatTime(e.time)}</td>
-                  <td>
+          <DataTable
+            label="Audit log"
+            testId={selectors.audit.table}
+            rows={log.value.items}
+            rowKey={(e) => e.id}
+            detail={(e) => (open[e.id] ? <AuditDetails event={e} /> : undefined)}
+            columns={[
+              { id: 'time', header: 'Time', cell: (e) => formatTime(e.time) },
+              {
+                id: 'user',
+                header: 'User',
+                cell: (e) => (
+                  <>
                     {e.user.login} <span className={styles.muted}>({e.user.role})</span>
-                  </td>
-                  <td>{actionText[e.action] ?? e.action}</td>
-                  <td>
-                    {e.vm.name} <span className={styles.muted}>{e.vm.id}</span>
-                  </td>
-                  <td>
-                    <code>{JSON.stringify(e.params)}</code>
-                  </td>
-                  <td>
-                    <Badge color={outcomeColor[e.outcome] ?? 'blue'} text={e.outcome} />
+                  </>
+                ),
+              },
+              { id: 'action', header: 'Action', cell: (e) => actionText[e.action] ?? enumText(e.action) },
+              {
+                id: 'vm',
+                header: 'VM',
+                cell: (e) => (
+                  <>
+                    {e.vm.name || 'unnamed VM'}
+                    <span className={styles.secondary}>{e.vm.id}</span>
+                  </>
+                ),
+              },
+              {
+                id: 'params',
+                header: 'Change',
+                cell: (e) => (
+                  <div className={local.change}>
+                    <span data-testid={selectors.audit.summary(e.id)}>{auditSummary(e, osNames)}</span>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      fill="text"
+                      icon={open[e.id] ? 'angle-up' : 'angle-down'}
+                      aria-expanded={!!open[e.id]}
+                      aria-label={`${open[e.id] ? 'Hide' : 'Show'} details of this ${actionText[e.action] ?? e.action}`}
+                      onClick={() => setOpen((o) => ({ ...o, [e.id]: !o[e.id] }))}
+                    >
+                      Details
+                    </Button>
+                  </div>
+                ),
+              },
+              {
+                id: 'outcome',
+                header: 'Outcome',
+                cell: (e) => (
+                  <>
+                    <Badge color={outcomeColor[e.outcome] ?? 'blue'} text={enumText(e.outcome)} />
                     {e.error && <div className={styles.muted}>{e.error}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
           {pages > 1 && <Pagination currentPage={page} numberOfPages={pages} onNavigate={setPage} />}
         </>
       )}
@@ -130,3 +190,16 @@ function Body({ client }: { client: VsphereClient }) {
 export default function AuditLog() {
   return <AppPage>{(client) => <Body client={client} />}</AppPage>;
 }
+
+const getLocalStyles = (theme: GrafanaTheme2) => ({
+  change: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap', maxWidth: 420 }),
+  details: css({
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    gap: theme.spacing(0.25, 2),
+    margin: 0,
+    overflowWrap: 'anywhere',
+    dt: { color: theme.colors.text.secondary },
+    dd: { margin: 0 },
+  }),
+});

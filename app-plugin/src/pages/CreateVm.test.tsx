@@ -5,7 +5,7 @@ import { ADMIN, EDITOR, fail, RES, Routes } from '../test/backend';
 import { renderPage } from '../test/render';
 import { runtimeState, useBackend } from '../test/runtimeMock';
 import { selectors } from '../selectors';
-import CreateVm, { validateVmName } from './CreateVm';
+import CreateVm, { CreateForm, reachableHosts, validateCreate, validateVmName } from './CreateVm';
 
 jest.mock('@grafana/runtime', () => require('../test/runtimeMock').runtimeModule());
 
@@ -69,6 +69,8 @@ describe('Create VM', () => {
     await userEvent.clear(within(form).getByTestId(selectors.createVm.cpu));
     await userEvent.type(within(form).getByTestId(selectors.createVm.cpu), '6');
     await userEvent.type(within(form).getByTestId(selectors.createVm.coresPerSocket), '4');
+    await userEvent.click(within(form).getByRole('radio', { name: 'MiB' }));
+    expect(within(form).getByTestId(selectors.createVm.memory)).toHaveValue(4096);
     await userEvent.clear(within(form).getByTestId(selectors.createVm.memory));
     await userEvent.type(within(form).getByTestId(selectors.createVm.memory), '1001');
     await userEvent.clear(within(form).getByTestId(selectors.createVm.disk));
@@ -167,5 +169,82 @@ describe('Create VM', () => {
     expect(await screen.findByTestId(selectors.states.error)).toHaveTextContent(
       'vCenter session expired and re-login failed'
     );
+  });
+});
+
+describe('compatible placement', () => {
+  const p = {
+    ...placement,
+    clusters: [
+      { id: 'domain-c1', name: 'Prod' },
+      { id: 'domain-c2', name: 'Lab' },
+    ],
+    hosts: [
+      { id: 'host-7', name: 'esx-07', cluster: 'domain-c1' },
+      { id: 'host-8', name: 'esx-08', cluster: 'domain-c2' },
+    ],
+    datastores: [
+      { ...placement.datastores[1], id: 'ds-prod', name: 'prod-vsan', hosts: ['host-7'] },
+      { ...placement.datastores[1], id: 'ds-lab', name: 'lab-local', hosts: ['host-8'] },
+      { ...placement.datastores[1], id: 'ds-any', name: 'legacy' },
+    ],
+    networks: [
+      { id: 'net-prod', name: 'Prod VLAN', type: 'DISTRIBUTED_PORTGROUP', hosts: ['host-7'] },
+      { id: 'net-lab', name: 'Lab VLAN', type: 'DISTRIBUTED_PORTGROUP', hosts: ['host-8'] },
+    ],
+  };
+  const form = (over: Partial<CreateForm>): CreateForm => ({
+    name: 'web-01',
+    guestOS: 'UBUNTU_64',
+    cpu: '2',
+    coresPerSocket: '',
+    memoryMiB: '4',
+    memoryUnit: 'GiB',
+    diskGiB: '',
+    network: '',
+    folder: 'group-v3',
+    compute: 'cluster:domain-c1',
+    datastore: 'ds-prod',
+    ...over,
+  });
+
+  it.each([
+    ['cluster:domain-c1', ['host-7']],
+    ['cluster:domain-c2', ['host-8']],
+    ['host:host-8', ['host-8']],
+    ['pool:resgroup-9', ['host-7']],
+    ['', undefined],
+  ])('%s reaches %j', (compute, hosts) => expect(reachableHosts(compute, p)).toEqual(hosts));
+
+  it.each([
+    [{}, {}],
+    [{ datastore: 'ds-any' }, {}],
+    [{ compute: 'host:host-8', datastore: 'ds-lab', network: 'net-lab' }, {}],
+    [
+      { datastore: 'ds-lab' },
+      { datastore: 'lab-local is not mounted on any host of the chosen cluster: choose another datastore.' },
+    ],
+    [
+      { compute: 'host:host-8', datastore: 'ds-lab', network: 'net-prod' },
+      { network: 'Prod VLAN is not available on any host of the chosen host: choose another network.' },
+    ],
+  ])('validates %j before sending', (over, errors) => {
+    const v = validateCreate(form(over), p);
+    expect(v.errors).toEqual(errors);
+    expect(v.body === undefined).toBe(Object.keys(errors).length > 0);
+  });
+
+  it('offers only the datastores and networks the chosen host reaches, and drops a choice it cannot', async () => {
+    useBackend(routes({ [`GET ${RES}/options/placement`]: p }));
+    renderPage(<CreateVm />);
+    await screen.findByTestId(selectors.createVm.form);
+    await choose(selectors.createVm.datastore, '', /prod-vsan/);
+    const dsBox = within(screen.getByTestId(selectors.createVm.datastore)).getByRole('combobox');
+    await choose(selectors.createVm.compute, '', /Host esx-08/);
+    expect(dsBox).toHaveValue('');
+    await userEvent.click(dsBox);
+    expect(await screen.findByRole('option', { name: /lab-local/ })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: /legacy/ })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: /prod-vsan/ })).not.toBeInTheDocument();
   });
 });

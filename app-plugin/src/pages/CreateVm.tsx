@@ -9,15 +9,21 @@ import {
   FieldSet,
   Input,
   LoadingPlaceholder,
+  RadioButtonGroup,
   Stack,
 } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { toApiError, VsphereClient } from '../api/client';
+import { errorAdvice } from '../api/errors';
 import { usePermission } from '../components/AppContext';
-import { AppPage, ErrorState, Loading } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { ErrorState } from '../components/ErrorState';
+import { Loading } from '../components/Loading';
 import { formatBytes } from '../components/format';
+import { enumText, toMiB } from '../components/labels';
 import { useAsync } from '../components/hooks';
 import { notifyError, notifySuccess } from '../components/notify';
 import { vmUrl } from '../constants';
+import { FieldRow } from '../components/FieldRow';
 import { selectors } from '../selectors';
 import { GuestOsOption, PlacementOptions, VmCreateRequest } from '../types';
 
@@ -48,7 +54,9 @@ export interface CreateForm {
   guestOS: string;
   cpu: string;
   coresPerSocket: string;
+  /** Memory amount as typed, in `memoryUnit` (MiB when absent). */
   memoryMiB: string;
+  memoryUnit?: 'GiB' | 'MiB';
   diskGiB: string;
   network: string;
   folder: string;
@@ -84,9 +92,9 @@ export function validateCreate(
   } else if (!e.cpu && cps > 0 && cpu % cps !== 0) {
     e.coresPerSocket = `Cores per socket must divide the CPU count (${cpu}).`;
   }
-  const mem = Number(f.memoryMiB);
-  if (!whole(f.memoryMiB) || mem < 4 || mem > 6128640) {
-    e.memoryMiB = 'Choose 4 to 6,128,640 MiB.';
+  const mem = toMiB(f.memoryMiB, f.memoryUnit ?? 'MiB') ?? NaN;
+  if (!Number.isFinite(mem) || mem < 4 || mem > 6128640) {
+    e.memoryMiB = f.memoryUnit === 'GiB' ? 'Choose 0.5 to 5,985 GiB.' : 'Choose 4 to 6,128,640 MiB.';
   } else if (mem % 4 !== 0) {
     e.memoryMiB = 'Memory must be a multiple of 4 MiB.';
   }
@@ -101,10 +109,17 @@ export function validateCreate(
     e.compute = 'Choose a cluster, host or resource pool.';
   }
   const ds = placement.datastores.find((d) => d.id === f.datastore);
+  const reach = reachableHosts(f.compute, placement);
   if (!ds) {
     e.datastore = 'Choose a datastore.';
+  } else if (!reaches(ds, reach)) {
+    e.datastore = `${ds.name} is not mounted on any host of the chosen ${computeWord(f.compute)}: choose another datastore.`;
   } else if (disk > 0 && disk * 1024 ** 3 > ds.freeBytes) {
     e.datastore = `${ds.name} has ${formatBytes(ds.freeBytes)} free, less than the ${disk} GiB disk.`;
+  }
+  const net = placement.networks.find((n) => n.id === f.network);
+  if (net && !reaches(net, reach)) {
+    e.network = `${net.name} is not available on any host of the chosen ${computeWord(f.compute)}: choose another network.`;
   }
   if (Object.keys(e).length) {
     return { errors: e };
@@ -136,6 +151,39 @@ export function validateCreate(
   return { errors: {}, body };
 }
 
+/**
+ * Host ids the chosen compute resource can place the VM on: a cluster's hosts, the host itself, or
+ * the hosts of a resource pool's cluster. Undefined when nothing is chosen.
+ */
+export function reachableHosts(compute: string, placement: PlacementOptions): string[] | undefined {
+  const [kind, id] = compute.split(/:(.*)/s);
+  if (!id) {
+    return undefined;
+  }
+  if (kind === 'host') {
+    return [id];
+  }
+  const cluster = kind === 'cluster' ? id : placement.resourcePools.find((p) => p.id === id)?.cluster;
+  return cluster ? placement.hosts.filter((h) => h.cluster === cluster).map((h) => h.id) : undefined;
+}
+
+/**
+ * Whether a datastore or network can be used from these hosts. Without the backend's `hosts`
+ * list (or without a chosen compute resource) nothing is ruled out: vCenter decides.
+ */
+export function reaches(item: { hosts?: string[] }, reach: string[] | undefined): boolean {
+  return !item.hosts || !reach || item.hosts.some((h) => reach.includes(h));
+}
+
+function computeWord(compute: string): string {
+  return compute.startsWith('host:') ? 'host' : compute.startsWith('pool:') ? "resource pool's cluster" : 'cluster';
+}
+
+const UNITS: Array<{ label: string; value: 'GiB' | 'MiB' }> = [
+  { label: 'GiB', value: 'GiB' },
+  { label: 'MiB', value: 'MiB' },
+];
+
 function Form({
   client,
   guestOs,
@@ -151,20 +199,25 @@ function Form({
     guestOS: '',
     cpu: '2',
     coresPerSocket: '',
-    memoryMiB: '4096',
+    memoryMiB: '4',
+    memoryUnit: 'GiB',
     diskGiB: '40',
-    network: placement.networks[0]?.id ?? '',
+    network:
+      placement.networks.find((n) =>
+        reaches(n, reachableHosts(placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '', placement))
+      )?.id ?? '',
     folder: placement.folders[0]?.id ?? '',
     compute: placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '',
     datastore: '',
   });
   const [errors, setErrors] = useState<CreateErrors>({});
   const [formError, setFormError] = useState<string | undefined>();
+  const [advice, setAdvice] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof CreateForm) => (v: string) => setF((old) => ({ ...old, [k]: v }));
 
   const osOptions = useMemo<Array<ComboboxOption<string>>>(
-    () => guestOs.map((o) => ({ label: o.name, value: o.id, description: o.family })),
+    () => guestOs.map((o) => ({ label: o.name, value: o.id, description: enumText(o.family) })),
     [guestOs]
   );
   const computeOptions: Array<ComboboxOption<string>> = [
@@ -172,16 +225,38 @@ function Form({
     ...placement.hosts.map((h) => ({ label: `Host ${h.name}`, value: `host:${h.id}` })),
     ...placement.resourcePools.map((p) => ({ label: `Resource pool ${p.name}`, value: `pool:${p.id}` })),
   ];
-  const dsOptions = placement.datastores.map((d) => ({
-    label: `${d.name} — ${formatBytes(d.freeBytes)} free of ${formatBytes(d.capacityBytes)}`,
-    value: d.id,
-    description: d.type,
-  }));
+  const reach = reachableHosts(f.compute, placement);
+  const known = placement.datastores.some((d) => d.hosts) || placement.networks.some((n) => n.hosts);
+  const dsOptions = placement.datastores
+    .filter((d) => reaches(d, reach))
+    .map((d) => ({
+      label: `${d.name} — ${formatBytes(d.freeBytes)} free of ${formatBytes(d.capacityBytes)}`,
+      value: d.id,
+      description: d.type,
+    }));
+  const netOptions = placement.networks
+    .filter((n) => reaches(n, reach))
+    .map((n) => ({ label: n.name, value: n.id, description: enumText(n.type) }));
+  /** A new compute resource drops a datastore or network it cannot reach. */
+  const setCompute = (compute: string) => {
+    const r = reachableHosts(compute, placement);
+    setF((old) => {
+      const ds = placement.datastores.find((d) => d.id === old.datastore);
+      const net = placement.networks.find((n) => n.id === old.network);
+      return {
+        ...old,
+        compute,
+        datastore: ds && reaches(ds, r) ? old.datastore : '',
+        network: net && !reaches(net, r) ? '' : old.network,
+      };
+    });
+  };
 
   const submit = async () => {
     const v = validateCreate(f, placement);
     setErrors(v.errors);
     setFormError(undefined);
+    setAdvice(undefined);
     if (!v.body) {
       return;
     }
@@ -191,8 +266,10 @@ function Form({
       notifySuccess(`${res.name} created`);
       navigate(vmUrl(res.id));
     } catch (e) {
-      setFormError((e as Error).message);
-      notifyError(`Could not create ${f.name}`, (e as Error).message);
+      const err = toApiError(e);
+      setFormError(err.message);
+      setAdvice(errorAdvice(err));
+      notifyError(`Could not create ${f.name}`, err.message);
     } finally {
       setBusy(false);
     }
@@ -255,7 +332,32 @@ function Form({
             'create-cps',
             selectors.createVm.coresPerSocket
           )}
-          {numberField('memoryMiB', 'Memory (MiB)', 'Multiple of 4', 'create-mem', selectors.createVm.memory)}
+          <Field label="Memory" description="A multiple of 4 MiB" {...field('memoryMiB')}>
+            <FieldRow>
+              <Input
+                id="create-mem"
+                type="number"
+                step="any"
+                width={12}
+                value={f.memoryMiB}
+                onChange={(e) => set('memoryMiB')(e.currentTarget.value)}
+                data-testid={selectors.createVm.memory}
+              />
+              <RadioButtonGroup
+                aria-label="Memory unit"
+                options={UNITS}
+                value={f.memoryUnit ?? 'MiB'}
+                onChange={(u) =>
+                  setF((old) => {
+                    // The size stays: 4 GiB becomes 4096 MiB.
+                    const mib = toMiB(old.memoryMiB, old.memoryUnit ?? 'MiB');
+                    const amount = mib === undefined ? old.memoryMiB : u === 'GiB' ? String(mib / 1024) : String(mib);
+                    return { ...old, memoryUnit: u, memoryMiB: amount };
+                  })
+                }
+              />
+            </FieldRow>
+          </Field>
           {numberField('diskGiB', 'Disk (GiB)', 'Empty = no disk', 'create-disk', selectors.createVm.disk)}
         </Stack>
         <div data-testid={selectors.createVm.network}>
@@ -264,7 +366,7 @@ function Form({
               aria-label="Network"
               width={50}
               isClearable
-              options={placement.networks.map((n) => ({ label: n.name, value: n.id, description: n.type }))}
+              options={netOptions}
               value={f.network || null}
               placeholder="No network"
               onChange={(o) => set('network')(o?.value ?? '')}
@@ -291,12 +393,20 @@ function Form({
               width={50}
               options={computeOptions}
               value={f.compute || null}
-              onChange={(o) => set('compute')(o?.value ?? '')}
+              onChange={(o) => setCompute(o?.value ?? '')}
             />
           </Field>
         </div>
         <div data-testid={selectors.createVm.datastore}>
-          <Field label="Datastore" description="Free space shown" {...field('datastore')}>
+          <Field
+            label="Datastore"
+            description={
+              known
+                ? 'Only datastores the chosen cluster or host mounts; free space shown'
+                : 'Free space shown; vCenter checks that the chosen cluster or host mounts it'
+            }
+            {...field('datastore')}
+          >
             <Combobox
               aria-label="Datastore"
               width={70}
@@ -315,7 +425,8 @@ function Form({
       )}
       {formError && (
         <Alert severity="error" title="vCenter did not create the VM">
-          {formError}
+          <div>{formError}</div>
+          {advice && <div>{advice}</div>}
         </Alert>
       )}
       {busy && (

@@ -2,10 +2,17 @@ import React, { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Pagination, useStyles2 } from '@grafana/ui';
 import { VsphereClient } from '../api/client';
-import { AppPage, Empty, ErrorState, getStyles, Loading, PowerBadge } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { Empty } from '../components/Empty';
+import { ErrorState } from '../components/ErrorState';
+import { getStyles } from '../components/styles';
+import { Loading } from '../components/Loading';
+import { PowerBadge } from '../components/PowerBadge';
 import { formatMiB } from '../components/format';
 import { useAsync } from '../components/hooks';
 import { UsageCharts } from '../components/UsageCharts';
+import { DataTable } from '../components/DataTable';
+import { enumText } from '../components/labels';
 import { vmUrl } from '../constants';
 import { selectors } from '../selectors';
 
@@ -17,14 +24,16 @@ function HostBody({ client, id }: { client: VsphereClient; id: string }) {
   // The inventory search also matches ids, which gives the host's name and state.
   const host = useAsync(() => client.hosts({ search: id, pageSize: 20 }), [client, id]);
   const record = host.value?.items.find((h) => h.id === id);
-  const hostName = record?.name ?? vms.value?.items[0]?.hostName ?? id;
+  const hostName = record?.name ?? vms.value?.items[0]?.hostName ?? 'Host';
   return (
     <div data-testid={selectors.hostDetail.container}>
-      <h2>{hostName}</h2>
+      <h2>
+        {hostName} <span className={styles.secondary}>{id}</span>
+      </h2>
       {record && (
         <p className={styles.muted}>
-          {record.connectionState ?? 'unknown connection'} · {record.powerState ?? 'unknown power state'} · cluster{' '}
-          {record.clusterName ?? record.cluster ?? '—'} · {record.vmCount ?? 0} VMs
+          {enumText(record.connectionState)} · {enumText(record.powerState)} · cluster {record.clusterName ?? '—'} ·{' '}
+          {record.vmCount ?? 0} VMs
         </p>
       )}
       <UsageCharts uid={client.uid} kind="HostSystem" id={id} />
@@ -38,32 +47,25 @@ function HostBody({ client, id }: { client: VsphereClient; id: string }) {
           <Empty message="No VM runs on this host" />
         ) : (
           <>
-            <table className={styles.table} aria-label="VMs on this host">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Power</th>
-                  <th>CPUs</th>
-                  <th>Memory</th>
-                </tr>
-              </thead>
-              <tbody>
-                {vms.value.items.map((vm) => (
-                  <tr key={vm.id}>
-                    <td>
-                      <Link className={styles.link} to={vmUrl(vm.id)}>
-                        {vm.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <PowerBadge state={vm.powerState} />
-                    </td>
-                    <td>{vm.cpuCount}</td>
-                    <td>{formatMiB(vm.memoryMiB)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label="VMs on this host"
+              rows={vms.value.items}
+              rowKey={(vm) => vm.id}
+              columns={[
+                {
+                  id: 'name',
+                  header: 'Name',
+                  cell: (vm) => (
+                    <Link className={styles.link} to={vmUrl(vm.id)}>
+                      {vm.name}
+                    </Link>
+                  ),
+                },
+                { id: 'power', header: 'Power', cell: (vm) => <PowerBadge state={vm.powerState} /> },
+                { id: 'cpus', header: 'CPUs', numeric: true, cell: (vm) => vm.cpuCount },
+                { id: 'memory', header: 'Memory', numeric: true, cell: (vm) => formatMiB(vm.memoryMiB) },
+              ]}
+            />
             {pages > 1 && <Pagination currentPage={page} numberOfPages={pages} onNavigate={setPage} />}
           </>
         )}

@@ -137,8 +137,8 @@ describe('Hosts', () => {
       route: '/a/privatecloud-vsphere-app/hosts/:id',
     });
     const page = await screen.findByTestId(selectors.hostDetail.container);
-    expect(await within(page).findByRole('heading', { name: 'esx-07.lab' })).toBeInTheDocument();
-    expect(await within(page).findByText(/CONNECTED · POWERED_ON · cluster Prod · 1 VMs/)).toBeInTheDocument();
+    expect(await within(page).findByRole('heading', { name: /^esx-07\.lab/ })).toBeInTheDocument();
+    expect(await within(page).findByText(/Connected · Powered on · cluster Prod · 1 VMs/)).toBeInTheDocument();
     expect(within(page).getByRole('table', { name: 'VMs on this host' })).toHaveTextContent('web-42');
     expect(await screen.findByTestId(selectors.vmDetail.average('cpu'))).toHaveTextContent('50.0 %');
     expect(b.sent.find((r) => r.path.endsWith('/inventory/vms'))!.query.get('host')).toBe('host-7');

@@ -91,7 +91,7 @@ describe('Overview', () => {
       'href',
       '/a/privatecloud-vsphere-app/hosts/host-2'
     );
-    expect(within(hosts).getByText('DISCONNECTED')).toBeInTheDocument();
+    expect(within(hosts).getByText('Disconnected')).toBeInTheDocument();
     // CPU and memory: usage as a meter with the percentage, capacity in GHz / GiB below it.
     const esx01 = rowCells(hosts, 'esx-01');
     expect(esx01.CPU).toHaveTextContent('37.5 %');
@@ -111,7 +111,7 @@ describe('Overview', () => {
     expect(within(ds).getByText('2.0 TiB')).toBeInTheDocument();
     expect(within(ds).getByText('512 GiB')).toBeInTheDocument();
     const alerts = await within(o).findByRole('table', { name: 'Active vROps alerts' });
-    expect(within(alerts).getByText('CRITICAL')).toBeInTheDocument();
+    expect(within(alerts).getByText('Critical')).toBeInTheDocument();
     expect(within(alerts).getByText('CPU demand is high')).toBeInTheDocument();
     expect(within(alerts).getByText('web-42').closest('a')).toHaveAttribute(
       'href',
@@ -120,9 +120,9 @@ describe('Overview', () => {
     const q = b.sent.find((r) => r.path === '/api/ds/query')!.data as { queries: Array<Record<string, unknown>> };
     expect(q.queries[0]).toMatchObject({ queryType: 'alerts', minLevel: 'WARNING' });
     // Counts come from one-row pages, not from listing every VM.
-    expect(b.sent.filter((r) => r.path.endsWith('/inventory/vms')).every((r) => r.query.get('pageSize') === '1')).toBe(
-      true
-    );
+    const counts = b.sent.filter((r) => r.path.endsWith('/inventory/vms') && r.query.has('powerState'));
+    expect(counts).toHaveLength(3);
+    expect(counts.every((r) => r.query.get('pageSize') === '1')).toBe(true);
   });
 
   it('shows the hosts without CPU and memory, with the reason, when vROps gave no figures', async () => {
@@ -140,7 +140,7 @@ describe('Overview', () => {
     const o = await screen.findByTestId(selectors.overview.container);
     const hosts = within(o).getByRole('table', { name: 'Hosts' });
     const esx01 = rowCells(hosts, 'esx-01');
-    expect(esx01.Connection).toHaveTextContent('CONNECTED');
+    expect(esx01.Connection).toHaveTextContent('Connected');
     expect(esx01.CPU).toHaveTextContent(/^—$/);
     expect(esx01.Memory).toHaveTextContent(/^—$/);
     expect(within(o).getByTestId(selectors.hostUsage.warning)).toHaveTextContent(
@@ -211,5 +211,62 @@ describe('Overview', () => {
     // No fake for the alerts query: its failure shows in its own section, the inventory stays.
     expect(await within(o).findByText('Could not load the vROps alerts')).toBeInTheDocument();
     expect(within(o).getByRole('table', { name: 'Clusters' })).toBeInTheDocument();
+  });
+
+  it('lists the top consumers by CPU and memory, sorted by the backend, with the alert levels', async () => {
+    const vm = (id: string, name: string, cpu: number, mem: number) => ({
+      id,
+      name,
+      powerState: 'POWERED_ON',
+      hostName: 'esx-01',
+      cpuUsagePercent: cpu,
+      memUsagePercent: mem,
+    });
+    const b = useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([]),
+      [`GET ${RES}/inventory/hosts`]: one([]),
+      [`GET ${RES}/inventory/datastores`]: one([]),
+      [`GET ${RES}/inventory/vms`]: (r) =>
+        r.query.get('sort') === 'cpu'
+          ? one([vm('vm-1', 'hot-01', 97.5, 40), vm('vm-2', 'warm-02', 85, 10), vm('vm-3', 'calm-03', 12, 5)], 3000)
+          : r.query.get('sort') === 'memory'
+            ? one([vm('vm-4', 'fat-04', 20, 81)], 3000)
+            : one([], 0),
+      'POST /api/ds/query': { results: { A: { frames: [] } } },
+    });
+    renderPage(<Overview />);
+    const cpu = await screen.findByTestId(selectors.overview.top('cpu'));
+    const table = await within(cpu).findByRole('table', { name: 'Top 10 VMs by CPU' });
+    expect(rowCells(table, 'hot-01')['CPU usage'].firstElementChild).toHaveAttribute('data-level', 'critical');
+    expect(rowCells(table, 'warm-02')['CPU usage'].firstElementChild).toHaveAttribute('data-level', 'warning');
+    expect(rowCells(table, 'calm-03')['CPU usage']).toHaveTextContent('12.0 %');
+    expect(rowCells(table, 'calm-03')['CPU usage'].firstElementChild).toHaveAttribute('data-level', 'ok');
+    const mem = screen.getByTestId(selectors.overview.top('memory'));
+    expect(await within(mem).findByText('fat-04')).toBeInTheDocument();
+    const top = b.sent.filter((r) => r.query.get('sort') === 'cpu' || r.query.get('sort') === 'memory');
+    expect(top.map((r) => Object.fromEntries(r.query))).toEqual(
+      expect.arrayContaining([
+        { sort: 'cpu', order: 'desc', pageSize: '10', page: '1' },
+        { sort: 'memory', order: 'desc', pageSize: '10', page: '1' },
+      ])
+    );
+  });
+
+  it('says so when the backend cannot sort VMs by usage', async () => {
+    useBackend({
+      [`GET ${RES}/me`]: VIEWER,
+      [`GET ${RES}/inventory/clusters`]: one([]),
+      [`GET ${RES}/inventory/hosts`]: one([]),
+      [`GET ${RES}/inventory/datastores`]: one([]),
+      [`GET ${RES}/inventory/vms`]: (r) =>
+        r.query.get('sort') === 'cpu' || r.query.get('sort') === 'memory'
+          ? fail(400, 'bad_request', 'unknown sort key "cpu"')
+          : one([], 0),
+      'POST /api/ds/query': { results: { A: { frames: [] } } },
+    });
+    renderPage(<Overview />);
+    const cpu = await screen.findByTestId(selectors.overview.top('cpu'));
+    expect(await within(cpu).findByText(/does not report VM usage yet/)).toBeInTheDocument();
   });
 });

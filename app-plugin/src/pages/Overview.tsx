@@ -2,10 +2,16 @@ import React from 'react';
 import { Link } from 'react-router-dom';
 import { Badge, useStyles2 } from '@grafana/ui';
 import { queryAlerts, VsphereClient } from '../api/client';
-import { AppPage, ErrorState, getStyles, Loading } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { ErrorState } from '../components/ErrorState';
+import { getStyles } from '../components/styles';
+import { Loading } from '../components/Loading';
 import { formatBytes, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
 import { HostMetricsWarning, HostsTable } from '../components/HostUsage';
+import { DataTable } from '../components/DataTable';
+import { enumText } from '../components/labels';
+import { TopConsumers } from '../components/TopConsumers';
 import { hostUrl, prefixRoute, ROUTES, vmUrl } from '../constants';
 import { selectors } from '../selectors';
 import { PowerState } from '../types';
@@ -40,41 +46,38 @@ function Body({ client }: { client: VsphereClient }) {
         {counts.map((n, i) => (
           <section key={labels[i]} className={styles.section} aria-label={`${labels[i]} VMs`}>
             <div className={styles.muted}>{labels[i]} VMs</div>
-            <Link className={styles.stat} to={`${prefixRoute(ROUTES.Vms)}`}>
+            <Link className={styles.stat} to={`${prefixRoute(ROUTES.Vms)}?power=${POWER[i]}`}>
               {n.toLocaleString('en-US')}
             </Link>
           </section>
         ))}
       </div>
       <Alerts uid={client.uid} />
+      <TopConsumers client={client} />
       <section className={styles.section}>
         <h3>Clusters</h3>
-        <table className={styles.table} aria-label="Clusters">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>HA</th>
-              <th>DRS</th>
-              <th>Hosts</th>
-              <th>VMs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clusters.items.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
-                <td>
-                  <Badge color={c.haEnabled ? 'green' : 'orange'} text={c.haEnabled ? 'HA on' : 'HA off'} />
-                </td>
-                <td>
-                  <Badge color={c.drsEnabled ? 'green' : 'orange'} text={c.drsEnabled ? 'DRS on' : 'DRS off'} />
-                </td>
-                <td>{c.hostCount ?? '—'}</td>
-                <td>{c.vmCount ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Clusters"
+          rows={clusters.items}
+          rowKey={(c) => c.id}
+          columns={[
+            { id: 'name', header: 'Name', cell: (c) => c.name },
+            {
+              id: 'ha',
+              header: 'HA',
+              cell: (c) => <Badge color={c.haEnabled ? 'green' : 'orange'} text={c.haEnabled ? 'HA on' : 'HA off'} />,
+            },
+            {
+              id: 'drs',
+              header: 'DRS',
+              cell: (c) => (
+                <Badge color={c.drsEnabled ? 'green' : 'orange'} text={c.drsEnabled ? 'DRS on' : 'DRS off'} />
+              ),
+            },
+            { id: 'hosts', header: 'Hosts', numeric: true, cell: (c) => c.hostCount ?? '—' },
+            { id: 'vms', header: 'VMs', numeric: true, cell: (c) => c.vmCount ?? '—' },
+          ]}
+        />
       </section>
       <section className={styles.section}>
         <h3>Hosts</h3>
@@ -83,28 +86,18 @@ function Body({ client }: { client: VsphereClient }) {
       </section>
       <section className={styles.section}>
         <h3>Datastores</h3>
-        <table className={styles.table} aria-label="Datastores">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Capacity</th>
-              <th>Free</th>
-              <th>Hosts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {datastores.items.map((d) => (
-              <tr key={d.id}>
-                <td>{d.name}</td>
-                <td>{d.type ?? '—'}</td>
-                <td>{formatBytes(d.capacityBytes)}</td>
-                <td>{formatBytes(d.freeBytes)}</td>
-                <td>{datastoreHosts(d.hostCount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Datastores"
+          rows={datastores.items}
+          rowKey={(d) => d.id}
+          columns={[
+            { id: 'name', header: 'Name', cell: (d) => d.name },
+            { id: 'type', header: 'Type', cell: (d) => d.type ?? '—' },
+            { id: 'capacity', header: 'Capacity', numeric: true, cell: (d) => formatBytes(d.capacityBytes) },
+            { id: 'free', header: 'Free', numeric: true, cell: (d) => formatBytes(d.freeBytes) },
+            { id: 'hosts', header: 'Hosts', cell: (d) => datastoreHosts(d.hostCount) },
+          ]}
+        />
         {datastores.warnings?.map((w) => (
           <p key={w} className={styles.muted}>
             {w}
@@ -144,42 +137,41 @@ function Alerts({ uid }: { uid: string }) {
       ) : alerts.value.length === 0 ? (
         <p className={styles.muted}>No active alert at warning level or above.</p>
       ) : (
-        <table className={styles.table} aria-label="Active vROps alerts">
-          <thead>
-            <tr>
-              <th>Level</th>
-              <th>Alert</th>
-              <th>Resource</th>
-              <th>Impact</th>
-              <th>Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.value.map((a) => (
-              <tr key={a.alertId}>
-                <td>
-                  <Badge color={levelColor[a.level] ?? 'purple'} text={a.level} />
-                </td>
-                <td>{a.alert}</td>
-                <td>
-                  {/^vm-/.test(a.resource) ? (
-                    <Link className={styles.link} to={vmUrl(a.resource)}>
-                      {a.resourceName}
-                    </Link>
-                  ) : /^host-/.test(a.resource) ? (
-                    <Link className={styles.link} to={hostUrl(a.resource)}>
-                      {a.resourceName}
-                    </Link>
-                  ) : (
-                    a.resourceName
-                  )}
-                </td>
-                <td>{a.impact}</td>
-                <td>{formatTime(typeof a.start === 'number' ? new Date(a.start).toISOString() : a.start)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Active vROps alerts"
+          rows={alerts.value}
+          rowKey={(a) => a.alertId}
+          columns={[
+            {
+              id: 'level',
+              header: 'Level',
+              cell: (a) => <Badge color={levelColor[a.level] ?? 'purple'} text={enumText(a.level)} />,
+            },
+            { id: 'alert', header: 'Alert', cell: (a) => a.alert },
+            {
+              id: 'resource',
+              header: 'Resource',
+              cell: (a) =>
+                /^vm-/.test(a.resource) ? (
+                  <Link className={styles.link} to={vmUrl(a.resource)}>
+                    {a.resourceName}
+                  </Link>
+                ) : /^host-/.test(a.resource) ? (
+                  <Link className={styles.link} to={hostUrl(a.resource)}>
+                    {a.resourceName}
+                  </Link>
+                ) : (
+                  a.resourceName
+                ),
+            },
+            { id: 'impact', header: 'Impact', cell: (a) => enumText(a.impact) },
+            {
+              id: 'since',
+              header: 'Since',
+              cell: (a) => formatTime(typeof a.start === 'number' ? new Date(a.start).toISOString() : a.start),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -42,7 +42,7 @@ describe('VM detail', () => {
     const info = await screen.findByTestId(selectors.vmDetail.info);
     for (const text of [
       'esx-07.lab',
-      '4 vCPU (2 cores per socket)',
+      '4 vCPUs (2 sockets × 2 cores)',
       '8.0 GiB',
       '[ds-01] web-42/web-42.vmdk',
       '/: 12.0 GiB free of 40.0 GiB',
@@ -116,7 +116,10 @@ describe('VM detail', () => {
     await waitFor(() => expect(runtimeState.events).toHaveLength(1));
     expect(runtimeState.events[0]).toEqual({
       type: 'alert-error',
-      payload: ['Reset failed for web-42', 'vCenter: the operation is not allowed in the current state'],
+      payload: [
+        'Reset failed for web-42',
+        'vCenter: the operation is not allowed in the current state vCenter or vROps did not answer as expected: retry in a minute; if it persists, ask the Grafana admin to check the data source (Save & test).',
+      ],
     });
     expect(b.sent.find((r) => r.path.endsWith('/power'))!.data).toEqual({ action: 'reset' });
     await waitFor(() => expect(reads).toBe(2));
@@ -160,6 +163,10 @@ describe('VM detail', () => {
 
     const cpu = within(modal).getByTestId(selectors.editHardware.cpu);
     const mem = within(modal).getByTestId(selectors.editHardware.memory);
+    // 8 GiB is shown in GiB; switching the unit keeps the size.
+    expect(mem).toHaveValue(8);
+    await userEvent.click(within(modal).getByRole('radio', { name: 'MiB' }));
+    expect(mem).toHaveValue(8192);
     await userEvent.clear(cpu);
     await userEvent.type(cpu, '2');
     await userEvent.clear(mem);
@@ -197,7 +204,7 @@ describe('VM detail', () => {
     await userEvent.click(screen.getByTestId(selectors.vmDetail.edit));
     const mem = await screen.findByTestId(selectors.editHardware.memory);
     await userEvent.clear(mem);
-    await userEvent.type(mem, '16384');
+    await userEvent.type(mem, '16');
     await userEvent.click(screen.getByTestId(selectors.editHardware.submit));
     expect(await screen.findByText('memory hot-add is disabled on web-42', { selector: 'div *' })).toBeInTheDocument();
   });

@@ -3,32 +3,41 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { LinkButton, Stack, useStyles2 } from '@grafana/ui';
 import { VsphereClient } from '../api/client';
 import { usePermission } from '../components/AppContext';
-import { AppPage, Empty, ErrorState, GatedButton, getStyles, Loading, PowerBadge } from '../components/common';
+import { AppPage } from '../components/AppPage';
+import { Empty } from '../components/Empty';
+import { ErrorState } from '../components/ErrorState';
+import { GatedButton } from '../components/GatedButton';
+import { getStyles } from '../components/styles';
+import { Loading } from '../components/Loading';
+import { PowerBadge } from '../components/PowerBadge';
 import { DeleteVmModal } from '../components/DeleteVmModal';
 import { EditHardwareModal } from '../components/EditHardwareModal';
 import { formatBytes, formatMiB, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
 import { PowerActions } from '../components/PowerActions';
 import { UsageCharts } from '../components/UsageCharts';
+import { DataTable } from '../components/DataTable';
+import { cpuText, enumText, guestOsText } from '../components/labels';
+import { useGuestOsNames } from '../components/useGuestOsNames';
 import { hostUrl, prefixRoute, ROUTES } from '../constants';
 import { selectors } from '../selectors';
 import { VmDetail } from '../types';
 
 const kindText: Record<string, string> = { vmotion: 'vMotion', drs: 'DRS', ha: 'HA restart' };
 
-function InfoTable({ vm }: { vm: VmDetail }) {
+function InfoTable({ vm, osNames }: { vm: VmDetail; osNames?: Record<string, string> }) {
   const styles = useStyles2(getStyles);
   const rows: Array<[string, React.ReactNode]> = [
     ['Power state', <PowerBadge key="p" state={vm.powerState} />],
     [
       'Host',
       <Link key="h" className={styles.link} to={hostUrl(vm.host)}>
-        {vm.hostName || vm.host}
+        {vm.hostName || 'Host'}
       </Link>,
     ],
-    ['Cluster', vm.clusterName || vm.cluster || '—'],
-    ['Folder', vm.folderName || vm.folder || '—'],
-    ['CPU', `${vm.cpuCount} vCPU (${vm.coresPerSocket || 1} cores per socket)`],
+    ['Cluster', vm.clusterName || '—'],
+    ['Folder', vm.folderName || '—'],
+    ['CPU', cpuText(vm.cpuCount, vm.coresPerSocket)],
     ['Memory', formatMiB(vm.memoryMiB)],
     [
       'Disks',
@@ -55,17 +64,17 @@ function InfoTable({ vm }: { vm: VmDetail }) {
       vm.nics.length
         ? vm.nics.map((n) => (
             <div key={n.key}>
-              {n.label}: {n.networkName || n.network} — {n.state === 'CONNECTED' ? 'connected' : 'not connected'} ·{' '}
-              {n.macAddress}
+              {n.label}: {n.networkName || 'unnamed network'} —{' '}
+              {n.state === 'CONNECTED' ? 'connected' : 'not connected'} · {n.macAddress}
             </div>
           ))
         : 'no network adapter',
     ],
-    ['Guest OS', vm.guestFullName || vm.guestOS],
+    ['Guest OS', vm.guestFullName || vm.guestOSName || guestOsText(vm.guestOS, osNames)],
     ['IP address', vm.ip || vm.nics.flatMap((n) => n.ipAddresses).join(', ') || '—'],
     ['Guest host name', vm.hostName_guest || '—'],
     ['VMware Tools', vm.toolsRunning ? 'running' : 'not running'],
-    ['Hardware version', vm.hardwareVersion || '—'],
+    ['Hardware version', vm.hardwareVersion ? vm.hardwareVersion.replace(/^vmx[-_]/i, 'Version ') : '—'],
     [
       'Hot-add',
       `CPU add ${vm.cpuHotAddEnabled ? 'on' : 'off'}, CPU remove ${vm.cpuHotRemoveEnabled ? 'on' : 'off'}, memory add ${vm.memoryHotAddEnabled ? 'on' : 'off'}`,
@@ -74,16 +83,17 @@ function InfoTable({ vm }: { vm: VmDetail }) {
   return (
     <section className={styles.section}>
       <h3>Static information</h3>
-      <table className={styles.table} data-testid={selectors.vmDetail.info} aria-label="VM information">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="VM information"
+        testId={selectors.vmDetail.info}
+        hideHeader
+        rows={rows}
+        rowKey={([k]) => k}
+        columns={[
+          { id: 'k', header: 'Property', rowHeader: true, cell: ([k]) => k },
+          { id: 'v', header: 'Value', cell: ([, v]) => v },
+        ]}
+      />
     </section>
   );
 }
@@ -101,34 +111,29 @@ function History({ client, id }: { client: VsphereClient; id: string }) {
       ) : h.value.length === 0 ? (
         <p className={styles.muted}>This VM has not moved between hosts (no vMotion, DRS or HA move recorded).</p>
       ) : (
-        <table className={styles.table} aria-label="Host changes">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Kind</th>
-              <th>From</th>
-              <th>To</th>
-            </tr>
-          </thead>
-          <tbody>
-            {h.value.map((c, i) => (
-              <tr key={`${c.time}-${i}`}>
-                <td>{formatTime(c.time)}</td>
-                <td>{kindText[c.kind] ?? c.kind}</td>
-                <td>{c.fromHostName || c.fromHost}</td>
-                <td>{c.toHostName || c.toHost}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Host changes"
+          rows={h.value}
+          rowKey={(c) => `${c.time}-${c.toHost}`}
+          columns={[
+            { id: 'time', header: 'Time', cell: (c) => formatTime(c.time) },
+            { id: 'kind', header: 'Kind', cell: (c) => kindText[c.kind] ?? enumText(c.kind) },
+            { id: 'from', header: 'From', cell: (c) => c.fromHostName || '—' },
+            { id: 'to', header: 'To', cell: (c) => c.toHostName || '—' },
+          ]}
+        />
       )}
     </section>
   );
 }
 
 function Detail({ client, id }: { client: VsphereClient; id: string }) {
+  const styles = useStyles2(getStyles);
   const navigate = useNavigate();
   const vm = useAsync(() => client.vm(id), [client, id]);
+  const osNames = useGuestOsNames(client);
+  // What the last power operation or hardware change answered, shown at once over the loaded VM.
+  const [fresh, setFresh] = useState<{ base?: VmDetail; patch: Partial<VmDetail> }>({ patch: {} });
   const edit = usePermission('edit');
   const del = usePermission('delete');
   const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
@@ -145,17 +150,20 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
   if (!vm.value) {
     return <Loading text="Loading VM…" />;
   }
-  const v = vm.value;
+  // A patch applies only to the answer it was made on; a reload (retry, other VM) drops it.
+  const v: VmDetail = fresh.base === vm.value ? { ...vm.value, ...fresh.patch } : vm.value;
+  const applyFresh = (patch: Partial<VmDetail>) => setFresh({ base: vm.value, patch: { ...fresh.patch, ...patch } });
   return (
     <div data-testid={selectors.vmDetail.container}>
       <Stack direction="column" gap={2}>
         <Stack direction="row" gap={1} wrap="wrap" alignItems="center">
           <h2 style={{ margin: 0 }}>{v.name}</h2>
+          <span className={styles.secondary}>{v.id}</span>
           <PowerBadge state={v.powerState} />
           {vm.loading && <span aria-live="polite">refreshing…</span>}
         </Stack>
         <Stack direction="row" gap={1} wrap="wrap">
-          <PowerActions client={client} vm={v} onDone={vm.reload} />
+          <PowerActions client={client} vm={v} onDone={(answer) => (answer ? applyFresh(answer) : vm.reload())} />
           <GatedButton
             allowed={edit.allowed}
             reason={edit.reason}
@@ -180,7 +188,7 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
             Delete
           </GatedButton>
         </Stack>
-        <InfoTable vm={v} />
+        <InfoTable vm={v} osNames={osNames} />
         <UsageCharts uid={client.uid} kind="VirtualMachine" id={v.id} />
         <History client={client} id={v.id} />
       </Stack>
@@ -189,10 +197,10 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
           client={client}
           vmId={v.id}
           vmName={v.name}
-          onClose={(changed) => {
+          onClose={(updated) => {
             setDialog(undefined);
-            if (changed) {
-              vm.reload();
+            if (updated) {
+              applyFresh(updated);
             }
           }}
         />

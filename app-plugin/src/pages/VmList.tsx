@@ -1,29 +1,31 @@
 import React, { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Field, Icon, Input, LinkButton, Pagination, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import { VsphereClient } from '../api/client';
+import { Alert, Field, Icon, Input, LinkButton, Pagination, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { ApiError, InventoryParams, VsphereClient } from '../api/client';
+import { AppPage } from '../components/AppPage';
 import { usePermission } from '../components/AppContext';
-import { AppPage, Empty, ErrorState, getStyles, Loading, PowerBadge } from '../components/common';
+import { Column, DataTable } from '../components/DataTable';
+import { Empty } from '../components/Empty';
+import { ErrorState } from '../components/ErrorState';
 import { formatMiB } from '../components/format';
 import { useAsync, useDebounced } from '../components/hooks';
+import { guestOsText } from '../components/labels';
+import { Loading } from '../components/Loading';
 import { PowerActions } from '../components/PowerActions';
+import { PowerBadge } from '../components/PowerBadge';
+import { getStyles } from '../components/styles';
+import { UsagePercent } from '../components/UsagePercent';
+import { useGuestOsNames } from '../components/useGuestOsNames';
+import { useUrlState } from '../components/useUrlState';
 import { prefixRoute, ROUTES, vmUrl } from '../constants';
 import { selectors } from '../selectors';
-import { PowerState } from '../types';
+import { Page, PowerState, VmSummary } from '../types';
 
 /** Page size of the VM table; the backend pages, so 10,000 VMs cost one page per view. */
 export const VM_PAGE_SIZE = 50;
 
-/** Sort keys the resource API accepts for VMs. */
-type SortKey = 'name' | 'powerState' | 'cpuCount' | 'memoryMiB' | 'host';
-
-const columns: Array<{ key: SortKey; label: string }> = [
-  { key: 'name', label: 'Name' },
-  { key: 'powerState', label: 'Power' },
-  { key: 'cpuCount', label: 'CPUs' },
-  { key: 'memoryMiB', label: 'Memory' },
-  { key: 'host', label: 'Host' },
-];
+/** Sort keys the resource API accepts for VMs (`cpu` and `memory` sort by latest usage). */
+export const VM_SORT_KEYS = ['name', 'powerState', 'cpuCount', 'memoryMiB', 'host', 'cpu', 'memory'];
 
 const powerFilters: Array<{ label: string; value: PowerState | '' }> = [
   { label: 'All', value: '' },
@@ -32,32 +34,106 @@ const powerFilters: Array<{ label: string; value: PowerState | '' }> = [
   { label: 'Suspended', value: 'SUSPENDED' },
 ];
 
+/** A page of VMs plus whether the backend refused to sort by usage (older backends). */
+interface VmPage extends Page<VmSummary> {
+  usageSortUnsupported?: boolean;
+}
+
+/**
+ * Loads a page; when the backend refuses the usage sort (`bad_request`: a data source that does
+ * not know `sort=cpu|memory` yet) the page is loaded by name instead and says so.
+ */
+export async function loadVmPage(client: VsphereClient, p: InventoryParams): Promise<VmPage> {
+  try {
+    return await client.vms(p);
+  } catch (e) {
+    if ((p.sort === 'cpu' || p.sort === 'memory') && e instanceof ApiError && e.code === 'bad_request') {
+      return { ...(await client.vms({ ...p, sort: 'name', order: 'asc' })), usageSortUnsupported: true };
+    }
+    throw e;
+  }
+}
+
 function VmTable({ client }: { client: VsphereClient }) {
   const styles = useStyles2(getStyles);
-  const [search, setSearch] = useState('');
-  const [powerState, setPowerState] = useState<PowerState | ''>('');
-  const [sort, setSort] = useState<SortKey>('name');
-  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [page, setPage] = useState(1);
-  const term = useDebounced(search.trim(), 300);
+  const [url, setUrl] = useUrlState({ q: '', power: '', sort: 'name', order: 'asc', page: '1' });
+  const powerState = (powerFilters.some((f) => f.value === url.power) ? url.power : '') as PowerState | '';
+  const sort = VM_SORT_KEYS.includes(url.sort) ? url.sort : 'name';
+  const order = url.order === 'desc' ? 'desc' : 'asc';
+  const page = Math.max(1, Number(url.page) || 1);
+  const term = useDebounced(url.q.trim(), 300);
+  const osNames = useGuestOsNames(client);
 
   const list = useAsync(
-    () => client.vms({ search: term, powerState, sort, order, page, pageSize: VM_PAGE_SIZE }),
+    () => loadVmPage(client, { search: term, powerState, sort, order, page, pageSize: VM_PAGE_SIZE }),
     [client, term, powerState, sort, order, page]
   );
 
-  const toggleSort = (key: SortKey) => {
+  const toggleSort = (key: string) => {
     if (key === sort) {
-      setOrder(order === 'asc' ? 'desc' : 'asc');
+      setUrl({ order: order === 'asc' ? 'desc' : 'asc', page: '1' });
     } else {
-      setSort(key);
-      setOrder('asc');
+      // Usage is most useful busiest first.
+      setUrl({ sort: key, order: key === 'cpu' || key === 'memory' ? 'desc' : 'asc', page: '1' });
     }
-    setPage(1);
   };
 
-  const data = list.value;
+  // Power answers shown at once in their rows, for the page they were made on.
+  const [fresh, setFresh] = useState<{ base?: VmPage; byId: Record<string, Partial<VmSummary>> }>({ byId: {} });
+  const loaded = list.value;
+  const data =
+    loaded && fresh.base === loaded
+      ? { ...loaded, items: loaded.items.map((vm) => ({ ...vm, ...fresh.byId[vm.id] })) }
+      : loaded;
+  const applyFresh = (id: string, patch: Partial<VmSummary>) =>
+    setFresh((f) => ({ base: loaded, byId: { ...(f.base === loaded ? f.byId : {}), [id]: patch } }));
   const pages = data ? Math.max(1, Math.ceil(data.total / (data.pageSize || VM_PAGE_SIZE))) : 1;
+  const columns: Array<Column<VmSummary>> = [
+    {
+      id: 'name',
+      header: 'Name',
+      sortable: true,
+      cell: (vm) => (
+        <Link className={styles.link} to={vmUrl(vm.id)}>
+          {vm.name}
+        </Link>
+      ),
+    },
+    { id: 'powerState', header: 'Power', sortable: true, cell: (vm) => <PowerBadge state={vm.powerState} /> },
+    { id: 'cpuCount', header: 'CPUs', sortable: true, numeric: true, cell: (vm) => vm.cpuCount },
+    {
+      id: 'cpu',
+      header: 'CPU usage',
+      sortable: true,
+      numeric: true,
+      cell: (vm) => <UsagePercent pct={vm.cpuUsagePercent} label={`CPU usage of ${vm.name}`} />,
+    },
+    { id: 'memoryMiB', header: 'Memory', sortable: true, numeric: true, cell: (vm) => formatMiB(vm.memoryMiB) },
+    {
+      id: 'memory',
+      header: 'Memory usage',
+      sortable: true,
+      numeric: true,
+      cell: (vm) => <UsagePercent pct={vm.memUsagePercent} label={`Memory usage of ${vm.name}`} />,
+    },
+    { id: 'host', header: 'Host', sortable: true, cell: (vm) => vm.hostName || '—' },
+    { id: 'cluster', header: 'Cluster', cell: (vm) => vm.clusterName || '—' },
+    { id: 'guestOS', header: 'Guest OS', cell: (vm) => vm.guestOSName || guestOsText(vm.guestOS, osNames) },
+    { id: 'ip', header: 'IP', cell: (vm) => vm.ip || '—' },
+    {
+      id: 'actions',
+      header: 'Actions',
+      cell: (vm) => (
+        <PowerActions
+          client={client}
+          vm={vm}
+          actions={['start', 'stop']}
+          size="sm"
+          onDone={(answer) => (answer ? applyFresh(vm.id, answer) : list.reload())}
+        />
+      ),
+    },
+  ];
 
   return (
     <div data-testid={selectors.vmList.container}>
@@ -69,11 +145,8 @@ function VmTable({ client }: { client: VsphereClient }) {
             aria-label="Search VMs"
             data-testid={selectors.vmList.search}
             placeholder="e.g. web-01"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setPage(1);
-            }}
+            value={url.q}
+            onChange={(e) => setUrl({ q: e.currentTarget.value, page: '1' })}
           />
         </Field>
         <Field label="Power state">
@@ -81,10 +154,7 @@ function VmTable({ client }: { client: VsphereClient }) {
             <RadioButtonGroup
               options={powerFilters}
               value={powerState}
-              onChange={(v) => {
-                setPowerState(v);
-                setPage(1);
-              }}
+              onChange={(v) => setUrl({ power: v, page: '1' })}
             />
           </div>
         </Field>
@@ -97,56 +167,28 @@ function VmTable({ client }: { client: VsphereClient }) {
         <Empty message={term || powerState ? 'No VM matches these filters' : 'This vCenter has no VMs yet'} />
       ) : (
         <>
+          {data.usageSortUnsupported && (
+            <Alert severity="info" title="Sorted by name">
+              This data source cannot sort VMs by usage yet; update the vSphere (PrivateCloud) data source plugin.
+            </Alert>
+          )}
           <p className={styles.muted} data-testid={selectors.vmList.total} aria-live="polite">
             {data.total.toLocaleString('en-US')} VMs{list.loading ? ' · updating…' : ''}
           </p>
-          <table className={styles.table} data-testid={selectors.vmList.table} aria-label="Virtual machines">
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c.key} aria-sort={sort === c.key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                    <button
-                      type="button"
-                      className={styles.sortButton}
-                      data-testid={selectors.vmList.sort(c.key)}
-                      onClick={() => toggleSort(c.key)}
-                    >
-                      {c.label}
-                      {sort === c.key && <Icon name={order === 'asc' ? 'arrow-up' : 'arrow-down'} size="sm" />}
-                    </button>
-                  </th>
-                ))}
-                <th>Cluster</th>
-                <th>Guest OS</th>
-                <th>IP</th>
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((vm) => (
-                <tr key={vm.id} data-testid={selectors.vmList.row(vm.id)}>
-                  <td>
-                    <Link className={styles.link} to={vmUrl(vm.id)}>
-                      {vm.name}
-                    </Link>
-                  </td>
-                  <td>
-                    <PowerBadge state={vm.powerState} />
-                  </td>
-                  <td>{vm.cpuCount}</td>
-                  <td>{formatMiB(vm.memoryMiB)}</td>
-                  <td>{vm.hostName || vm.host}</td>
-                  <td>{vm.clusterName || vm.cluster || '—'}</td>
-                  <td>{vm.guestOS}</td>
-                  <td>{vm.ip ?? '—'}</td>
-                  <td>
-                    <PowerActions client={client} vm={vm} actions={['start', 'stop']} size="sm" onDone={list.reload} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pages > 1 && <Pagination currentPage={page} numberOfPages={pages} onNavigate={setPage} />}
+          <DataTable
+            label="Virtual machines"
+            testId={selectors.vmList.table}
+            columns={columns}
+            rows={data.items}
+            rowKey={(vm) => vm.id}
+            rowTestId={(vm) => selectors.vmList.row(vm.id)}
+            sort={{ by: data.usageSortUnsupported ? 'name' : sort, order: data.usageSortUnsupported ? 'asc' : order }}
+            onSort={toggleSort}
+            sortTestId={selectors.vmList.sort}
+          />
+          {pages > 1 && (
+            <Pagination currentPage={page} numberOfPages={pages} onNavigate={(p) => setUrl({ page: String(p) })} />
+          )}
         </>
       )}
     </div>

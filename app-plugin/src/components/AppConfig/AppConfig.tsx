@@ -5,7 +5,10 @@ import { listDataSources, request } from '../../api/client';
 import { DATASOURCE_TYPE } from '../../constants';
 import { selectors } from '../../selectors';
 import { AppSettings } from '../../types';
-import { Empty, ErrorState, getStyles, Loading } from '../common';
+import { Empty } from '../Empty';
+import { ErrorState } from '../ErrorState';
+import { getStyles } from '../styles';
+import { Loading } from '../Loading';
 import { useAsync } from '../hooks';
 import { notifyError, notifySuccess } from '../notify';
 

@@ -1,0 +1,55 @@
+import React, { useCallback } from 'react';
+import { ComboboxOption, MultiCombobox } from '@grafana/ui';
+import { VsphereClient } from '../api/client';
+
+/** Which inventory objects a picker offers. */
+export type PickerEntity = 'clusters' | 'hosts' | 'vms';
+
+/**
+ * Picks clusters, hosts or VMs by name from the inventory (alert labels carry names, see
+ * docs/contracts.md "Series identity"). Options are searched on the server as the user types, so
+ * 10,000 VMs cost one small page per search; only names the inventory knows can be picked.
+ */
+export function InventoryPicker({
+  client,
+  entity,
+  value,
+  onChange,
+  label,
+}: {
+  client: VsphereClient;
+  entity: PickerEntity;
+  value: string[];
+  onChange: (names: string[]) => void;
+  label: string;
+}) {
+  const load = useCallback(
+    async (input: string): Promise<Array<ComboboxOption<string>>> => {
+      const p = { search: input.trim(), pageSize: 25, page: 1, sort: 'name' };
+      const page =
+        entity === 'clusters'
+          ? await client.clusters(p)
+          : entity === 'hosts'
+            ? await client.hosts(p)
+            : await client.vms(p);
+      const items = page.items as Array<{ name: string; clusterName?: string; hostName?: string }>;
+      return items.map((x) => ({
+        label: x.name,
+        value: x.name,
+        description: entity === 'hosts' ? x.clusterName : entity === 'vms' ? x.hostName : undefined,
+      }));
+    },
+    [client, entity]
+  );
+  return (
+    <MultiCombobox<string>
+      aria-label={label}
+      width={60}
+      options={load}
+      value={value}
+      placeholder="All (type to search)"
+      isClearable
+      onChange={(opts) => onChange(opts.map((o) => o.value))}
+    />
+  );
+}
