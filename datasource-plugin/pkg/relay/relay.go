@@ -162,8 +162,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Redirects are not followed: the bearer token must only go to the configured relay.
+		target := "an address it did not name"
+		if loc, err := resp.Location(); err == nil {
+			target = upstream.RedirectTarget(loc)
+		}
 		return fmt.Errorf("%w: the alert relay answered with a redirect (HTTP %d) to %q; it is not followed, so the relay token goes nowhere else: set the relay URL to the relay itself",
-			models.ErrUpstream, resp.StatusCode, resp.Header.Get("Location"))
+			models.ErrUpstream, resp.StatusCode, target)
 	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if resp.StatusCode >= 400 {

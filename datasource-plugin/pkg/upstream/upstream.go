@@ -98,12 +98,12 @@ func refuseRedirect(req *http.Request, _ []*http.Request) error {
 	if req.Response != nil {
 		status = req.Response.StatusCode
 	}
-	return &RedirectError{Status: status, Target: redirectTarget(req.URL)}
+	return &RedirectError{Status: status, Target: RedirectTarget(req.URL)}
 }
 
-// redirectTarget names where a redirect points without its user info or query, which may carry
+// RedirectTarget names where a redirect points without its user info or query, which may carry
 // secrets.
-func redirectTarget(u *url.URL) string {
+func RedirectTarget(u *url.URL) string {
 	t := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	return t.String()
 }
