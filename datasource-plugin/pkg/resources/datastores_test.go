@@ -94,3 +94,54 @@ func TestDatastoresListWithoutHostCountWhenVROpsFailsOrIsMissing(t *testing.T) {
 		})
 	}
 }
+
+func TestPlacementDatastoresCarryHostIDs(t *testing.T) {
+	e := newEnvWithVROps(t, "")
+	status, body := e.call(t, editor, http.MethodGet, "options/placement", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	ds := body["datastores"].([]any)
+	if len(ds) != 1 {
+		t.Fatalf("datastores %v", ds)
+	}
+	d := ds[0].(map[string]any)
+	hosts, _ := d["hosts"].([]any)
+	if d["name"] != "ds-shared-01" || len(hosts) != 2 {
+		t.Fatalf("datastore %v", d)
+	}
+	known := map[string]bool{}
+	for _, h := range body["hosts"].([]any) {
+		known[h.(map[string]any)["id"].(string)] = true
+	}
+	for _, h := range hosts {
+		if !known[h.(string)] {
+			t.Fatalf("datastore host %v is not a host of the placement %v", h, body["hosts"])
+		}
+	}
+	// Networks carry no host list: vCenter's REST API gives none.
+	for _, n := range body["networks"].([]any) {
+		if _, ok := n.(map[string]any)["hosts"]; ok {
+			t.Fatalf("network with hosts %v", n)
+		}
+	}
+	if len(e.up.Unmatched) > 0 {
+		t.Fatalf("requests without recording: %v", e.up.Unmatched)
+	}
+}
+
+func TestPlacementDatastoresWithoutHostsWithoutVROps(t *testing.T) {
+	e := newEnv(t)
+	status, body := e.call(t, editor, http.MethodGet, "options/placement", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	for _, d := range body["datastores"].([]any) {
+		if _, ok := d.(map[string]any)["hosts"]; ok {
+			t.Fatalf("datastore with hosts without vROps: %v", d)
+		}
+	}
+	if len(body["datastores"].([]any)) == 0 {
+		t.Fatal("datastores must still list without vROps")
+	}
+}
