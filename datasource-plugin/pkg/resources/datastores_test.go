@@ -145,3 +145,26 @@ func TestPlacementDatastoresWithoutHostsWithoutVROps(t *testing.T) {
 		t.Fatal("datastores must still list without vROps")
 	}
 }
+
+func TestVMItemsCarryGuestOSNameAndIPFromVROps(t *testing.T) {
+	e := newEnvWithVROps(t, "")
+	status, body := e.call(t, viewer, http.MethodGet, "inventory/vms?sort=name", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	got := map[string][3]any{}
+	for _, it := range body["items"].([]any) {
+		m := it.(map[string]any)
+		got[m["name"].(string)] = [3]any{m["guestOS"], m["guestOSName"], m["ip"]}
+	}
+	want := map[string][3]any{
+		"db-01":   {"Red Hat Enterprise Linux 8 (64-bit)", "Red Hat Enterprise Linux 8 (64-bit)", nil},
+		"test-01": {"", nil, nil}, // vROps has no properties for it and the VM list has no guest_OS id
+		"web-01":  {"Ubuntu Linux (64-bit)", "Ubuntu Linux (64-bit)", "10.0.0.11"},
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Fatalf("%s: got %v, want %v", name, got[name], w)
+		}
+	}
+}
