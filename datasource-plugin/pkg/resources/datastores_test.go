@@ -120,6 +120,9 @@ func TestPlacementDatastoresCarryHostIDs(t *testing.T) {
 		}
 	}
 	// Networks carry no host list: vCenter's REST API gives none.
+	if len(body["networks"].([]any)) == 0 {
+		t.Fatal("the fixture's network is missing")
+	}
 	for _, n := range body["networks"].([]any) {
 		if _, ok := n.(map[string]any)["hosts"]; ok {
 			t.Fatalf("network with hosts %v", n)
