@@ -37,7 +37,11 @@ type VMSummary struct {
 	// DatacenterName is an addition to the contract's VmSummary, for display.
 	DatacenterName string `json:"datacenterName"`
 	GuestOS        string `json:"guestOS"`
-	IP             string `json:"ip,omitempty"`
+	// GuestOSName is the guest OS as people read it ("Ubuntu Linux (64-bit)"): vROps'
+	// config|guestFullName, else the name of the guest_OS id; "" (left out) when neither is known.
+	// In list items GuestOS carries the same words; in VmDetail GuestOS is vCenter's id.
+	GuestOSName string `json:"guestOSName,omitempty"`
+	IP          string `json:"ip,omitempty"`
 }
 
 // DiskDetail is one virtual disk.
@@ -102,7 +106,7 @@ func (vm *VM) GuestDisplayName() string {
 func (s *Snapshot) Summary(vm *VM) VMSummary {
 	return VMSummary{ID: vm.ID, Name: vm.Name, PowerState: vm.PowerState, CPUCount: vm.CPUCount, MemoryMiB: vm.MemoryMiB,
 		Host: vm.Host, HostName: s.Name(vm.Host), Cluster: vm.Cluster, ClusterName: s.Name(vm.Cluster), Datacenter: vm.Datacenter, DatacenterName: s.Name(vm.Datacenter),
-		GuestOS: vm.GuestDisplayName(), IP: vm.IP}
+		GuestOS: vm.GuestDisplayName(), GuestOSName: vm.GuestDisplayName(), IP: vm.IP}
 }
 
 // DetailOf is the detail that one vCenter read of the VM gives, with the placement names from the
@@ -120,6 +124,9 @@ func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 	d.CPUCount = info.CPU.Count
 	d.MemoryMiB = info.Memory.SizeMiB
 	d.GuestOS = info.GuestOS
+	if info.GuestOS != "" && d.GuestOSName == "" {
+		d.GuestOSName = GuestOSName(info.GuestOS)
+	}
 	d.HardwareVersion = info.Hardware.Version
 	d.CPUHotAddEnabled = info.CPU.HotAddEnabled
 	d.CPUHotRemoveEnabled = info.CPU.HotRemoveEnabled

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -14,6 +15,10 @@ import (
 type DatastoreHosts struct {
 	// Counts maps datastore morefs to host counts; a datastore vROps does not know is absent.
 	Counts map[string]int
+	// Hosts maps datastore morefs to the sorted morefs of the hosts that mount them. A datastore
+	// is absent when vROps does not know it or names a host parent that maps to no moref of this
+	// vCenter (a partial list would hide a host that does mount it).
+	Hosts map[string][]string
 	// Err says why counts are missing (nil when vROps is simply not configured).
 	Err error
 
@@ -30,6 +35,19 @@ func (h *DatastoreHosts) Count(id string) *int {
 		return nil
 	}
 	return &n
+}
+
+// HostIDs returns the morefs of the hosts that mount a datastore, or nil when unknown (an empty,
+// non-nil slice when vROps knows the datastore and no host mounts it).
+func (h *DatastoreHosts) HostIDs(id string) []string {
+	if h == nil {
+		return nil
+	}
+	ids, ok := h.Hosts[id]
+	if !ok {
+		return nil
+	}
+	return ids
 }
 
 // WithHostCount returns a copy of the datastore with HostCount set from h (nil when unknown).
@@ -61,8 +79,8 @@ func (c *Cache) DatastoreHosts(ctx context.Context, s *Snapshot) *DatastoreHosts
 		}
 		c.mu.Unlock()
 		// Detached like the other single-flight builds: one caller giving up must not fail the others.
-		counts, err := c.countDatastoreHosts(context.WithoutCancel(ctx), s)
-		h := &DatastoreHosts{Counts: counts, snap: s}
+		counts, hosts, err := c.countDatastoreHosts(context.WithoutCancel(ctx), s)
+		h := &DatastoreHosts{Counts: counts, Hosts: hosts, snap: s}
 		if err != nil {
 			h.Err = fmt.Errorf("datastore host counts are unavailable: %w", err)
 			log.DefaultLogger.Warn("datastore host counts unavailable", "error", err)
@@ -75,13 +93,13 @@ func (c *Cache) DatastoreHosts(ctx context.Context, s *Snapshot) *DatastoreHosts
 	return v.(*DatastoreHosts)
 }
 
-func (c *Cache) countDatastoreHosts(ctx context.Context, s *Snapshot) (map[string]int, error) {
+func (c *Cache) countDatastoreHosts(ctx context.Context, s *Snapshot) (map[string]int, map[string][]string, error) {
 	if len(s.Datastores) == 0 {
-		return map[string]int{}, nil
+		return map[string]int{}, map[string][]string{}, nil
 	}
 	ids, err := c.IDs(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	missing := false
 	for _, d := range s.Datastores {
@@ -105,15 +123,18 @@ func (c *Cache) countDatastoreHosts(ctx context.Context, s *Snapshot) (map[strin
 		}
 	}
 	counts := make(map[string]int, len(rids))
+	hosts := make(map[string][]string, len(rids))
 	if len(rids) == 0 {
-		return counts, nil
+		return counts, hosts, nil
 	}
 	rels, err := c.vr.BulkRelationships(ctx, "PARENT", rids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	unmapped := map[string]bool{} // datastore morefs with a host parent that has no moref here
 	for _, moref := range asked {
 		counts[moref] = 0
+		hosts[moref] = []string{}
 	}
 	seen := map[[2]string]bool{}
 	for _, r := range rels {
@@ -128,7 +149,18 @@ func (c *Cache) countDatastoreHosts(ctx context.Context, s *Snapshot) (map[strin
 			}
 			seen[[2]string{rid, r.Resource.Identifier}] = true
 			counts[moref]++
+			if host := ids.ToMoref[r.Resource.Identifier]; host != "" {
+				hosts[moref] = append(hosts[moref], host)
+			} else {
+				unmapped[moref] = true
+			}
 		}
 	}
-	return counts, nil
+	for moref := range unmapped {
+		delete(hosts, moref)
+	}
+	for _, list := range hosts {
+		sort.Strings(list)
+	}
+	return counts, hosts, nil
 }

@@ -86,6 +86,17 @@ func TestDatastoreHostsCountsHostParentsOnly(t *testing.T) {
 			t.Fatalf("%s: got %v, want %v (counts %v)", id, got, w, h.Counts)
 		}
 	}
+	// Host ids: datastore-1 has a host parent (v-h2) with no moref here, so its list is unknown
+	// rather than partial; datastore-3 is known and mounted by no host; datastore-4 is unknown.
+	if got := h.HostIDs("datastore-2"); strings.Join(got, ",") != "host-1" {
+		t.Fatalf("datastore-2 hosts %v", got)
+	}
+	if got := h.HostIDs("datastore-3"); got == nil || len(got) != 0 {
+		t.Fatalf("datastore-3 hosts %#v, want empty non-nil", got)
+	}
+	if h.HostIDs("datastore-1") != nil || h.HostIDs("datastore-4") != nil {
+		t.Fatalf("unknown host lists must be nil: %v %v", h.HostIDs("datastore-1"), h.HostIDs("datastore-4"))
+	}
 	// One bulk PARENT call for every datastore vROps knows (datastore-4 is unknown to it).
 	if len(f.relCalls) != 1 || f.types[0] != "PARENT" || strings.Join(f.relCalls[0], ",") != "v-ds1,v-ds2,v-ds3" {
 		t.Fatalf("calls %v %v", f.types, f.relCalls)
@@ -104,6 +115,27 @@ func TestDatastoreHostsCountsHostParentsOnly(t *testing.T) {
 	}
 }
 
+func TestDatastoreHostIDsSortedAndDeduplicated(t *testing.T) {
+	f := &relOps{
+		morefs: map[string]string{"datastore-1": "v-ds1", "host-2": "v-h2", "host-10": "v-h10", "host-1": "v-h1"},
+		parents: []vrops.Relation{
+			rel("v-h2", "VMWARE", "HostSystem", "v-ds1"),
+			rel("v-h10", "VMWARE", "HostSystem", "v-ds1"),
+			rel("v-h1", "VMWARE", "HostSystem", "v-ds1"),
+			rel("v-h2", "VMWARE", "HostSystem", "v-ds1"),
+		},
+	}
+	c := NewCache(nil, f, time.Hour)
+	h := c.DatastoreHosts(context.Background(), dsSnapshot("datastore-1"))
+	if got := strings.Join(h.HostIDs("datastore-1"), ","); got != "host-1,host-10,host-2" || *h.Count("datastore-1") != 3 {
+		t.Fatalf("hosts %q, count %v", got, *h.Count("datastore-1"))
+	}
+	var none *DatastoreHosts
+	if none.HostIDs("datastore-1") != nil {
+		t.Fatal("nil DatastoreHosts must list no hosts")
+	}
+}
+
 func TestDatastoreHostsFailureIsKeptNotFatal(t *testing.T) {
 	f := &relOps{morefs: map[string]string{"datastore-1": "v-ds1"}, fail: &vrops.APIError{Status: 500, Op: "relationships query"}}
 	c := NewCache(nil, f, time.Hour)
@@ -114,7 +146,7 @@ func TestDatastoreHostsFailureIsKeptNotFatal(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			h := c.DatastoreHosts(context.Background(), s)
-			if h.Err == nil || !errors.Is(h.Err, models.ErrUpstream) || !strings.Contains(h.Err.Error(), "datastore host counts are unavailable") || h.Count("datastore-1") != nil {
+			if h.Err == nil || !errors.Is(h.Err, models.ErrUpstream) || !strings.Contains(h.Err.Error(), "datastore host counts are unavailable") || h.Count("datastore-1") != nil || h.HostIDs("datastore-1") != nil {
 				t.Errorf("h = %+v", h)
 			}
 		}()

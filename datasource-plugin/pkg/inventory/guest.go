@@ -49,7 +49,7 @@ func (g *VMGuests) Fill(s *VMSummary) {
 	}
 	if v, ok := g.ByVM[s.ID]; ok {
 		if v.OS != "" {
-			s.GuestOS = v.OS
+			s.GuestOS, s.GuestOSName = v.OS, v.OS
 		}
 		if v.IP != "" {
 			s.IP = v.IP

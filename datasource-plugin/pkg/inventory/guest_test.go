@@ -71,7 +71,7 @@ func TestVMGuestsOneBulkCallPer1000VMsOncePerSnapshot(t *testing.T) {
 	}
 	sum := s.Summary(s.VM("vm-42"))
 	g.Fill(&sum)
-	if sum.GuestOS != "Ubuntu Linux (64-bit)" || sum.IP != "10.0.0.42" {
+	if sum.GuestOS != "Ubuntu Linux (64-bit)" || sum.GuestOSName != "Ubuntu Linux (64-bit)" || sum.IP != "10.0.0.42" {
 		t.Fatalf("summary %+v", sum)
 	}
 	odd := s.Summary(s.VM("vm-43"))
@@ -93,7 +93,28 @@ func TestVMGuestsWithoutVROpsIsEmpty(t *testing.T) {
 	g := c.VMGuests(context.Background(), s)
 	sum := s.Summary(s.VM("vm-1"))
 	g.Fill(&sum)
-	if g.Err != nil || sum.GuestOS != "" || sum.IP != "" {
+	if g.Err != nil || sum.GuestOS != "" || sum.GuestOSName != "" || sum.IP != "" {
 		t.Fatalf("%+v %v", sum, g.Err)
+	}
+}
+
+// Without vROps a VM whose guest_OS id is known (after a change read it) still has the words.
+func TestGuestOSNameFromIDWithoutVROps(t *testing.T) {
+	c := NewCache(estate(3, 1), nil, time.Hour)
+	if _, err := c.Get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	vi := info("name-vm-1", "POWERED_ON", 2, 4096)
+	vi.GuestOS = "UBUNTU_64"
+	c.UpdateVM("vm-1", vi)
+	s := c.Peek()
+	sum := s.Summary(s.VM("vm-1"))
+	c.VMGuests(context.Background(), s).Fill(&sum)
+	if sum.GuestOSName != "Ubuntu Linux (64-bit)" || sum.GuestOS != "Ubuntu Linux (64-bit)" {
+		t.Fatalf("summary %+v", sum)
+	}
+	d := DetailOf(s, "vm-1", vi)
+	if d.GuestOS != "UBUNTU_64" || d.GuestOSName != "Ubuntu Linux (64-bit)" {
+		t.Fatalf("detail guest %q / %q", d.GuestOS, d.GuestOSName)
 	}
 }

@@ -312,3 +312,41 @@ func TestIDsAreMoRefs(t *testing.T) {
 		t.Fatalf("%d %v", status, body)
 	}
 }
+
+// TestHardwareEventsCarryBefore: both phases of an updateHardware change name the values the
+// change replaces (only those the request changes), read from vCenter before the change.
+func TestHardwareEventsCarryBefore(t *testing.T) {
+	e := newAuditEnv(t, models.Settings{}, true, "")
+	if status, body := e.call(t, adminCtx(), http.MethodPatch, "vms/vm-7/hardware", `{"memoryMiB":8192}`); status != 200 || body["memoryMiB"] != float64(8192) {
+		t.Fatalf("status %d body %v", status, body)
+	}
+	evs := e.sink.all()
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want intent and outcome: %+v", len(evs), evs)
+	}
+	for _, ev := range evs {
+		before, _ := ev.Params["before"].(map[string]any)
+		if ev.Action != "updateHardware" || ev.Params["memoryMiB"] != float64(8192) || len(before) != 1 || before["memoryMiB"] != float64(4096) {
+			t.Fatalf("event %s params %v", ev.Action, ev.Params)
+		}
+	}
+	// A refusal after the read (state conflict) carries them too; a refusal before it has none.
+	e.vc.power = "POWERED_ON"
+	if status, _ := e.call(t, adminCtx(), http.MethodPatch, "vms/vm-7/hardware", `{"cpuCount":1,"memoryMiB":4096}`); status != 409 {
+		t.Fatalf("status %d, want 409", status)
+	}
+	if status, _ := e.call(t, adminCtx(), http.MethodPatch, "vms/vm-7/hardware", `{"cpuCount":0}`); status != 400 {
+		t.Fatalf("status %d, want 400", status)
+	}
+	evs = e.sink.all()
+	if len(evs) != 4 {
+		t.Fatalf("%d events, want 4: %+v", len(evs), evs)
+	}
+	before, _ := evs[2].Params["before"].(map[string]any)
+	if evs[2].Outcome != "refused" || before["cpuCount"] != float64(2) || before["memoryMiB"] != float64(8192) {
+		t.Fatalf("conflict event %+v", evs[2])
+	}
+	if _, ok := evs[3].Params["before"]; ok || evs[3].Outcome != "refused" {
+		t.Fatalf("validation refusal %+v", evs[3])
+	}
+}

@@ -94,3 +94,80 @@ func TestDatastoresListWithoutHostCountWhenVROpsFailsOrIsMissing(t *testing.T) {
 		})
 	}
 }
+
+func TestPlacementDatastoresCarryHostIDs(t *testing.T) {
+	e := newEnvWithVROps(t, "")
+	status, body := e.call(t, editor, http.MethodGet, "options/placement", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	ds := body["datastores"].([]any)
+	if len(ds) != 1 {
+		t.Fatalf("datastores %v", ds)
+	}
+	d := ds[0].(map[string]any)
+	hosts, _ := d["hosts"].([]any)
+	if d["name"] != "ds-shared-01" || len(hosts) != 2 {
+		t.Fatalf("datastore %v", d)
+	}
+	known := map[string]bool{}
+	for _, h := range body["hosts"].([]any) {
+		known[h.(map[string]any)["id"].(string)] = true
+	}
+	for _, h := range hosts {
+		if !known[h.(string)] {
+			t.Fatalf("datastore host %v is not a host of the placement %v", h, body["hosts"])
+		}
+	}
+	// Networks carry no host list: vCenter's REST API gives none.
+	if len(body["networks"].([]any)) == 0 {
+		t.Fatal("the fixture's network is missing")
+	}
+	for _, n := range body["networks"].([]any) {
+		if _, ok := n.(map[string]any)["hosts"]; ok {
+			t.Fatalf("network with hosts %v", n)
+		}
+	}
+	if len(e.up.Unmatched) > 0 {
+		t.Fatalf("requests without recording: %v", e.up.Unmatched)
+	}
+}
+
+func TestPlacementDatastoresWithoutHostsWithoutVROps(t *testing.T) {
+	e := newEnv(t)
+	status, body := e.call(t, editor, http.MethodGet, "options/placement", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	for _, d := range body["datastores"].([]any) {
+		if _, ok := d.(map[string]any)["hosts"]; ok {
+			t.Fatalf("datastore with hosts without vROps: %v", d)
+		}
+	}
+	if len(body["datastores"].([]any)) == 0 {
+		t.Fatal("datastores must still list without vROps")
+	}
+}
+
+func TestVMItemsCarryGuestOSNameAndIPFromVROps(t *testing.T) {
+	e := newEnvWithVROps(t, "")
+	status, body := e.call(t, viewer, http.MethodGet, "inventory/vms?sort=name", "")
+	if status != 200 {
+		t.Fatalf("status %d %v", status, body)
+	}
+	got := map[string][3]any{}
+	for _, it := range body["items"].([]any) {
+		m := it.(map[string]any)
+		got[m["name"].(string)] = [3]any{m["guestOS"], m["guestOSName"], m["ip"]}
+	}
+	want := map[string][3]any{
+		"db-01":   {"Red Hat Enterprise Linux 8 (64-bit)", "Red Hat Enterprise Linux 8 (64-bit)", nil},
+		"test-01": {"", nil, nil}, // vROps has no properties for it and the VM list has no guest_OS id
+		"web-01":  {"Ubuntu Linux (64-bit)", "Ubuntu Linux (64-bit)", "10.0.0.11"},
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Fatalf("%s: got %v, want %v", name, got[name], w)
+		}
+	}
+}

@@ -40,7 +40,7 @@ type HostItem struct {
 
 // sortKeys are the extra sort keys per entity (name and id sort every entity).
 var sortKeys = map[string][]string{
-	models.EntityVMs:   {"powerState", "host", "cluster", "cpuCount", "memoryMiB"},
+	models.EntityVMs:   {"powerState", "host", "cluster", "cpuCount", "memoryMiB", sortCPU, sortMemory},
 	models.EntityHosts: {"cluster"},
 }
 
@@ -86,6 +86,15 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	switch entity {
 	case models.EntityVMs:
 		// Guest OS names and IPs come from vROps, once per snapshot (inventory/guest.go).
+		// Sorting by usage needs the latest vROps usage of every VM (vmusage.go), fetched before
+		// anything else so that a missing vROps is a plain 400.
+		var usage map[string]query.VMUsage
+		if lq.sortBy == sortCPU || lq.sortBy == sortMemory {
+			if usage, err = a.vmUsage.get(r.Context(), a.d.Query, s); err != nil {
+				a.writeErr(w, r, err)
+				return
+			}
+		}
 		guests := a.d.Query.Inventory.VMGuests(r.Context(), s)
 		if guests.Err != nil {
 			warnings = append(warnings, publicMessage(guests.Err, caller(r)))
@@ -94,8 +103,15 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 			if cf.VM(vm) {
 				sum := s.Summary(vm)
 				guests.Fill(&sum)
-				add(vm.ID, vm.Name, sum, map[string]sortKey{"powerState": textKey(vm.PowerState), "host": textKey(s.Name(vm.Host)),
-					"cluster": textKey(s.Name(vm.Cluster)), "cpuCount": numKey(int64(vm.CPUCount)), "memoryMiB": numKey(vm.MemoryMiB)})
+				keys := map[string]sortKey{"powerState": textKey(vm.PowerState), "host": textKey(s.Name(vm.Host)),
+					"cluster": textKey(s.Name(vm.Cluster)), "cpuCount": numKey(int64(vm.CPUCount)), "memoryMiB": numKey(vm.MemoryMiB)}
+				if usage == nil {
+					add(vm.ID, vm.Name, sum, keys)
+					continue
+				}
+				u := usage[vm.ID]
+				keys[sortCPU], keys[sortMemory] = usageKey(u.CPUUsagePercent), usageKey(u.MemUsagePercent)
+				add(vm.ID, vm.Name, VMItem{VMSummary: sum, VMUsage: u}, keys)
 			}
 		}
 	case models.EntityHosts:

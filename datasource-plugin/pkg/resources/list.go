@@ -18,7 +18,12 @@ type sortKey struct {
 	text    string
 	num     int64
 	numeric bool
+	// missing values (no usage figure) sort after all others in both directions.
+	missing bool
 }
+
+// missingKey is a value that is not known; it sorts last.
+var missingKey = sortKey{missing: true}
 
 // textKey sorts case-insensitively.
 func textKey(s string) sortKey { return sortKey{text: strings.ToLower(s)} }
@@ -107,7 +112,14 @@ func (r row) key(by string) sortKey {
 // sortRows orders rows by the query's key; equal keys keep id order, in both directions.
 func sortRows(rows []row, lq listQuery) {
 	slices.SortStableFunc(rows, func(a, b row) int {
-		c := a.key(lq.sortBy).compare(b.key(lq.sortBy))
+		ka, kb := a.key(lq.sortBy), b.key(lq.sortBy)
+		if ka.missing != kb.missing {
+			if ka.missing {
+				return 1
+			}
+			return -1
+		}
+		c := ka.compare(kb)
 		if lq.desc {
 			c = -c
 		}

@@ -316,6 +316,16 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.vmName = info.Name
+	// The values the request changes, as this read saw them, so the audit can say "4 → 8 GiB"
+	// (docs/contracts.md §3, Audit).
+	before := map[string]any{}
+	if req.CPUCount != nil {
+		before["cpuCount"] = info.CPU.Count
+	}
+	if req.MemoryMiB != nil {
+		before["memoryMiB"] = info.Memory.SizeMiB
+	}
+	m.params["before"] = before
 	change, err := vmrules.CheckChange(m.vmID, hardwareOf(info), vmrules.Change{CPUCount: req.CPUCount, MemoryMiB: req.MemoryMiB})
 	if err != nil {
 		m.refuse(err)

@@ -41,17 +41,20 @@ type PlacementInCluster struct {
 	Datacenter string `json:"datacenter"`
 }
 
-// PlacementDatastore is a datastore with its free space.
+// PlacementDatastore is a datastore with its free space and, when vROps says, the hosts that
+// mount it (docs/contracts.md §3; absent when unknown, so the form then offers it everywhere).
 type PlacementDatastore struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	Type          string `json:"type"`
-	CapacityBytes int64  `json:"capacityBytes"`
-	FreeBytes     int64  `json:"freeBytes"`
-	Datacenter    string `json:"datacenter"`
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type"`
+	CapacityBytes int64    `json:"capacityBytes"`
+	FreeBytes     int64    `json:"freeBytes"`
+	Datacenter    string   `json:"datacenter"`
+	Hosts         []string `json:"hosts,omitempty"`
 }
 
-// PlacementNetwork is a port group.
+// PlacementNetwork is a port group. It has no host list: vCenter's REST network list
+// (GET /api/vcenter/network) neither returns nor filters by hosts (docs/contracts.md §3).
 type PlacementNetwork struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`
@@ -69,8 +72,9 @@ type Placement struct {
 	Networks      []PlacementNetwork   `json:"networks"`
 }
 
-// PlacementOf lists the create form's choices from a snapshot (VM folders only).
-func PlacementOf(s *inventory.Snapshot) Placement {
+// PlacementOf lists the create form's choices from a snapshot (VM folders only); dsHosts (may be
+// nil) gives the datastores' host lists.
+func PlacementOf(s *inventory.Snapshot, dsHosts *inventory.DatastoreHosts) Placement {
 	out := Placement{[]PlacementObject{}, []PlacementObject{}, []PlacementInCluster{}, []PlacementInCluster{}, []PlacementDatastore{}, []PlacementNetwork{}}
 	for _, f := range s.Folders {
 		if f.Type == "VIRTUAL_MACHINE" {
@@ -87,7 +91,7 @@ func PlacementOf(s *inventory.Snapshot) Placement {
 		out.ResourcePools = append(out.ResourcePools, PlacementInCluster{p.ID, p.Name, p.Cluster, p.Datacenter})
 	}
 	for _, d := range s.Datastores {
-		out.Datastores = append(out.Datastores, PlacementDatastore{d.ID, d.Name, d.Type, d.CapacityBytes, d.FreeBytes, d.Datacenter})
+		out.Datastores = append(out.Datastores, PlacementDatastore{d.ID, d.Name, d.Type, d.CapacityBytes, d.FreeBytes, d.Datacenter, dsHosts.HostIDs(d.ID)})
 	}
 	for _, n := range s.Networks {
 		out.Networks = append(out.Networks, PlacementNetwork{n.ID, n.Name, n.Type, n.Datacenter})
@@ -101,5 +105,7 @@ func (a *API) placement(w http.ResponseWriter, r *http.Request) {
 		a.writeErr(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, PlacementOf(s))
+	// Host lists come from vROps (one bulk call per snapshot, shared with inventory/datastores);
+	// without them the datastores still list, without "hosts".
+	writeJSON(w, http.StatusOK, PlacementOf(s, a.d.Query.Inventory.DatastoreHosts(r.Context(), s)))
 }

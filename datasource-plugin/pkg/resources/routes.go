@@ -49,8 +49,9 @@ type Deps struct {
 
 // API is the resource API handler.
 type API struct {
-	d   Deps
-	mux *http.ServeMux
+	d       Deps
+	mux     *http.ServeMux
+	vmUsage vmUsageCache
 }
 
 // New builds the resource API.
