@@ -129,7 +129,9 @@ export async function main(argv: string[]): Promise<number> {
         if (!values.login) {
           throw new Error('users remove needs --login');
         }
-        if (!(await users.deleteUser(values.login))) {
+        if (
+          !(await users.deleteUser(values.login, Date.now(), { login: 'privatecloud-relay (CLI)', role: 'Operator' }))
+        ) {
           process.stderr.write(`no user ${values.login}\n`);
           return 1;
         }

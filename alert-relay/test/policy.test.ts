@@ -473,6 +473,7 @@ describe('subscription rules', () => {
     [{ a: 1, b: [1] }, { a: 1, b: [1] }, []],
     [{ a: 1, b: [1] }, { a: 2, b: [1, 2] }, ['a', 'b']],
     [{ a: { x: 1 } }, { a: { x: 1 }, c: null }, ['c']],
+    [{ a: 1, b: 1 }, { b: 2, a: 2 }, ['a', 'b']],
   ])('changedFields(%j, %j) -> %j', (before, after, want) => {
     expect(changedFields(before, after)).toEqual(want);
   });

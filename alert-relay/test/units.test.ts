@@ -2,6 +2,7 @@ import { matches, quietUntil, severityOf } from '../src/policy/matching';
 import { backoffMs } from '../src/outbox/worker';
 import { loadConfig, ConfigError } from '../src/config';
 import { describe as describeAlert, leftOut, sinceText, subjectFor, valueText } from '../src/mail/templates';
+import { summarize } from '../src/mail/summary';
 import { maskEmail, parseUnsubscribeToken, unsubscribeToken, verifyUnsubscribeToken } from '../src/mail/tokens';
 
 const a = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => ({
@@ -166,6 +167,40 @@ describe('mail text and tokens', () => {
       stored: { a: issue, g: { groupKey, truncatedAlerts } },
     });
     expect(leftOut([item('a', 5), item('a', 7), item('b', 3), item('c', 0)])).toBe(10);
+  });
+  it('summarises a big digest in bounded memory, listing what the full sort would list', () => {
+    const sevs = ['info', 'warning', 'critical'] as const;
+    const items = Array.from({ length: 3000 }, (_, i) => ({
+      severity: sevs[(i * 7) % 3],
+      stored: {
+        a: {
+          status: (i % 5 === 0 ? 'resolved' : 'firing') as 'firing' | 'resolved',
+          labels: { vm: `v${i}` },
+          startsAt: 'x',
+          fingerprint: `f${i}`,
+        },
+        g: { groupKey: `g${i % 4}`, truncatedAlerts: i % 4 },
+      },
+    }));
+    const s = summarize(items, 50);
+    const rank = { critical: 2, warning: 1, info: 0 };
+    const sorted = [...items]
+      .sort(
+        (x, y) =>
+          Number(y.stored.a.status === 'firing') - Number(x.stored.a.status === 'firing') ||
+          rank[y.severity] - rank[x.severity]
+      )
+      .slice(0, 50);
+    expect(s.listed()).toEqual(sorted);
+    expect(s.unlisted).toBe(2950);
+    expect(s.total).toBe(3000);
+    expect(s.firing).toBe(2400);
+    expect(s.leftOut).toBe(0 + 1 + 2 + 3);
+    expect(s.lead).toBe(items[1]);
+    // Small mails list everything in arrival order.
+    expect(summarize(items.slice(0, 20), 50).listed()).toEqual(items.slice(0, 20));
+    // Never more than maxListed kept per priority class.
+    expect((s as unknown as { classes: unknown[][] }).classes.every((c) => c.length <= 50)).toBe(true);
   });
   it('signs unsubscribe tokens per login and address', () => {
     const t = unsubscribeToken('s'.repeat(20), 'bob', 'Bob@Example.com');

@@ -1,5 +1,6 @@
 import type { SeverityT } from '../schemas/internal';
 import type { StoredAlert } from '../store/intake-repo';
+import { MailSummary, summarize, type MailItem } from './summary';
 
 /** RenderedMail is a ready-to-send message body. */
 export interface RenderedMail {
@@ -9,11 +10,7 @@ export interface RenderedMail {
   attachments: Array<{ filename: string; content: Buffer; cid: string; contentType: string }>;
 }
 
-/** MailItem is one alert event to report. */
-export interface MailItem {
-  severity: SeverityT;
-  stored: StoredAlert;
-}
+export type { MailItem };
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -104,31 +101,21 @@ export function sinceText(a: StoredAlert['a']): string {
  * `truncatedAlerts`): the largest count per alert group, summed over the groups of the mail.
  */
 export function leftOut(items: MailItem[]): number {
-  const byGroup = new Map<string, number>();
-  for (const i of items) {
-    const g = i.stored.g;
-    byGroup.set(g.groupKey, Math.max(byGroup.get(g.groupKey) ?? 0, g.truncatedAlerts ?? 0));
-  }
-  return [...byGroup.values()].reduce((x, y) => x + y, 0);
+  return summarize(items).leftOut;
 }
 
 /** subjectFor builds "[CRITICAL] CPU 97% on vm web-03 (cluster-a)" or "[RESOLVED] ..." and group variants. */
-export function subjectFor(items: MailItem[], digest: boolean): string {
-  const firing = items.filter((i) => i.stored.a.status === 'firing');
-  const top = [...items].sort((x, y) => order[y.severity] - order[x.severity])[0];
-  const omitted = leftOut(items);
+export function subjectFor(items: MailItem[] | MailSummary, digest: boolean): string {
+  const m = items instanceof MailSummary ? items : summarize(items);
+  const omitted = m.leftOut;
   const tail = omitted > 0 ? ` (+${omitted} more not sent by Grafana)` : '';
   if (digest) {
-    const crit = firing.filter((i) => i.severity === 'critical').length;
-    return `[DIGEST] ${items.length} alert update${items.length === 1 ? '' : 's'}: ${firing.length} firing${crit ? ` (${crit} critical)` : ''}, ${items.length - firing.length} resolved${tail}`;
+    const crit = m.criticalFiring;
+    return `[DIGEST] ${m.total} alert update${m.total === 1 ? '' : 's'}: ${m.firing} firing${crit ? ` (${crit} critical)` : ''}, ${m.total - m.firing} resolved${tail}`;
   }
-  const tag =
-    firing.length === 0
-      ? 'RESOLVED'
-      : [...firing].sort((x, y) => order[y.severity] - order[x.severity])[0].severity.toUpperCase();
-  const lead = firing[0] ?? top;
-  const more = items.length > 1 ? ` and ${items.length - 1} more` : '';
-  return `[${tag}] ${describe(lead.stored.a)}${more}${tail}`;
+  const tag = m.topFiring === undefined ? 'RESOLVED' : m.topFiring.toUpperCase();
+  const more = m.total > 1 ? ` and ${m.total - 1} more` : '';
+  return `[${tag}] ${m.lead ? describe(m.lead.stored.a) : 'Alert'}${more}${tail}`;
 }
 
 const sevColor: Record<string, string> = {
@@ -140,7 +127,7 @@ const sevColor: Record<string, string> = {
 
 /** renderAlertMail renders text + HTML (inline CSS, no remote assets required) for one mail. */
 export function renderAlertMail(
-  items: MailItem[],
+  content: MailItem[] | MailSummary,
   ctx: {
     digest: boolean;
     grafanaUrl: string;
@@ -150,24 +137,15 @@ export function renderAlertMail(
     maxListed?: number;
   }
 ): RenderedMail {
-  const subject = subjectFor(items, ctx.digest);
   // A storm digest lists the most severe alerts first and counts the rest, so the mail stays readable and small.
-  const maxListed = ctx.maxListed ?? 200;
-  const all = items;
-  if (items.length > maxListed) {
-    items = [...items]
-      .sort(
-        (x, y) =>
-          Number(y.stored.a.status === 'firing') - Number(x.stored.a.status === 'firing') ||
-          order[y.severity] - order[x.severity]
-      )
-      .slice(0, maxListed);
-  }
-  const unlisted = all.length - items.length;
+  const summary = content instanceof MailSummary ? content : summarize(content, ctx.maxListed);
+  const subject = subjectFor(summary, ctx.digest);
+  const items = summary.listed();
+  const unlisted = summary.unlisted;
   const attachments: RenderedMail['attachments'] = [];
   const text: string[] = [];
   const rows: string[] = [];
-  const truncated = leftOut(all);
+  const truncated = summary.leftOut;
   text.push(subject, '');
   if (ctx.digest) {
     text.push(

@@ -183,8 +183,8 @@ export class OutboxWorker {
         const data = JSON.parse(row.data ?? '{}') as { url: string; name?: string };
         mail = renderConfirmMail(data.url, data.name);
       } else {
-        const items = await this.store.outbox.itemsOf(id);
-        if (items.length === 0) {
+        const items = await this.store.outbox.summaryOf(id);
+        if (items.total === 0) {
           await this.store.outbox.markParked(id, this.id, 'nothing to report');
           return;
         }

@@ -3,6 +3,7 @@ import type { Database, DbHandle, OutboxTable } from './db';
 import type { SeverityT } from '../schemas/internal';
 import type { Durability } from './durability';
 import type { StoredAlert } from './intake-repo';
+import { MailSummary } from '../mail/summary';
 
 /** OutboxRow is a claimed outbox row. */
 export type OutboxRow = Selectable<OutboxTable>;
@@ -63,12 +64,25 @@ export class OutboxRepository {
   }
 
   /**
-   * itemsOf answers the alert events a mail reports, oldest first. A storm digest can hold
-   * thousands: they are read in pages with a yield to I/O between pages, so reading (and parsing)
-   * a big digest never holds the event loop for long while webhooks wait.
+   * summaryOf reads the alert events a mail reports, oldest first, into a bounded MailSummary
+   * (counts plus at most `maxListed` events). A storm digest can hold thousands: they are read in
+   * pages with a yield to I/O between pages and never all kept, so a big digest neither holds the
+   * event loop nor the heap.
    */
+  async summaryOf(outboxId: number, maxListed = 200): Promise<MailSummary> {
+    const summary = new MailSummary(maxListed);
+    await this.eachItem(outboxId, (item) => summary.add(item));
+    return summary;
+  }
+
+  /** itemsOf answers every alert event a mail reports, oldest first (tests and tools; mail uses summaryOf). */
   async itemsOf(outboxId: number): Promise<Array<{ severity: SeverityT; stored: StoredAlert }>> {
     const out: Array<{ severity: SeverityT; stored: StoredAlert }> = [];
+    await this.eachItem(outboxId, (item) => out.push(item));
+    return out;
+  }
+
+  private async eachItem(outboxId: number, fn: (item: { severity: SeverityT; stored: StoredAlert }) => void) {
     let after = -1;
     for (;;) {
       const rows = await this.handle.db
@@ -81,10 +95,10 @@ export class OutboxRepository {
         .limit(ITEMS_PAGE)
         .execute();
       for (const r of rows) {
-        out.push({ severity: r.severity as SeverityT, stored: JSON.parse(r.alert) });
+        fn({ severity: r.severity as SeverityT, stored: JSON.parse(r.alert) });
       }
       if (rows.length < ITEMS_PAGE) {
-        return out;
+        return;
       }
       after = Number(rows[rows.length - 1].alert_event_id);
       await new Promise<void>((resolve) => setImmediate(resolve));
