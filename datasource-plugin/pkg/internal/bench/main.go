@@ -122,14 +122,10 @@ func run() error {
 	if resp, err := p.Query(ctx, inst, nil, to.Add(-24*time.Hour), to, mq()); err != nil || resp.Responses["Q0"].Error != nil {
 		return fmt.Errorf("metrics warm-up: %v %v", err, resp.Responses["Q0"].Error)
 	}
-	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
-	mt, err := timedMetrics(ctx, p, inst, to, mq())
+	mt, metricCalls, statsCalls, err := timedMetrics(ctx, p, inst, sim, to, mq())
 	if err != nil {
 		return err
 	}
-	calls, _ = sim.Calls()
-	metricCalls := calls.Total / 5
-	statsCalls := calls.Route("POST", "stats/query") / 5
 
 	// One bulk upstream round trip for the same 2,000 VMs (1,000 ids, as one chunk), straight to vROps.
 	tok, err := token(sim.URL)
@@ -235,21 +231,24 @@ func vmResourceIDs(base, tok string, keep func(moref, vcid string) bool) ([]stri
 	}
 }
 
-// timedMetrics runs the metrics query q over the 24 h before to five times and returns the times.
-func timedMetrics(ctx context.Context, p *harness.Plugin, inst *harness.Instance, to time.Time, q map[string]any) ([]time.Duration, error) {
+// timedMetrics resets the simulator's call counts, runs the metrics query q over the 24 h before
+// to five times, and returns the times and the upstream calls (all, and stats calls) per query.
+func timedMetrics(ctx context.Context, p *harness.Plugin, inst *harness.Instance, sim *harness.Simulator, to time.Time, q map[string]any) ([]time.Duration, int, int, error) {
+	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
 	var mt []time.Duration
 	for i := 0; i < 5; i++ {
 		t := time.Now()
 		resp, err := p.Query(ctx, inst, nil, to.Add(-24*time.Hour), to, q)
 		if err != nil {
-			return nil, err
+			return nil, 0, 0, err
 		}
 		if e := resp.Responses["Q0"].Error; e != nil {
-			return nil, e
+			return nil, 0, 0, e
 		}
 		mt = append(mt, time.Since(t))
 	}
-	return mt, nil
+	calls, _ := sim.Calls()
+	return mt, calls.Total / 5, calls.Route("POST", "stats/query") / 5, nil
 }
 
 // bulkRoundTrips times five bulk vROps stats calls (24 h hourly CPU of rids) straight to vROps.

@@ -105,14 +105,10 @@ func runMultiVCenter(n int) error {
 		}
 	}
 	last := n - 1
-	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
-	mt, err := timedMetrics(ctx, p, insts[last], to, mq(last))
+	mt, metricCalls, statsCalls, err := timedMetrics(ctx, p, insts[last], sim, to, mq(last))
 	if err != nil {
 		return err
 	}
-	calls, _ = sim.Calls()
-	metricCalls := calls.Total / 5
-	statsCalls := calls.Route("POST", "stats/query") / 5
 
 	// One bulk vROps round trip for 1,000 of the same VMs (this vCenter's resources), straight to vROps.
 	tok, err := token(sim.URL)
