@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -156,18 +155,12 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 	if berr == nil {
 		berr = ValidateName(req.Name)
 	}
-	if berr != nil {
-		m.refuse(berr)
+	s, ok := m.inventoryFor(berr)
+	if !ok {
 		return
 	}
-	s, err := a.snapshot(r)
-	if err != nil {
-		m.fail(err)
-		return
-	}
-	src, err := sourceVM(s, source)
-	if err != nil {
-		m.refuse(err)
+	src, ok := m.sourceOf(s, source)
+	if !ok {
 		return
 	}
 	m.params["sourceName"] = src.Name
@@ -177,18 +170,12 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	for _, vm := range s.VMs {
-		if vm.Name == req.Name {
-			m.refuse(fmt.Errorf("%w: a VM named %q already exists (%s)", models.ErrConflict, req.Name, vm.ID))
-			return
-		}
-	}
-	mv, tk := a.mover(), a.tasker()
-	if mv == nil || (wantsTask(r) && tk == nil) {
-		m.fail(errNoMover)
+	if err := nameTaken(s, req.Name); err != nil {
+		m.refuse(err)
 		return
 	}
-	if !m.intend() {
+	mv, tk, ok := m.moverReady()
+	if !ok {
 		return
 	}
 	spec := vcenter.CloneSpec{Source: source, Name: req.Name}
@@ -200,16 +187,8 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		spec.PowerOn = &on
 	}
 	done := func(ctx context.Context, id string) string {
-		info, gerr := a.d.VCenter.GetVM(ctx, id)
-		host := ""
-		if gerr == nil {
-			host = a.hostOf(ctx, id, candidateHosts(s, e, p.Host, p.Cluster, src.Host))
-		}
-		if host != "" {
-			a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}}, s, host, info))
-		} else {
-			a.d.Query.Inventory.Invalidate() // the next read rebuilds with the clone where vCenter put it
-		}
+		a.cacheNewVM(ctx, s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}},
+			candidateHosts(s, e, p.Host, p.Cluster, src.Host))
 		return id
 	}
 	if wantsTask(r) {
@@ -218,17 +197,11 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := mv.CloneVM(r.Context(), spec)
 	if err != nil {
-		if errors.Is(err, models.ErrOutcomeUnknown) {
-			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
-				m.vmID = vms[0].VM
-			}
-		}
-		m.fail(err)
+		m.failNew(err, req.Name)
 		return
 	}
 	m.vmID = done(r.Context(), id)
-	m.emit("success", nil)
-	a.answerDetail(w, r, http.StatusCreated, id, req.Name)
+	m.succeed(http.StatusCreated, req.Name)
 }
 
 func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
@@ -239,18 +212,12 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 	if !m.authorize() || !m.checkID() {
 		return
 	}
-	if berr != nil {
-		m.refuse(berr)
+	s, ok := m.inventoryFor(berr)
+	if !ok {
 		return
 	}
-	s, err := a.snapshot(r)
-	if err != nil {
-		m.fail(err)
-		return
-	}
-	vm, err := sourceVM(s, m.vmID)
-	if err != nil {
-		m.refuse(err)
+	vm, ok := m.sourceOf(s, m.vmID)
+	if !ok {
 		return
 	}
 	m.vmName = vm.Name
@@ -260,12 +227,8 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	mv, tk := a.mover(), a.tasker()
-	if mv == nil || (wantsTask(r) && tk == nil) {
-		m.fail(errNoMover)
-		return
-	}
-	if !m.intend() {
+	mv, tk, ok := m.moverReady()
+	if !ok {
 		return
 	}
 	spec := vcenter.RelocateSpec{Placement: &vcenter.RelocatePlacementSpec{Host: req.Host, Cluster: req.Cluster, Datastore: req.Datastore}}
@@ -275,11 +238,7 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 		candidates = candidateHosts(s, e, req.Host, req.Cluster, vm.Host)
 	}
 	done := func(ctx context.Context, _ string) string {
-		info, gerr := a.d.VCenter.GetVM(ctx, vm.ID)
-		host := ""
-		if gerr == nil {
-			host = a.hostOf(ctx, vm.ID, candidates)
-		}
+		host, info := a.landedOn(ctx, vm.ID, candidates)
 		if host != "" {
 			a.d.Query.Inventory.MovedVM(placed(*vm, s, host, info), vm.Host, a.d.Now())
 		} else {
@@ -297,6 +256,5 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done(r.Context(), "")
-	m.emit("success", nil)
-	a.answerDetail(w, r, http.StatusOK, m.vmID, vm.Name)
+	m.succeed(http.StatusOK, vm.Name)
 }

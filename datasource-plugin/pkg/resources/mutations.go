@@ -205,13 +205,8 @@ func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
 	if !m.authorize() {
 		return
 	}
-	if berr != nil {
-		m.refuse(berr)
-		return
-	}
-	s, err := a.snapshot(r)
-	if err != nil {
-		m.fail(err)
+	s, ok := m.inventoryFor(berr)
+	if !ok {
 		return
 	}
 	if err := ValidateCreate(&req, s); err != nil {
@@ -223,13 +218,7 @@ func (a *API) createVM(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := a.d.VCenter.CreateVM(r.Context(), createSpec(&req))
 	if err != nil {
-		if errors.Is(err, models.ErrOutcomeUnknown) {
-			// Without an id, find out by name whether the VM appeared.
-			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
-				m.vmID = vms[0].VM
-			}
-		}
-		m.fail(err)
+		m.failNew(err, req.Name)
 		return
 	}
 	m.vmID = id

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -207,11 +206,9 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	for _, vm := range s.VMs {
-		if vm.Name == req.Name {
-			m.refuse(fmt.Errorf("%w: a VM named %q already exists (%s)", models.ErrConflict, req.Name, vm.ID))
-			return
-		}
+	if err := nameTaken(s, req.Name); err != nil {
+		m.refuse(err)
+		return
 	}
 	it, err := ts.GetLibraryItem(r.Context(), item)
 	if err != nil {
@@ -272,16 +269,7 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		}{req.CustomizationSpec}
 	}
 	done := func(ctx context.Context, id string) string {
-		info, gerr := a.d.VCenter.GetVM(ctx, id)
-		host := ""
-		if gerr == nil {
-			host = a.hostOf(ctx, id, candidateHosts(s, estateOf(s), p.Host, p.Cluster, ""))
-		}
-		if host != "" {
-			a.d.Query.Inventory.AddVM(placed(inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, s, host, info))
-		} else {
-			a.d.Query.Inventory.Invalidate()
-		}
+		a.cacheNewVM(ctx, s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, candidateHosts(s, estateOf(s), p.Host, p.Cluster, ""))
 		return id
 	}
 	if wantsTask(r) {
@@ -290,15 +278,9 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := ts.DeployTemplate(r.Context(), item, spec)
 	if err != nil {
-		if errors.Is(err, models.ErrOutcomeUnknown) {
-			if vms, lerr := a.d.VCenter.ListVMs(context.WithoutCancel(r.Context()), vcenter.ListFilter{"names": {req.Name}}); lerr == nil && len(vms) == 1 {
-				m.vmID = vms[0].VM
-			}
-		}
-		m.fail(err)
+		m.failNew(err, req.Name)
 		return
 	}
 	m.vmID = done(r.Context(), id)
-	m.emit("success", nil)
-	a.answerDetail(w, r, http.StatusCreated, id, req.Name)
+	m.succeed(http.StatusCreated, req.Name)
 }

@@ -2,9 +2,17 @@ import { ipFromSpec, specByName, type CustomizationSpec } from '../inventory/cus
 import { GUEST_OS_BY_ID } from '../inventory/guest-os';
 import type { Inventory } from '../inventory/inventory';
 import type { Vm } from '../inventory/model';
-import { hashString, mix32 } from '../inventory/prng';
 import { objectNotFound, vapiError } from '../routes/vcenter/errors';
-import { type CreatePlan, type Placement, checkNameFree, checkSpace, resolvePlacement, uuidFrom } from './create';
+import {
+  type CreatePlan,
+  type Placement,
+  checkNameFree,
+  checkSpace,
+  placedOn,
+  resolvePlacement,
+  uuidsOf,
+  vmSeed,
+} from './create';
 import { invalidArgument } from './hardware';
 import { invalidState } from './power';
 
@@ -62,41 +70,29 @@ export function planClone(inv: Inventory, spec: CloneSpec, id: string, now: numb
   const custom = spec.guest_customization_spec?.name
     ? checkCustomization(inv, spec.guest_customization_spec.name, src.guestOS)
     : undefined;
-  const { folder, cluster, host, pool, datastore } = placementFrom(inv, spec.placement, {
+  const placement = placementFrom(inv, spec.placement, {
     folder: src.folder,
     resourcePool: src.resourcePool,
     host: src.host,
     datastore: src.datastore,
   });
+  const { folder, cluster, datastore } = placement;
   checkNameFree(inv, folder, spec.name);
   const diskSizes = src.disks.map((d) => d.capacity);
-  checkSpace(
-    inv,
-    datastore,
-    diskSizes.reduce((a, b) => a + b, 0)
-  );
+  checkSpace(inv, datastore, diskSizes);
   let network: string | null = src.nics[0]?.network ?? null;
   if (network && inv.networks.get(network)?.datacenter !== cluster.datacenter) {
     throw invalidArgument(`Network '${network}' of the source is not available in the datacenter of the placement.`);
   }
   if (!network) network = null;
-  const seed = mix32(hashString(id) ^ inv.seed);
-  const hex = (n: number, len: number) => (n >>> 0).toString(16).padStart(8, '0').repeat(4).slice(0, len);
+  const seed = vmSeed(inv, id);
   const vm: Vm = {
     ...src,
     id,
     name: spec.name,
     powerState: 'POWERED_OFF',
-    host: host.id,
-    cluster: cluster.id,
-    datacenter: cluster.datacenter,
-    folder: folder.id,
-    resourcePool: pool?.id ?? cluster.rootPool,
-    datastore: datastore.id,
-    disks: [],
-    nics: [],
-    biosUuid: uuidFrom('42', hex(seed, 30)),
-    instanceUuid: uuidFrom('50', hex(mix32(seed), 30)),
+    ...placedOn(placement),
+    ...uuidsOf(seed),
     guestHostName: custom ? spec.name : src.guestHostName,
     ipAddress: custom
       ? ipFromSpec(custom, seed % 200, `10.99.${(seed >>> 8) & 255}.${(seed & 253) + 1}`)

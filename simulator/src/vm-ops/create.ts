@@ -114,8 +114,8 @@ export function checkNameFree(inv: Inventory, folder: Folder, name: string): voi
 }
 
 /** checkSpace refuses disks that do not fit on the datastore (vCenter: UNABLE_TO_ALLOCATE_RESOURCE). */
-export function checkSpace(inv: Inventory, ds: Datastore, bytes: number): void {
-  if (bytes > inv.datastoreFree(ds)) {
+export function checkSpace(inv: Inventory, ds: Datastore, diskSizes: number[]): void {
+  if (diskSizes.reduce((a, b) => a + b, 0) > inv.datastoreFree(ds)) {
     throw vapiError(
       'UNABLE_TO_ALLOCATE_RESOURCE',
       'com.vmware.api.vcenter.vm.insufficient_disk_space',
@@ -123,6 +123,33 @@ export function checkSpace(inv: Inventory, ds: Datastore, bytes: number): void {
       [ds.name]
     );
   }
+}
+
+/** placedOn is the part of a new VM that its placement decides; disks and NICs come with the insert. */
+export function placedOn(
+  p: Placement
+): Pick<Vm, 'host' | 'cluster' | 'datacenter' | 'folder' | 'resourcePool' | 'datastore' | 'disks' | 'nics'> {
+  return {
+    host: p.host.id,
+    cluster: p.cluster.id,
+    datacenter: p.cluster.datacenter,
+    folder: p.folder.id,
+    resourcePool: p.pool?.id ?? p.cluster.rootPool,
+    datastore: p.datastore.id,
+    disks: [],
+    nics: [],
+  };
+}
+
+/** vmSeed is a new VM's seed: the same id in the same inventory gets the same uuids and metrics. */
+export function vmSeed(inv: Inventory, id: string): number {
+  return mix32(hashString(id) ^ inv.seed);
+}
+
+/** uuidsOf are a new VM's BIOS and instance uuids, derived from its seed. */
+export function uuidsOf(seed: number): Pick<Vm, 'biosUuid' | 'instanceUuid'> {
+  const hex = (n: number, len: number) => (n >>> 0).toString(16).padStart(8, '0').repeat(4).slice(0, len);
+  return { biosUuid: uuidFrom('42', hex(seed, 30)), instanceUuid: uuidFrom('50', hex(mix32(seed), 30)) };
 }
 
 /**
@@ -133,7 +160,8 @@ export function checkSpace(inv: Inventory, ds: Datastore, bytes: number): void {
 export function planCreate(inv: Inventory, spec: CreateSpec, id: string, now: number): CreatePlan {
   const guest = GUEST_OS_BY_ID.get(spec.guest_OS);
   if (!guest) throw invalidArgument(`Invalid value '${spec.guest_OS}' for guest_OS.`);
-  const { folder, cluster, host, pool, datastore } = resolvePlacement(inv, spec.placement ?? {});
+  const placement = resolvePlacement(inv, spec.placement ?? {});
+  const { folder, cluster, datastore } = placement;
   checkNameFree(inv, folder, spec.name);
   const count = spec.cpu?.count ?? 1;
   const cps = spec.cpu?.cores_per_socket ?? 1;
@@ -152,13 +180,8 @@ export function planCreate(inv: Inventory, spec: CreateSpec, id: string, now: nu
       throw invalidArgument(`Network '${net.id}' is not in the datacenter of the placement.`);
     network = net.id;
   }
-  checkSpace(
-    inv,
-    datastore,
-    diskSizes.reduce((a, b) => a + b, 0)
-  );
-  const seed = mix32(hashString(id) ^ inv.seed);
-  const hex = (n: number, len: number) => (n >>> 0).toString(16).padStart(8, '0').repeat(4).slice(0, len);
+  checkSpace(inv, datastore, diskSizes);
+  const seed = vmSeed(inv, id);
   const vm: Vm = {
     id,
     name: spec.name,
@@ -171,18 +194,10 @@ export function planCreate(inv: Inventory, spec: CreateSpec, id: string, now: nu
     memoryMiB: mem,
     memoryHotAdd: spec.memory?.hot_add_enabled ?? false,
     hardwareVersion: spec.hardware_version ?? 'VMX_19',
-    host: host.id,
-    cluster: cluster.id,
-    datacenter: cluster.datacenter,
-    folder: folder.id,
-    resourcePool: pool?.id ?? cluster.rootPool,
-    datastore: datastore.id,
-    disks: [],
-    nics: [],
+    ...placedOn(placement),
     // A brand-new VM has no guest OS yet, so no VMware Tools: guest calls answer 503 as on vCenter.
     toolsInstalled: false,
-    biosUuid: uuidFrom('42', hex(seed, 30)),
-    instanceUuid: uuidFrom('50', hex(mix32(seed), 30)),
+    ...uuidsOf(seed),
     guestHostName: spec.name,
     ipAddress: '',
     fsFree: 0.8,

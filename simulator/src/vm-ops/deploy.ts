@@ -2,10 +2,9 @@ import type { Inventory } from '../inventory/inventory';
 import type { LibraryItem } from '../inventory/library';
 import type { Vm } from '../inventory/model';
 import { ipFromSpec } from '../inventory/customization';
-import { hashString, mix32 } from '../inventory/prng';
 import { objectNotFound } from '../routes/vcenter/errors';
 import { checkCustomization } from './clone';
-import { type CreatePlan, checkNameFree, checkSpace, resolvePlacement, uuidFrom } from './create';
+import { type CreatePlan, checkNameFree, checkSpace, placedOn, resolvePlacement, uuidsOf, vmSeed } from './create';
 import { invalidArgument } from './hardware';
 
 /** DeploySpec is `vm_template.LibraryItems.DeploySpec` (VMware's bindings), the honoured subset. */
@@ -44,16 +43,13 @@ export function planDeploy(
     ? checkCustomization(inv, spec.guest_customization.name, item.guestOS)
     : undefined;
   const pl = spec.placement ?? {};
-  const { folder, cluster, host, pool, datastore } = resolvePlacement(inv, {
+  const placement = resolvePlacement(inv, {
     ...pl,
     datastore: spec.vm_home_storage?.datastore ?? item.datastore,
   });
+  const { folder, cluster, datastore } = placement;
   checkNameFree(inv, folder, spec.name);
-  checkSpace(
-    inv,
-    datastore,
-    item.diskSizes.reduce((a, b) => a + b, 0)
-  );
+  checkSpace(inv, datastore, item.diskSizes);
   if (spec.network && !inv.networks.has(spec.network))
     throw objectNotFound(inv.vcenterUuid, 'Network', 'network', spec.network);
   const itemNet = inv.networks.get(spec.network ?? item.network ?? '');
@@ -64,8 +60,7 @@ export function planDeploy(
       ? itemNet.id
       : ([...inv.networks.values()].find((n) => n.datacenter === cluster.datacenter && n.type === 'STANDARD_PORTGROUP')
           ?.id ?? null);
-  const seed = mix32(hashString(id) ^ inv.seed);
-  const hex = (n: number, len: number) => (n >>> 0).toString(16).padStart(8, '0').repeat(4).slice(0, len);
+  const seed = vmSeed(inv, id);
   const vm: Vm = {
     id,
     name: spec.name,
@@ -78,17 +73,9 @@ export function planDeploy(
     memoryMiB: item.memoryMiB,
     memoryHotAdd: true,
     hardwareVersion: 'VMX_19',
-    host: host.id,
-    cluster: cluster.id,
-    datacenter: cluster.datacenter,
-    folder: folder.id,
-    resourcePool: pool?.id ?? cluster.rootPool,
-    datastore: datastore.id,
-    disks: [],
-    nics: [],
+    ...placedOn(placement),
     toolsInstalled: true,
-    biosUuid: uuidFrom('42', hex(seed, 30)),
-    instanceUuid: uuidFrom('50', hex(mix32(seed), 30)),
+    ...uuidsOf(seed),
     guestHostName: spec.name,
     ipAddress: custom
       ? ipFromSpec(custom, seed % 200, `10.98.${(seed >>> 8) & 255}.${(seed & 253) + 1}`)

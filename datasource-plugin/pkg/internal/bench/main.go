@@ -122,22 +122,10 @@ func run() error {
 	if resp, err := p.Query(ctx, inst, nil, to.Add(-24*time.Hour), to, mq()); err != nil || resp.Responses["Q0"].Error != nil {
 		return fmt.Errorf("metrics warm-up: %v %v", err, resp.Responses["Q0"].Error)
 	}
-	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
-	var mt []time.Duration
-	for i := 0; i < 5; i++ {
-		t := time.Now()
-		resp, err := p.Query(ctx, inst, nil, to.Add(-24*time.Hour), to, mq())
-		if err != nil {
-			return err
-		}
-		if e := resp.Responses["Q0"].Error; e != nil {
-			return e
-		}
-		mt = append(mt, time.Since(t))
+	mt, metricCalls, statsCalls, err := timedMetrics(ctx, p, inst, sim, to, mq())
+	if err != nil {
+		return err
 	}
-	calls, _ = sim.Calls()
-	metricCalls := calls.Total / 5
-	statsCalls := calls.Route("POST", "stats/query") / 5
 
 	// One bulk upstream round trip for the same 2,000 VMs (1,000 ids, as one chunk), straight to vROps.
 	tok, err := token(sim.URL)
@@ -148,14 +136,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var bulk []time.Duration
-	for i := 0; i < 5; i++ {
-		t := time.Now()
-		if err := post(sim.URL+"/suite-api/api/resources/stats/query", tok, map[string]any{"resourceId": vropsIDs, "statKey": []string{"cpu|usage_average"},
-			"begin": to.Add(-24 * time.Hour).UnixMilli(), "end": to.UnixMilli(), "rollUpType": "AVG", "intervalType": "HOURS", "intervalQuantifier": 1}, nil); err != nil {
-			return err
-		}
-		bulk = append(bulk, time.Since(t))
+	bulk, err := bulkRoundTrips(sim.URL, tok, vropsIDs, to)
+	if err != nil {
+		return err
 	}
 
 	inproc, err := inProcessCached(sim.URL)
@@ -189,11 +172,23 @@ func token(base string) (string, error) {
 	return out.Token, err
 }
 
+// vropsIDsFor finds the vROps resource ids of the given MoRefs (one vCenter: by VMEntityObjectID).
 func vropsIDsFor(base, tok string, morefs []string) ([]string, error) {
-	want := map[string]bool{}
-	for _, m := range morefs {
-		want[m] = true
+	want := setOf(morefs)
+	return vmResourceIDs(base, tok, func(moref, _ string) bool { return want[moref] })
+}
+
+func setOf(xs []string) map[string]bool {
+	set := map[string]bool{}
+	for _, x := range xs {
+		set[x] = true
 	}
+	return set
+}
+
+// vmResourceIDs pages through vROps' VirtualMachine resources and keeps the ids of those whose
+// VMEntityObjectID (the MoRef) and VMEntityVCID (the vCenter's instance uuid) pass keep.
+func vmResourceIDs(base, tok string, keep func(moref, vcid string) bool) ([]string, error) {
 	var out []string
 	for page := 0; ; page++ {
 		var res struct {
@@ -217,16 +212,57 @@ func vropsIDsFor(base, tok string, morefs []string) ([]string, error) {
 			return nil, err
 		}
 		for _, r := range res.ResourceList {
+			var moref, vc string
 			for _, id := range r.ResourceKey.ResourceIdentifiers {
-				if id.IdentifierType.Name == "VMEntityObjectID" && want[id.Value] {
-					out = append(out, r.Identifier)
+				switch id.IdentifierType.Name {
+				case "VMEntityObjectID":
+					moref = id.Value
+				case "VMEntityVCID":
+					vc = id.Value
 				}
+			}
+			if keep(moref, vc) {
+				out = append(out, r.Identifier)
 			}
 		}
 		if len(res.ResourceList) == 0 || (page+1)*5000 >= res.PageInfo.TotalCount {
 			return out, nil
 		}
 	}
+}
+
+// timedMetrics resets the simulator's call counts, runs the metrics query q over the 24 h before
+// to five times, and returns the times and the upstream calls (all, and stats calls) per query.
+func timedMetrics(ctx context.Context, p *harness.Plugin, inst *harness.Instance, sim *harness.Simulator, to time.Time, q map[string]any) ([]time.Duration, int, int, error) {
+	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
+	var mt []time.Duration
+	for i := 0; i < 5; i++ {
+		t := time.Now()
+		resp, err := p.Query(ctx, inst, nil, to.Add(-24*time.Hour), to, q)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if e := resp.Responses["Q0"].Error; e != nil {
+			return nil, 0, 0, e
+		}
+		mt = append(mt, time.Since(t))
+	}
+	calls, _ := sim.Calls()
+	return mt, calls.Total / 5, calls.Route("POST", "stats/query") / 5, nil
+}
+
+// bulkRoundTrips times five bulk vROps stats calls (24 h hourly CPU of rids) straight to vROps.
+func bulkRoundTrips(base, tok string, rids []string, to time.Time) ([]time.Duration, error) {
+	var bulk []time.Duration
+	for i := 0; i < 5; i++ {
+		t := time.Now()
+		if err := post(base+"/suite-api/api/resources/stats/query", tok, map[string]any{"resourceId": rids, "statKey": []string{"cpu|usage_average"},
+			"begin": to.Add(-24 * time.Hour).UnixMilli(), "end": to.UnixMilli(), "rollUpType": "AVG", "intervalType": "HOURS", "intervalQuantifier": 1}, nil); err != nil {
+			return nil, err
+		}
+		bulk = append(bulk, time.Since(t))
+	}
+	return bulk, nil
 }
 
 func post(u, tok string, body, out any) error {

@@ -105,22 +105,10 @@ func runMultiVCenter(n int) error {
 		}
 	}
 	last := n - 1
-	_ = sim.Control(http.MethodPost, "/__sim/calls/reset", nil, nil)
-	var mt []time.Duration
-	for i := 0; i < 5; i++ {
-		t := time.Now()
-		resp, err := p.Query(ctx, insts[last], nil, to.Add(-24*time.Hour), to, mq(last))
-		if err != nil {
-			return err
-		}
-		if e := resp.Responses["Q0"].Error; e != nil {
-			return e
-		}
-		mt = append(mt, time.Since(t))
+	mt, metricCalls, statsCalls, err := timedMetrics(ctx, p, insts[last], sim, to, mq(last))
+	if err != nil {
+		return err
 	}
-	calls, _ = sim.Calls()
-	metricCalls := calls.Total / 5
-	statsCalls := calls.Route("POST", "stats/query") / 5
 
 	// One bulk vROps round trip for 1,000 of the same VMs (this vCenter's resources), straight to vROps.
 	tok, err := token(sim.URL)
@@ -134,14 +122,9 @@ func runMultiVCenter(n int) error {
 	if len(rids) != 1000 {
 		return fmt.Errorf("found %d vROps resources for 1,000 VMs of vCenter %d", len(rids), n)
 	}
-	var bulk []time.Duration
-	for i := 0; i < 5; i++ {
-		t := time.Now()
-		if err := post(sim.URL+"/suite-api/api/resources/stats/query", tok, map[string]any{"resourceId": rids, "statKey": []string{"cpu|usage_average"},
-			"begin": to.Add(-24 * time.Hour).UnixMilli(), "end": to.UnixMilli(), "rollUpType": "AVG", "intervalType": "HOURS", "intervalQuantifier": 1}, nil); err != nil {
-			return err
-		}
-		bulk = append(bulk, time.Since(t))
+	bulk, err := bulkRoundTrips(sim.URL, tok, rids, to)
+	if err != nil {
+		return err
 	}
 	rss := rssMiB(p.Pid())
 	perVM := len(ids[last])
@@ -162,48 +145,6 @@ func runMultiVCenter(n int) error {
 // vropsIDsOf finds the vROps resource ids of the given MoRefs of one vCenter (by VMEntityVCID and
 // VMEntityObjectID, never by MoRef alone).
 func vropsIDsOf(base, tok, vcid string, morefs []string) ([]string, error) {
-	want := map[string]bool{}
-	for _, m := range morefs {
-		want[m] = true
-	}
-	var out []string
-	for page := 0; ; page++ {
-		var res struct {
-			PageInfo struct {
-				TotalCount int `json:"totalCount"`
-			} `json:"pageInfo"`
-			ResourceList []struct {
-				Identifier  string `json:"identifier"`
-				ResourceKey struct {
-					ResourceIdentifiers []struct {
-						IdentifierType struct {
-							Name string `json:"name"`
-						} `json:"identifierType"`
-						Value string `json:"value"`
-					} `json:"resourceIdentifiers"`
-				} `json:"resourceKey"`
-			} `json:"resourceList"`
-		}
-		if err := post(fmt.Sprintf("%s/suite-api/api/resources/query?page=%d&pageSize=5000", base, page), tok,
-			map[string]any{"adapterKind": []string{"VMWARE"}, "resourceKind": []string{"VirtualMachine"}}, &res); err != nil {
-			return nil, err
-		}
-		for _, r := range res.ResourceList {
-			var moref, vc string
-			for _, id := range r.ResourceKey.ResourceIdentifiers {
-				switch id.IdentifierType.Name {
-				case "VMEntityObjectID":
-					moref = id.Value
-				case "VMEntityVCID":
-					vc = id.Value
-				}
-			}
-			if vc == vcid && want[moref] {
-				out = append(out, r.Identifier)
-			}
-		}
-		if len(res.ResourceList) == 0 || (page+1)*5000 >= res.PageInfo.TotalCount {
-			return out, nil
-		}
-	}
+	want := setOf(morefs)
+	return vmResourceIDs(base, tok, func(moref, vc string) bool { return vc == vcid && want[moref] })
 }
