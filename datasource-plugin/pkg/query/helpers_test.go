@@ -16,7 +16,7 @@ import (
 	"github.com/privatecloud/vsphere/pkg/vrops"
 )
 
-// updateGolden rewrites golden files only when asked (STYLE.md rule 4).
+// updateGolden rewrites golden files only when asked (UPDATE_GOLDEN=1; datasource-plugin/pkg/README.md "Tests").
 var updateGolden = os.Getenv("UPDATE_GOLDEN") == "1"
 
 // from/to is the recorded window: 2026-01-01 00:00–03:00 UTC.

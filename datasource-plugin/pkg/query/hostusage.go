@@ -12,7 +12,7 @@ import (
 	"github.com/privatecloud/vsphere/pkg/vrops"
 )
 
-// Host capacity and usage stat keys of the vCenter adapter (vrops-suite-api.md §4). vCenter's REST
+// Host capacity and usage stat keys of the vCenter adapter (VMware's vCenter adapter metric reference). vCenter's REST
 // host list has no capacity at all, so these come from vROps.
 const (
 	// HostCPUCapacityKey is "CPU|Provisioned Capacity (MHz)": cores × core speed, what

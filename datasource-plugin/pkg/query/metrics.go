@@ -19,7 +19,7 @@ import (
 )
 
 // ChunkSize is the number of resource ids per bulk stats call: vROps handles at most about 1,000
-// ids per stats call (vrops-suite-api.md §7).
+// ids per stats call (docs/contracts.md §2; pkg/README.md "Metrics").
 const ChunkSize = 1000
 
 // chunkConcurrency bounds parallel bulk calls per query.

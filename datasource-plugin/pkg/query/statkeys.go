@@ -8,7 +8,7 @@ import (
 	"github.com/privatecloud/vsphere/pkg/models"
 )
 
-// StatKeyInfo describes a stat key we know (units from the VCF metric tables, vrops-suite-api.md §4).
+// StatKeyInfo describes a stat key we know (units from VMware's VCF Operations metric tables).
 type StatKeyInfo struct {
 	Key         string `json:"key"`
 	Name        string `json:"name"`

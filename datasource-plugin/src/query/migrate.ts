@@ -67,7 +67,7 @@ type Loose = Record<string, unknown>;
  * Shapes it understands:
  * - the create-plugin scaffold query (`queryText`, `constant`) and a query without `queryType`:
  *   becomes the default metrics query (the scaffold fields carried no meaning for vSphere);
- * - DESIGN.md's first draft name `resources` for the selection, and a bare `statKey` string;
+ * - the first draft's name `resources` for the selection, and a bare `statKey` string;
  * - comma-separated strings where arrays are expected (`ids`, `vms`, `statKeys`);
  * - lower-case roll-ups and alert levels (`avg`, `information`), singular entities (`vm`, `host`)
  *   and short resource kinds (`vm`, `host`, `cluster`, `datastore`);
