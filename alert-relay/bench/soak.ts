@@ -54,7 +54,13 @@ async function main() {
   }
   await handle.db.destroy();
   const relay = await spawnRelay(
-    baseEnv(smtp.port, dbUrl, { RELAY_RATE_LIMIT_PER_MINUTE: '1000000', RELAY_WORKER_POLL_MS: '200' })
+    baseEnv(smtp.port, dbUrl, {
+      RELAY_RATE_LIMIT_PER_MINUTE: '1000000',
+      RELAY_WORKER_POLL_MS: '200',
+      // Production-like retries (the test defaults retry every few hundred ms).
+      RELAY_RETRY_BASE_MS: '5000',
+      RELAY_RETRY_MAX_MS: '60000',
+    })
   );
   const started = Date.now();
   let sent = 0;
