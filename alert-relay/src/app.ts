@@ -97,6 +97,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify: FastifyInstance, opt
     config: cfg,
     users: fastify.usersRepository,
     audit: fastify.auditRepository,
+    placements: fastify.placementsRepository,
     outbox: fastify.outboxRepository,
     worker: fastify.outboxWorker,
   });

@@ -135,6 +135,36 @@ describe('mail text and tokens', () => {
       )
     ).toBe('[RESOLVED] Alert on host esx-1');
   });
+  it('says where a VM runs when its placement is known, and nothing otherwise', () => {
+    const a = (labels: Record<string, string>, summary = 'CPU 97%') => ({
+      status: 'firing' as const,
+      labels: { alertname: 'CPU', ...labels },
+      annotations: { summary },
+      startsAt: 'x',
+      fingerprint: 'f',
+    });
+    const vm = { vcenter: 'vc-a', vm_id: 'vm-1', vm: 'web-03' };
+    const p = { vmId: 'vm-1', vm: 'web-03', host: 'esx-01', cluster: 'prod' };
+    const cases: Array<[ReturnType<typeof a>, typeof p | undefined, string]> = [
+      [a(vm), p, 'CPU 97% on vm web-03 on host esx-01 in cluster prod'],
+      [a(vm), { ...p, cluster: '' }, 'CPU 97% on vm web-03 on host esx-01'],
+      [a(vm, 'VM web-03: CPU at 97 %'), p, 'VM web-03: CPU at 97 % on host esx-01 in cluster prod'],
+      [a(vm), undefined, 'CPU 97% on vm web-03'],
+      [a(vm), { ...p, host: '' }, 'CPU 97% on vm web-03'],
+      [a({ vcenter: 'vc-a', host: 'esx-9' }), p, 'CPU 97% on host esx-9'],
+    ];
+    for (const [al, place, want] of cases) {
+      expect(describeAlert(al, place)).toBe(want);
+    }
+    const s = summarize([{ severity: 'critical', stored: { a: a(vm), g: { groupKey: 'g', truncatedAlerts: 0 } } }]);
+    expect(s.placementKeys()).toEqual([
+      { vcenter: 'vc-a', vmId: 'vm-1' },
+      { vcenter: 'vc-a', vmId: 'vm-1' },
+    ]);
+    expect(subjectFor(s, false)).toBe('[CRITICAL] CPU 97% on vm web-03');
+    s.placements.set('vc-a\u0000vm-1', p);
+    expect(subjectFor(s, false)).toBe('[CRITICAL] CPU 97% on vm web-03 on host esx-01 in cluster prod');
+  });
   it('never names the object twice and says value, unit and since when plainly', () => {
     const g = { groupKey: 'g', truncatedAlerts: 0 };
     const issue = {

@@ -1,5 +1,6 @@
-import type { SeverityT } from '../schemas/internal';
 import type { StoredAlert } from '../store/intake-repo';
+import type { PlacementT, SeverityT } from '../schemas/internal';
+import { placementKey, type PlacementKey } from '../store/placements-repo';
 
 /** MailItem is one alert event to report. */
 export interface MailItem {
@@ -30,7 +31,25 @@ export class MailSummary {
   /** Priority classes: firing critical/warning/info, then resolved critical/warning/info. */
   private readonly classes: MailItem[][] = [[], [], [], [], [], []];
 
+  /** Where the VMs of the listed alerts run now, by placementKey (filled before rendering; see placementOf). */
+  placements = new Map<string, PlacementT>();
+
   constructor(readonly maxListed = 200) {}
+
+  /** placementOf answers the known placement of an alert's VM (labels `vcenter` + `vm_id`), if any. */
+  placementOf(a: StoredAlert['a']): PlacementT | undefined {
+    const k = placementKey(a.labels);
+    return k === undefined ? undefined : this.placements.get(k);
+  }
+
+  /** placementKeys are the VMs of the alerts the mail names (the listed ones and the lead). */
+  placementKeys(): PlacementKey[] {
+    const items = this.lead ? [this.lead, ...this.listed()] : this.listed();
+    return items
+      .map((i) => i.stored.a.labels)
+      .filter((l) => placementKey(l) !== undefined)
+      .map((l) => ({ vcenter: l.vcenter, vmId: l.vm_id }));
+  }
 
   /** add takes the next event. */
   add(item: MailItem): void {

@@ -1,4 +1,4 @@
-import type { SeverityT } from '../schemas/internal';
+import type { PlacementT, SeverityT } from '../schemas/internal';
 import type { StoredAlert } from '../store/intake-repo';
 import { MailSummary, summarize, type MailItem } from './summary';
 
@@ -66,15 +66,33 @@ function objectOf(labels: Record<string, string>): { kind: string; name: string 
 const order: Record<SeverityT, number> = { critical: 2, warning: 1, info: 0 };
 
 /**
+ * placementText says where a VM runs now: " on host esx-01 in cluster prod" (no cluster part for a
+ * standalone host), or nothing when the placement is unknown. Series labels name the VM only so
+ * that DRS/vMotion/HA moves keep the alert instance (docs/contracts.md §2); the backend pushes
+ * placements to the relay (§5).
+ */
+export function placementText(p: PlacementT | undefined): string {
+  if (!p || !p.host) {
+    return '';
+  }
+  return ` on host ${p.host}${p.cluster ? ` in cluster ${p.cluster}` : ''}`;
+}
+
+/**
  * describe is one line for an alert: "CPU 97% on vm web-03 (cluster-a)". A summary that already
  * names the object is not followed by it again ("VM web-03: CPU at 97 %" stays as it is, with the
- * cluster added when the summary does not name it).
+ * cluster added when the summary does not name it). With the VM's placement known, where it runs
+ * now follows: "CPU 97 % on vm web-03 on host esx-01 in cluster prod".
  */
-export function describe(a: StoredAlert['a']): string {
+export function describe(a: StoredAlert['a'], placement?: PlacementT): string {
   const s = what(a);
   const o = objectOf(a.labels);
   if (!o) {
     return s;
+  }
+  const where = o.kind === 'vm' ? placementText(placement) : '';
+  if (where) {
+    return `${s.includes(o.name) ? s : `${s} on ${o.kind} ${o.name}`}${where}`;
   }
   const cluster = a.labels.cluster;
   const clusterNote = o.kind !== 'cluster' && cluster && !s.includes(cluster) ? ` (${cluster})` : '';
@@ -115,7 +133,8 @@ export function subjectFor(items: MailItem[] | MailSummary, digest: boolean): st
   }
   const tag = m.topFiring === undefined ? 'RESOLVED' : m.topFiring.toUpperCase();
   const more = m.total > 1 ? ` and ${m.total - 1} more` : '';
-  return `[${tag}] ${m.lead ? describe(m.lead.stored.a) : 'Alert'}${more}${tail}`;
+  const lead = m.lead?.stored.a;
+  return `[${tag}] ${lead ? describe(lead, m.placementOf(lead)) : 'Alert'}${more}${tail}`;
 }
 
 const sevColor: Record<string, string> = {
@@ -167,7 +186,8 @@ export function renderAlertMail(
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     const since = sinceText(a);
-    text.push(`${state}: ${describe(a)}`);
+    const line = describe(a, summary.placementOf(a));
+    text.push(`${state}: ${line}`);
     const vt = valueText(a);
     if (vt) {
       text.push(`  value: ${vt}`);
@@ -212,7 +232,7 @@ export function renderAlertMail(
       .join('');
     rows.push(
       `<tr><td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top"><span style="display:inline-block;padding:2px 6px;border-radius:3px;color:#fff;background:${color};font-size:12px;font-weight:bold">${esc(state)}</span></td>` +
-        `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top"><strong>${esc(describe(a))}</strong>` +
+        `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top"><strong>${esc(line)}</strong>` +
         (a.annotations?.description ? `<div style="color:#444">${esc(a.annotations.description)}</div>` : '') +
         `<div style="color:#666;font-size:12px">${esc(labels)}</div>${linkHtml ? `<div style="margin-top:4px;font-size:13px">${linkHtml}</div>` : ''}${img}</td>` +
         `<td style="padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top;font-family:monospace">${esc(vt)}</td>` +

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config';
 import type { OutboxRepository, OutboxRow } from '../store/outbox-repo';
 import type { FanoutRepository } from '../store/fanout-repo';
+import type { PlacementsRepository } from '../store/placements-repo';
 import { renderAlertMail, renderConfirmMail } from '../mail/templates';
 import { isPermanent, smtpReason } from '../mail/transport';
 import { maskEmail, unsubscribeToken } from '../mail/tokens';
@@ -57,7 +58,12 @@ export class OutboxWorker {
   private turn: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: { fanout: Pick<FanoutRepository, 'fanOutBatch'>; outbox: OutboxRepository },
+    private readonly store: {
+      fanout: Pick<FanoutRepository, 'fanOutBatch'>;
+      outbox: OutboxRepository;
+      /** Where VMs run now, named in the mail; absent: mails name the VM only. */
+      placements?: Pick<PlacementsRepository, 'placementsOf'>;
+    },
     private readonly transport: Transporter,
     private readonly cfg: Config,
     private readonly log: FastifyBaseLogger,
@@ -187,6 +193,10 @@ export class OutboxWorker {
         if (items.total === 0) {
           await this.store.outbox.markParked(id, this.id, 'nothing to report');
           return;
+        }
+        if (this.store.placements) {
+          await this.breathe();
+          items.placements = await this.store.placements.placementsOf(items.placementKeys());
         }
         await this.breathe();
         const windowText =

@@ -11,6 +11,7 @@ import type { IntakeRepository } from '../store/intake-repo';
 import type { FanoutRepository } from '../store/fanout-repo';
 import type { OutboxRepository } from '../store/outbox-repo';
 import type { RetentionRepository } from '../store/retention-repo';
+import type { PlacementsRepository } from '../store/placements-repo';
 import { Pruner } from '../outbox/pruner';
 import { IntakeQueue } from '../store/intake-queue';
 import { createTransport } from '../mail/transport';
@@ -27,6 +28,7 @@ declare module 'fastify' {
     fanoutRepository: FanoutRepository;
     outboxRepository: OutboxRepository;
     retentionRepository: RetentionRepository;
+    placementsRepository: PlacementsRepository;
     mailTransport: Transporter;
     metrics: RelayMetrics;
     intakeQueue: IntakeQueue;
@@ -81,6 +83,7 @@ export const repositoriesPlugin = fp(
     app.decorate('fanoutRepository', repos.fanout);
     app.decorate('outboxRepository', repos.outbox);
     app.decorate('retentionRepository', repos.retention);
+    app.decorate('placementsRepository', repos.placements);
     // SQLite means a single replica: claims left by a crashed previous run can be released at once.
     if (app.database.dialect === 'sqlite') {
       await repos.outbox.releaseAllClaims();
@@ -133,7 +136,7 @@ export const workerPlugin = fp<{ startWorker?: boolean }>(
       opts.startWorker === false
         ? null
         : new OutboxWorker(
-            { fanout: app.fanoutRepository, outbox: app.outboxRepository },
+            { fanout: app.fanoutRepository, outbox: app.outboxRepository, placements: app.placementsRepository },
             app.mailTransport,
             app.config,
             app.log,

@@ -6,6 +6,7 @@ import {
   AuditQuery,
   AuditEvent,
   LoginParams,
+  PlacementsPut,
   Subscription,
   SubscriptionPut,
   SubscriptionSaved,
@@ -16,6 +17,7 @@ import { HttpError, bearerMatches } from '../plugins/webhook-auth';
 import type { Config } from '../config';
 import type { UsersRepository } from '../store/users-repo';
 import type { AuditRepository } from '../store/audit-repo';
+import type { PlacementsRepository } from '../store/placements-repo';
 import type { OutboxRepository } from '../store/outbox-repo';
 import type { OutboxWorker } from '../outbox/worker';
 
@@ -24,6 +26,7 @@ export interface InternalDeps {
   config: Config;
   users: UsersRepository;
   audit: AuditRepository;
+  placements: Pick<PlacementsRepository, 'putPlacements'>;
   outbox: Pick<OutboxRepository, 'listOutbox'>;
   worker: Pick<OutboxWorker, 'wake'> | null;
 }
@@ -31,7 +34,7 @@ export interface InternalDeps {
 /** internalRoutes is the API for the data source backend (docs/contracts.md §5), behind RELAY_INTERNAL_TOKEN. */
 const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
   app,
-  { config: cfg, users, audit, outbox, worker }
+  { config: cfg, users, audit, placements, outbox, worker }
 ) => {
   app.addHook('onRequest', async (req) => {
     if (!bearerMatches(req.headers.authorization, cfg.RELAY_INTERNAL_TOKEN)) {
@@ -146,6 +149,24 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
       },
     },
     async (req) => audit.queryAudit(req.query)
+  );
+
+  app.put(
+    '/internal/placements',
+    {
+      config,
+      // 5,000 placements of names up to 256 characters fit; larger estates come in several calls.
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['internal'],
+        security,
+        description:
+          'Where VMs run now (host, cluster), so alert mails can say it although series labels name the VM only.',
+        body: PlacementsPut,
+        response: { 200: Type.Object({ stored: Type.Integer() }), 400: ErrorBody },
+      },
+    },
+    async (req) => ({ stored: await placements.putPlacements(req.body, Date.now()) })
   );
 
   app.get(

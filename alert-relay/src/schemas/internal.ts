@@ -180,3 +180,32 @@ export const AuditQuery = Type.Object({
 });
 /** AuditQueryT is the static type of AuditQuery. */
 export type AuditQueryT = Static<typeof AuditQuery>;
+
+const PlaceName = Type.String({ maxLength: 256 });
+
+/** Placement is where one VM runs now (docs/contracts.md §5): its host and cluster by name. */
+export const Placement = Type.Object(
+  {
+    vmId: Type.String({ minLength: 1, maxLength: 128 }),
+    vm: PlaceName,
+    host: PlaceName,
+    cluster: PlaceName,
+  },
+  { additionalProperties: false }
+);
+/** PlacementT is the static type of Placement. */
+export type PlacementT = Static<typeof Placement>;
+
+/** PLACEMENTS_MAX is the most VMs one PUT /internal/placements carries (the backend sends larger estates in batches). */
+export const PLACEMENTS_MAX = 5000;
+
+/** PlacementsPut is what PUT /internal/placements accepts: the latest placements of some VMs of one vCenter. */
+export const PlacementsPut = Type.Object(
+  {
+    vcenter: Type.String({ minLength: 1, maxLength: 256, description: 'the `vcenter` series label of these VMs' }),
+    placements: Type.Array(Placement, { maxItems: PLACEMENTS_MAX }),
+  },
+  { additionalProperties: false }
+);
+/** PlacementsPutT is the static type of PlacementsPut. */
+export type PlacementsPutT = Static<typeof PlacementsPut>;

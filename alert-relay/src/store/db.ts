@@ -95,6 +95,16 @@ export interface AuditTable {
   org_id: number | null;
 }
 
+/** VmPlacementsTable is the latest known host and cluster of each VM, pushed by the backend (docs/contracts.md §5). */
+export interface VmPlacementsTable {
+  vcenter: string;
+  vm_id: string;
+  vm_name: string;
+  host: string;
+  cluster: string;
+  updated_at: number;
+}
+
 /** Database is the Kysely schema of the relay. */
 export interface Database {
   users: UsersTable;
@@ -103,6 +113,7 @@ export interface Database {
   outbox: OutboxTable;
   outbox_items: OutboxItemsTable;
   audit_events: AuditTable;
+  vm_placements: VmPlacementsTable;
 }
 
 /**

@@ -6,6 +6,7 @@ import { IntakeRepository } from './intake-repo';
 import { FanoutRepository } from './fanout-repo';
 import { OutboxRepository } from './outbox-repo';
 import { RetentionRepository } from './retention-repo';
+import { PlacementsRepository } from './placements-repo';
 
 /** Repositories are the relay's data access, one per table group, sharing one database handle. */
 export interface Repositories {
@@ -16,6 +17,7 @@ export interface Repositories {
   fanout: FanoutRepository;
   outbox: OutboxRepository;
   retention: RetentionRepository;
+  placements: PlacementsRepository;
 }
 
 /** createRepositories builds every repository over one handle (the app decorates each on its own; CLI and tests use this). */
@@ -29,5 +31,6 @@ export function createRepositories(handle: DbHandle): Repositories {
     fanout: new FanoutRepository(handle, durability),
     outbox: new OutboxRepository(handle, durability),
     retention: new RetentionRepository(handle, durability),
+    placements: new PlacementsRepository(handle),
   };
 }

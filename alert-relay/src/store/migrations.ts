@@ -104,6 +104,22 @@ function migrations(dialect: DbHandle['dialect']): Record<string, Migration> {
         await db.schema.createIndex('outbox_created').on('outbox').columns(['created_at']).execute();
       },
     },
+    '003_vm_placements': {
+      async up(db: Kysely<any>) {
+        // Where each VM runs now, so mails can say it although series labels name the VM only
+        // (docs/contracts.md §2, §5). One row per VM of a vCenter, replaced on every push.
+        await db.schema
+          .createTable('vm_placements')
+          .addColumn('vcenter', 'text', (c) => c.notNull())
+          .addColumn('vm_id', 'text', (c) => c.notNull())
+          .addColumn('vm_name', 'text', (c) => c.notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('cluster', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('vm_placements_pk', ['vcenter', 'vm_id'])
+          .execute();
+      },
+    },
   };
 }
 
