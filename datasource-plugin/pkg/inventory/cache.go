@@ -28,6 +28,9 @@ type Cache struct {
 	// VM updates (cow.go): pending keeps those made while a rebuild runs.
 	building bool
 	pending  []vmPatch
+
+	// sink receives VM placements after builds and moves (placements.go).
+	sink PlacementSink
 }
 
 // maxHistory bounds the host-change ring.
@@ -75,6 +78,9 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 		}
 		c.recordHostChanges(c.snap, ns)
 		c.snap = ns
+		if c.sink != nil {
+			c.sink(placementsOf(ns, ns.VMs))
+		}
 		return ns, nil
 	})
 	if err != nil {

@@ -180,3 +180,53 @@ func TestOverCapHostIsSplit(t *testing.T) {
 		t.Fatalf("%d VMs", len(s.VMs))
 	}
 }
+
+// TestPlacementsGoToTheSinkAfterBuildsAndMoves: every VM with its host and cluster names after a
+// full build (a vMotion seen by the next build included), and one VM after the resource API moved it.
+func TestPlacementsGoToTheSinkAfterBuildsAndMoves(t *testing.T) {
+	m := estate(4, 2)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := NewCache(m, nil, time.Minute)
+	c.now = func() time.Time { return now }
+	var got [][]Placement
+	c.SetPlacementSink(func(ps []Placement) { got = append(got, ps) })
+	if _, err := c.Get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	byID := func(ps []Placement) map[string]Placement {
+		out := map[string]Placement{}
+		for _, p := range ps {
+			out[p.VMID] = p
+		}
+		return out
+	}
+	if len(got) != 1 || len(got[0]) != 4 {
+		t.Fatalf("pushes %v", got)
+	}
+	if p := byID(got[0])["vm-1"]; p != (Placement{VMID: "vm-1", VM: "name-vm-1", Host: "host-1.lab", Cluster: "C1"}) {
+		t.Fatalf("vm-1 %+v", p)
+	}
+	// A fresh snapshot is served from the cache: no push.
+	if _, err := c.Get(context.Background()); err != nil || len(got) != 1 {
+		t.Fatalf("push without a build: %d, %v", len(got), err)
+	}
+	// DRS moves vm-1; the next build pushes its new host.
+	m.mu.Lock()
+	m.vmHost["vm-1"] = "host-0"
+	m.mu.Unlock()
+	now = now.Add(2 * time.Minute)
+	if _, err := c.Get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || byID(got[1])["vm-1"].Host != "host-0.lab" {
+		t.Fatalf("after the move %v", got)
+	}
+	// The resource API moves vm-2: that VM is pushed at once.
+	s, _ := c.Get(context.Background())
+	vm := *s.VM("vm-2")
+	vm.Host = "host-1"
+	c.MovedVM(vm, "host-0", now)
+	if len(got) != 3 || len(got[2]) != 1 || got[2][0] != (Placement{VMID: "vm-2", VM: "name-vm-2", Host: "host-1.lab", Cluster: "C1"}) {
+		t.Fatalf("after MovedVM %v", got)
+	}
+}

@@ -7,6 +7,12 @@ import "time"
 // the VM on its new host, so recordHostChanges would never see it.
 func (c *Cache) MovedVM(vm VM, fromHost string, at time.Time) {
 	c.patch(func(s *Snapshot) *Snapshot { cp := vm; return s.WithVM(&cp) })
+	c.mu.Lock()
+	sink, snap := c.sink, c.snap
+	c.mu.Unlock()
+	if sink != nil && snap != nil {
+		sink(placementsOf(snap, []*VM{&vm}))
+	}
 	if fromHost == "" || vm.Host == "" || fromHost == vm.Host {
 		return
 	}

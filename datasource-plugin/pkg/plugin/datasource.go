@@ -41,6 +41,8 @@ type Datasource struct {
 	res      backend.CallResourceHandler
 	// stopSpool ends the periodic delivery of spooled audit events (nil without a spool).
 	stopSpool context.CancelFunc
+	// placements sends VM placements to the relay for its mails (nil without a relay).
+	placements *relay.PlacementPusher
 }
 
 // NewDatasource is the instance factory. Invalid settings still yield an instance, so that
@@ -77,6 +79,10 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	cache.SetIdentity(inventory.Identity{InstanceUUID: settings.VcenterInstanceUUID, URL: settings.VcenterURL})
 	deps := &query.Deps{Inventory: cache, VCenter: vc, Stats: stats, Relay: rc}
 	d := &Datasource{settings: settings, vc: vc, vr: vr, relay: rc, mux: query.NewMux(deps)}
+	if rc != nil {
+		d.placements = relay.NewPlacementPusher(rc, query.VCenterName(deps), log.DefaultLogger.Warn)
+		cache.SetPlacementSink(placementSink(d.placements))
+	}
 	var spool *relay.Spool
 	if settings.AuditSpoolDir != "" && rc != nil {
 		// One directory per data source, so instances never deliver each other's events.
@@ -90,6 +96,18 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	}
 	d.res = httpadapter.New(resources.New(resources.Deps{Query: deps, VCenter: vc, VROps: vr, Relay: rc, Settings: settings, Spool: spool}))
 	return d, nil
+}
+
+// placementSink hands the inventory's VM placements to the relay pusher (docs/contracts.md §5):
+// after every full snapshot build and after a VM moves, so alert mails say where a VM runs.
+func placementSink(p *relay.PlacementPusher) inventory.PlacementSink {
+	return func(ps []inventory.Placement) {
+		out := make([]relay.Placement, len(ps))
+		for i, x := range ps {
+			out[i] = relay.Placement{VMID: x.VMID, VM: x.VM, Host: x.Host, Cluster: x.Cluster}
+		}
+		p.Offer(out)
+	}
 }
 
 // spoolInterval is how often spooled audit events are offered to the relay again.
@@ -134,6 +152,9 @@ func safeName(uid string) string {
 func (d *Datasource) Dispose() {
 	if d.stopSpool != nil {
 		d.stopSpool()
+	}
+	if d.placements != nil {
+		d.placements.Close()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

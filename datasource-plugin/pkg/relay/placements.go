@@ -1,0 +1,93 @@
+package relay
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Placement is where one VM runs now, as PUT /internal/placements takes it (docs/contracts.md §5).
+type Placement struct {
+	VMID    string `json:"vmId"`
+	VM      string `json:"vm"`
+	Host    string `json:"host"`
+	Cluster string `json:"cluster"`
+}
+
+// PlacementBatch is the most placements one call carries (the relay's limit, docs/contracts.md §5).
+const PlacementBatch = 5000
+
+// PutPlacements stores the latest placements of VMs of one vCenter (`vcenter` as in the series
+// labels), in calls of at most PlacementBatch VMs; it stops at the first failure.
+func (c *Client) PutPlacements(ctx context.Context, vcenter string, ps []Placement) error {
+	for i := 0; i < len(ps); i += PlacementBatch {
+		body := struct {
+			VCenter    string      `json:"vcenter"`
+			Placements []Placement `json:"placements"`
+		}{vcenter, ps[i:min(i+PlacementBatch, len(ps))]}
+		if err := c.do(ctx, http.MethodPut, "/internal/placements", nil, body, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placementTimeout bounds one push (all its batches).
+const placementTimeout = 30 * time.Second
+
+// PlacementPusher sends placements to the relay in the background, in the order offered, so
+// that queries never wait for the relay and a failure only gets logged (best effort: the next
+// inventory build sends every VM again).
+type PlacementPusher struct {
+	c       *Client
+	vcenter string
+	logf    func(msg string, args ...any)
+	ch      chan []Placement
+	stop    context.CancelFunc
+	ctx     context.Context
+	done    sync.WaitGroup
+}
+
+// NewPlacementPusher starts a pusher; logf receives failures ("msg", key/value pairs).
+func NewPlacementPusher(c *Client, vcenter string, logf func(msg string, args ...any)) *PlacementPusher {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &PlacementPusher{c: c, vcenter: vcenter, logf: logf, ch: make(chan []Placement, 8), stop: cancel, ctx: ctx}
+	p.done.Add(1)
+	go p.run()
+	return p
+}
+
+// Offer queues placements without blocking; when the queue is full they are dropped and logged.
+func (p *PlacementPusher) Offer(ps []Placement) {
+	if len(ps) == 0 {
+		return
+	}
+	select {
+	case p.ch <- ps:
+	default:
+		p.logf("VM placements not sent to the alert relay: too many pushes waiting", "vms", len(ps))
+	}
+}
+
+// Close stops the pusher after the push under way; queued pushes are dropped.
+func (p *PlacementPusher) Close() {
+	p.stop()
+	p.done.Wait()
+}
+
+func (p *PlacementPusher) run() {
+	defer p.done.Done()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case ps := <-p.ch:
+			ctx, cancel := context.WithTimeout(p.ctx, placementTimeout)
+			if err := p.c.PutPlacements(ctx, p.vcenter, ps); err != nil {
+				p.logf("VM placements not sent to the alert relay; alert mails name the VM only until the next push", "vms", len(ps), "error", err)
+			}
+			cancel()
+		}
+	}
+}
