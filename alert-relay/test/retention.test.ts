@@ -63,6 +63,14 @@ describe.each([
       await app.auditRepository.insertAudit(audit(now - 500 * DAY, 1));
       await app.auditRepository.insertAudit(audit(now - 30 * DAY, 2));
       await app.auditRepository.insertAudit(audit(now, 3));
+      await app.placementsRepository.putPlacements(
+        { vcenter: 'vc', placements: [{ vmId: 'vm-gone', vm: 'gone', host: 'h', cluster: 'c' }] },
+        old
+      );
+      await app.placementsRepository.putPlacements(
+        { vcenter: 'vc', placements: [{ vmId: 'vm-here', vm: 'here', host: 'h', cluster: 'c' }] },
+        now
+      );
       const before = await app.retentionRepository.tableRows();
 
       const r = await app.pruner.pruneOnce(now);
@@ -74,6 +82,11 @@ describe.each([
       expect(r.alert_events.rows).toBe(5);
       // Only the audit event older than 400 days goes; 30 days is within the audit log's own window.
       expect(r.audit_events).toEqual({ rows: 1, batches: 1 });
+      // A placement no push refreshed within the window is a VM that is gone.
+      expect(r.vm_placements).toEqual({ rows: 1, batches: 1 });
+      expect((await app.database.db.selectFrom('vm_placements').select('vm_id').execute()).map((x) => x.vm_id)).toEqual(
+        ['vm-here']
+      );
       expect(before.outbox - after.outbox).toBe(5);
       expect(after.outbox_items).toBe(1);
       expect(after.notifications).toBe(2); // the recent one and the one still waiting
@@ -88,7 +101,7 @@ describe.each([
       // Next pass: the formerly waiting notification is fanned out now and old, so it goes; its alert
       // event stays while its mail is pending.
       const again = await app.pruner.pruneOnce(now);
-      expect(Object.values(again).map((x) => x.rows)).toEqual([0, 1, 0, 0]);
+      expect(Object.values(again).map((x) => x.rows)).toEqual([0, 1, 0, 0, 0]);
       expect((await app.retentionRepository.tableRows()).alert_events).toBe(2);
 
       const metrics = (await app.inject('/metrics')).body;

@@ -28,6 +28,8 @@ export function cutoffs(
     ['notifications', delivery],
     ['alert_events', delivery],
     ['audit_events', now - s.auditDays * day],
+    // VM placements no inventory build refreshed within the delivery window: VMs that are gone.
+    ['vm_placements', delivery],
   ];
 }
 

@@ -118,6 +118,8 @@ function migrations(dialect: DbHandle['dialect']): Record<string, Migration> {
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('vm_placements_pk', ['vcenter', 'vm_id'])
           .execute();
+        // Retention drops placements no push has refreshed for a while (VMs gone), oldest first.
+        await db.schema.createIndex('vm_placements_updated').on('vm_placements').column('updated_at').execute();
       },
     },
   };

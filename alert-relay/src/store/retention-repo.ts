@@ -3,7 +3,7 @@ import type { Database, DbHandle } from './db';
 import type { Durability } from './durability';
 
 /** The tables retention prunes, oldest-first, each in small batches. */
-export type PrunedTable = 'outbox' | 'notifications' | 'alert_events' | 'audit_events';
+export type PrunedTable = 'outbox' | 'notifications' | 'alert_events' | 'audit_events' | 'vm_placements';
 
 /** The tables whose sizes /metrics shows. */
 export const SIZED_TABLES = [
@@ -13,6 +13,7 @@ export const SIZED_TABLES = [
   'outbox',
   'outbox_items',
   'audit_events',
+  'vm_placements',
 ] as const;
 
 /**
@@ -116,6 +117,24 @@ export class RetentionRepository {
             }
             await trx.deleteFrom('audit_events').where('id', 'in', ids).execute();
             return ids.length;
+          }
+          case 'vm_placements': {
+            // Every inventory build refreshes the placements of all VMs it sees: an old one is a VM gone.
+            const keys = await trx
+              .selectFrom('vm_placements')
+              .select(['vcenter', 'vm_id'])
+              .where('updated_at', '<', cutoff)
+              .orderBy('updated_at')
+              .limit(limit)
+              .execute();
+            if (keys.length === 0) {
+              return 0;
+            }
+            await trx
+              .deleteFrom('vm_placements')
+              .where((eb) => eb.or(keys.map((k) => eb.and([eb('vcenter', '=', k.vcenter), eb('vm_id', '=', k.vm_id)]))))
+              .execute();
+            return keys.length;
           }
         }
       },
