@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -15,20 +16,37 @@ type Placement struct {
 	Cluster string `json:"cluster"`
 }
 
-// PlacementBatch is the most placements one call carries (the relay's limit, docs/contracts.md §5).
-const PlacementBatch = 5000
+// PlacementBatch and PlacementBatchBytes bound one call: the relay takes at most 5,000 VMs and a
+// 4 MiB body (docs/contracts.md §5); the byte bound leaves room for the envelope.
+const (
+	PlacementBatch      = 5000
+	PlacementBatchBytes = 3 << 20
+)
 
 // PutPlacements stores the latest placements of VMs of one vCenter (`vcenter` as in the series
-// labels), in calls of at most PlacementBatch VMs; it stops at the first failure.
+// labels), in calls within PlacementBatch VMs and PlacementBatchBytes; it stops at the first failure.
 func (c *Client) PutPlacements(ctx context.Context, vcenter string, ps []Placement) error {
-	for i := 0; i < len(ps); i += PlacementBatch {
+	for len(ps) > 0 {
+		n, size := 0, 0
+		for n < len(ps) && n < PlacementBatch {
+			b, err := json.Marshal(ps[n])
+			if err != nil {
+				return err
+			}
+			if n > 0 && size+len(b)+1 > PlacementBatchBytes {
+				break
+			}
+			size += len(b) + 1
+			n++
+		}
 		body := struct {
 			VCenter    string      `json:"vcenter"`
 			Placements []Placement `json:"placements"`
-		}{vcenter, ps[i:min(i+PlacementBatch, len(ps))]}
+		}{vcenter, ps[:n]}
 		if err := c.do(ctx, http.MethodPut, "/internal/placements", nil, body, nil); err != nil {
 			return err
 		}
+		ps = ps[n:]
 	}
 	return nil
 }

@@ -55,6 +55,7 @@ func TestPutPlacementsSendsBatchesWithTheToken(t *testing.T) {
 	srv := f.serve(t)
 	c := NewWithHTTPClient(srv.URL, "tok-1", srv.Client())
 	ps := make([]Placement, PlacementBatch+2)
+	// Short names: the count bounds the calls.
 	for i := range ps {
 		ps[i] = Placement{VMID: fmt.Sprintf("vm-%d", i), VM: fmt.Sprintf("web-%d", i), Host: "esx-01.lab", Cluster: "Cluster-A"}
 	}
@@ -72,8 +73,28 @@ func TestPutPlacementsSendsBatchesWithTheToken(t *testing.T) {
 	if got := f.bodies[1].Placements[1]; got != ps[len(ps)-1] {
 		t.Fatalf("last placement %+v, want %+v", got, ps[len(ps)-1])
 	}
+	// Long names: batches stay within the relay's body limit, and nothing is lost.
+	f.bodies, f.auth = nil, nil
+	long := strings.Repeat("x", 250)
+	for i := range ps {
+		ps[i].VM, ps[i].Host, ps[i].Cluster = long+ps[i].VMID, long, long
+	}
+	if err := c.PutPlacements(context.Background(), "vc", ps); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, b := range f.bodies {
+		raw, _ := json.Marshal(b)
+		if len(raw) > 4<<20 {
+			t.Fatalf("a call of %d bytes exceeds the relay's 4 MiB", len(raw))
+		}
+		total += len(b.Placements)
+	}
+	if len(f.bodies) < 2 || total != len(ps) || f.bodies[len(f.bodies)-1].Placements[len(f.bodies[len(f.bodies)-1].Placements)-1].VMID != ps[len(ps)-1].VMID {
+		t.Fatalf("%d calls carrying %d of %d placements", len(f.bodies), total, len(ps))
+	}
 	// The JSON field names are the contract's (docs/contracts.md §5).
-	raw, _ := json.Marshal(ps[0])
+	raw, _ := json.Marshal(Placement{VMID: "vm-0", VM: "web-0", Host: "esx-01.lab", Cluster: "Cluster-A"})
 	if string(raw) != `{"vmId":"vm-0","vm":"web-0","host":"esx-01.lab","cluster":"Cluster-A"}` {
 		t.Fatalf("wire form %s", raw)
 	}
