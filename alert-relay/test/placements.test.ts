@@ -70,6 +70,24 @@ describe.each([
       cluster: 'c',
     }));
     expect((await put({ vcenter: 'vc-a', placements: many })).statusCode).toBe(400);
+    // The body is bounded too (4 MiB): larger is refused before it is parsed.
+    const huge = JSON.stringify({
+      vcenter: 'vc-a',
+      placements: Array.from({ length: 5000 }, (_, i) => ({
+        vmId: `vm-${i}`,
+        vm: 'v'.repeat(400),
+        host: 'h'.repeat(256),
+        cluster: 'c'.repeat(256),
+      })),
+    });
+    expect(huge.length).toBeGreaterThan(4 * 1024 * 1024);
+    const big = await app.inject({
+      method: 'PUT',
+      url: '/internal/placements',
+      headers: { ...internalHeaders, 'content-type': 'application/json' },
+      payload: huge,
+    });
+    expect(big.statusCode).toBe(413);
     expect(await rows()).toEqual([]);
   });
 
