@@ -140,4 +140,35 @@ describe.each([
     expect(second.text).not.toContain('esx-a-02');
     await waitUntil(async () => (await app.outboxRepository.queueDepth()).outbox === 0);
   });
+
+  it('routes a VM alert to subscriptions on the cluster or host where the VM runs now', async () => {
+    for (const [login, matchers] of [
+      ['erin', { cluster: ['prod-2'] }],
+      ['finn', { cluster: ['prod'] }],
+      ['gwen', { host: ['esx-a-09'] }],
+    ] as const) {
+      await app.usersRepository.putUser(login, { email: `${login}@example.com`, confirmed: true, matchers } as never, {
+        now: Date.now(),
+        defaultDigestMinutes: 0,
+        confirmUrl: (t) => t,
+        trustConfirmed: true,
+      });
+    }
+    smtp.mails = [];
+    // web-03 (vc-a/vm-1001) runs on esx-a-09 in prod-2 now (the previous test moved it there).
+    await hook(payload([alert(vmLabels('vc-a', 'vm-1001', 'web-03'), { fingerprint: 'fa00000000000002' })]));
+    await smtp.waitFor(3);
+    await waitUntil(async () => (await app.outboxRepository.queueDepth()).outbox === 0);
+    expect(smtp.mails.map((m) => m.to).sort()).toEqual(['dana@example.com', 'erin@example.com', 'gwen@example.com']);
+    // Labels an alert carries itself win over the placement.
+    smtp.mails = [];
+    await hook(
+      payload([
+        alert({ ...vmLabels('vc-a', 'vm-1001', 'web-03'), cluster: 'prod' }, { fingerprint: 'fa00000000000003' }),
+      ])
+    );
+    await smtp.waitFor(3);
+    await waitUntil(async () => (await app.outboxRepository.queueDepth()).outbox === 0);
+    expect(smtp.mails.map((m) => m.to).sort()).toEqual(['dana@example.com', 'finn@example.com', 'gwen@example.com']);
+  });
 });

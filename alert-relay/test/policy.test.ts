@@ -1,6 +1,6 @@
 // Table tests of the pure rules (no database): routing, the fan-out policy and the webhook
 // timestamp window. `npm run mutation -w privatecloud-alert-relay` runs StrykerJS over these modules.
-import { matches, quietUntil, severityOf } from '../src/policy/matching';
+import { matches, placedAlert, quietUntil, severityOf } from '../src/policy/matching';
 import {
   deliveriesFor,
   fanOut,
@@ -109,6 +109,22 @@ describe('matches: label matchers', () => {
     [{ cluster: ['c1'], vm: ['v1'] }, { cluster: 'c1', vm: 'v1' }, true],
   ])('%j on %j -> %s', (m, labels, want) => {
     expect(matches(u(m), alertOf(labels), 'info')).toBe(want);
+  });
+});
+
+describe('placedAlert: where a VM runs stands in for missing host/cluster labels', () => {
+  const where = { host: 'esx-01', cluster: 'prod' };
+  it.each([
+    [{ vm: 'v1' }, where, { vm: 'v1', host: 'esx-01', cluster: 'prod' }],
+    [{ vm: 'v1' }, undefined, { vm: 'v1' }],
+    [{ vm: 'v1' }, { host: 'esx-01', cluster: '' }, { vm: 'v1', host: 'esx-01' }],
+    [{ vm: 'v1', cluster: 'own' }, where, { vm: 'v1', host: 'esx-01', cluster: 'own' }],
+    [{ vm: 'v1', host: 'h-own' }, where, { vm: 'v1', host: 'h-own', cluster: 'prod' }],
+  ])('%j with %j -> %j', (labels, w, want) => {
+    const a = alertOf(labels);
+    const before = JSON.stringify(a);
+    expect(placedAlert(a, w).labels).toEqual({ ...a.labels, ...want });
+    expect(JSON.stringify(a)).toBe(before); // the stored alert is not changed
   });
 });
 

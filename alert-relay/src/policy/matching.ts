@@ -34,6 +34,25 @@ export interface RoutableUser {
   resolved: boolean;
 }
 
+/**
+ * placedAlert is the alert as subscription matchers see it: a VM alert's series labels name the VM
+ * only (docs/contracts.md §2), so its current host and cluster (docs/contracts.md §5) stand in for
+ * the `host` / `cluster` labels it no longer carries. Labels the alert does carry always win.
+ */
+export function placedAlert(alert: GrafanaAlertT, where: { host: string; cluster: string } | undefined): GrafanaAlertT {
+  if (!where) {
+    return alert;
+  }
+  const labels = { ...alert.labels };
+  if (!labels.host && where.host) {
+    labels.host = where.host;
+  }
+  if (!labels.cluster && where.cluster) {
+    labels.cluster = where.cluster;
+  }
+  return { ...alert, labels };
+}
+
 /** matches says whether one alert event goes to one subscriber. */
 export function matches(user: RoutableUser, alert: GrafanaAlertT, severity: SeverityT): boolean {
   if (alert.status === 'firing' && !user.firing) {

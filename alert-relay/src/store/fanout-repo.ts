@@ -1,9 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, DbHandle } from './db';
 import type { Durability } from './durability';
-import type { QuietHoursT, SeverityT } from '../schemas/internal';
+import type { PlacementT, QuietHoursT, SeverityT } from '../schemas/internal';
 import type { StoredAlert } from './intake-repo';
 import { toSubscription } from './users-repo';
+import { placementKey, placementsIn } from './placements-repo';
+import { placedAlert } from '../policy/matching';
 import { fanOut, type FanoutPort, type Mailbox, type Placement } from '../policy/fanout';
 
 /** Notifications looked at per fan-out transaction (the policy then takes those within its delivery bound). */
@@ -53,11 +55,17 @@ class TransactionFanoutPort implements FanoutPort {
       .where('notification_id', 'in', ids)
       .orderBy('id')
       .execute();
-    return rows.map((e) => ({
+    const alerts = rows.map((e) => (JSON.parse(e.alert) as StoredAlert).a);
+    // Matchers on host/cluster see where a VM runs now (its labels name the VM only).
+    const keys = alerts
+      .filter((a) => placementKey(a.labels) !== undefined)
+      .map((a) => ({ vcenter: a.labels.vcenter, vmId: a.labels.vm_id }));
+    const where = keys.length > 0 ? await placementsIn(this.trx, keys) : new Map<string, PlacementT>();
+    return rows.map((e, i) => ({
       id: Number(e.id),
       notificationId: Number(e.notification_id),
       severity: e.severity as SeverityT,
-      alert: (JSON.parse(e.alert) as StoredAlert).a,
+      alert: placedAlert(alerts[i], where.get(placementKey(alerts[i].labels) ?? '')),
     }));
   }
 

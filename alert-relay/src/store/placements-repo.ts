@@ -1,4 +1,5 @@
-import type { DbHandle } from './db';
+import type { Kysely } from 'kysely';
+import type { Database, DbHandle } from './db';
 import type { PlacementT, PlacementsPutT } from '../schemas/internal';
 
 /** PlacementKey identifies a VM across vCenters: the series labels `vcenter` and `vm_id` (docs/contracts.md §2). */
@@ -55,30 +56,35 @@ export class PlacementsRepository {
 
   /** placementsOf answers the known placements of the given VMs, by placementKey. */
   async placementsOf(keys: PlacementKey[]): Promise<Map<string, PlacementT>> {
-    const out = new Map<string, PlacementT>();
-    const byVc = new Map<string, Set<string>>();
-    for (const k of keys) {
-      byVc.set(k.vcenter, (byVc.get(k.vcenter) ?? new Set()).add(k.vmId));
-    }
-    for (const [vcenter, ids] of byVc) {
-      const list = [...ids];
-      for (let i = 0; i < list.length; i += CHUNK) {
-        const rows = await this.handle.db
-          .selectFrom('vm_placements')
-          .selectAll()
-          .where('vcenter', '=', vcenter)
-          .where('vm_id', 'in', list.slice(i, i + CHUNK))
-          .execute();
-        for (const r of rows) {
-          out.set(placementKey({ vcenter: r.vcenter, vm_id: r.vm_id })!, {
-            vmId: r.vm_id,
-            vm: r.vm_name,
-            host: r.host,
-            cluster: r.cluster,
-          });
-        }
+    return placementsIn(this.handle.db, keys);
+  }
+}
+
+/** placementsIn reads the known placements of the given VMs with `db` (a transaction or the pool), by placementKey. */
+export async function placementsIn(db: Kysely<Database>, keys: PlacementKey[]): Promise<Map<string, PlacementT>> {
+  const out = new Map<string, PlacementT>();
+  const byVc = new Map<string, Set<string>>();
+  for (const k of keys) {
+    byVc.set(k.vcenter, (byVc.get(k.vcenter) ?? new Set()).add(k.vmId));
+  }
+  for (const [vcenter, ids] of byVc) {
+    const list = [...ids];
+    for (let i = 0; i < list.length; i += CHUNK) {
+      const rows = await db
+        .selectFrom('vm_placements')
+        .selectAll()
+        .where('vcenter', '=', vcenter)
+        .where('vm_id', 'in', list.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) {
+        out.set(placementKey({ vcenter: r.vcenter, vm_id: r.vm_id })!, {
+          vmId: r.vm_id,
+          vm: r.vm_name,
+          host: r.host,
+          cluster: r.cluster,
+        });
       }
     }
-    return out;
   }
+  return out;
 }
