@@ -418,7 +418,7 @@ test.describe('provisioning', () => {
     ]);
   });
 
-  test('contact point and policy: HMAC-signed webhook to the relay, grouped by alertname and cluster', () => {
+  test('contact point and policy: HMAC-signed webhook to the relay, grouped by alertname, vCenter and cluster', () => {
     const docs = yamlFiles('alerting').map((f) => readYaml(f));
     const cps = docs.flatMap((d) => d.contactPoints ?? []);
     const policies = docs.flatMap((d) => d.policies ?? []);
@@ -442,7 +442,12 @@ test.describe('provisioning', () => {
     const p = policies[0];
     expect(p.orgId).toBe(1);
     expect(p.receiver).toBe(cp.name);
-    expect(p.group_by).toEqual(['alertname', 'cluster']);
+    // VM series are labelled by the object only (vcenter, vm, vm_id), so grouping by host would split
+    // nothing and grouping by cluster alone would put every VM alert of all vCenters in one mail.
+    expect(p.group_by).toEqual(['alertname', 'vcenter', 'cluster']);
+    for (const child of p.routes ?? []) {
+      expect(child.group_by ?? p.group_by).toEqual(p.group_by);
+    }
     expect(durationSeconds(p.group_wait)).toBeLessThanOrEqual(60);
     expect(durationSeconds(p.group_interval)).toBeGreaterThanOrEqual(60);
     expect(durationSeconds(p.repeat_interval)).toBeGreaterThanOrEqual(3600);
