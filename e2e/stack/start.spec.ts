@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -478,6 +478,18 @@ process.on('SIGTERM', () => process.exit(0));
       const rec = JSON.parse(readFileSync(record, 'utf8'));
       expect(rec.ini).toMatch(/^http_addr = 127\.0\.0\.1$/m);
       expect(rec.ini).toContain(`admin_password = ${password}`);
+      // Both plugins are installed from their release zips (scripts/package.mjs --host): real folders
+      // with plugin.json, and the data source's backend for this platform executable.
+      const pluginsDir = /^plugins = (.*)$/m.exec(rec.ini)![1];
+      for (const id of ['privatecloud-vsphere-datasource', 'privatecloud-vsphere-app']) {
+        expect(lstatSync(path.join(pluginsDir, id)).isSymbolicLink(), `${id} is a folder, not a link`).toBe(false);
+        expect(JSON.parse(readFileSync(path.join(pluginsDir, id, 'plugin.json'), 'utf8')).id).toBe(id);
+      }
+      const backend = path.join(pluginsDir, 'privatecloud-vsphere-datasource', 'gpx_vsphere_linux_amd64');
+      expect(statSync(backend).mode & 0o111, 'backend binary is executable').not.toBe(0);
+      expect(existsSync(path.join(pluginsDir, 'privatecloud-vsphere-datasource', 'go_plugin_build_manifest'))).toBe(
+        true
+      );
       expect(listenAddresses(grafanaPort)).toEqual(['127.0.0.1']);
       // The provisioning's variables: two vCenters of the simulator, one vROps, the relay's secrets.
       expect(rec.env.VCENTER_URL).toBe(`${ready.simulator}/vc/1`);
