@@ -58,6 +58,8 @@ describe('validateVmName', () => {
     ['', 'Enter a name for the VM.'],
     ['   ', 'Enter a name for the VM.'],
     ['web ', 'The name must not start or end with spaces.'],
+    ['a/b', 'The name must not contain "/"' + SUFFIX],
+    ['50%', 'The name must not contain "%"' + SUFFIX],
     ['back\\slash', 'The name must not contain "\\"' + SUFFIX],
     ['nul\u0000', 'The name must not contain control characters' + SUFFIX],
     ['us\u001f', 'The name must not contain control characters' + SUFFIX],
@@ -145,6 +147,9 @@ describe('validateCreate: the request it builds', () => {
       { ...base, cpuCount: 6, coresPerSocket: 3, placement: PLACE },
     ],
     [{ coresPerSocket: ' ' }, { ...base, placement: PLACE }],
+    [{ cpu: ' 2 ' }, { ...base, placement: PLACE }],
+    [{ coresPerSocket: '1' }, { ...base, coresPerSocket: 1, placement: PLACE }],
+    [{ diskGiB: ' ' }, { ...base, placement: PLACE }],
     [{ memoryMiB: '4' }, { ...base, memoryMiB: 4, placement: PLACE }],
     [{ memoryMiB: '6128640' }, { ...base, memoryMiB: 6128640, placement: PLACE }],
     [
@@ -188,6 +193,7 @@ describe('placement filtering', () => {
     ['pool:resgroup-10', ['host-8']],
     ['pool:resgroup-99', undefined],
     ['cluster:', undefined],
+    ['host:', undefined],
     ['', undefined],
   ])('%j reaches %j', (compute, hosts) => expect(reachableHosts(compute, p)).toEqual(hosts));
 

@@ -61,19 +61,22 @@ export function validateCreate(
   if (!whole(f.cpu) || cpu < 1 || cpu > 128) {
     e.cpu = 'Choose 1 to 128 CPUs.';
   }
-  const cps = f.coresPerSocket.trim() === '' ? 0 : Number(f.coresPerSocket);
+  // An empty field is 0 (Number('') and Number(' ') are 0): no cores-per-socket choice.
+  const cps = Number(f.coresPerSocket);
   if (f.coresPerSocket.trim() !== '' && (!whole(f.coresPerSocket) || cps < 1)) {
     e.coresPerSocket = 'Enter a whole number of cores per socket, or leave it empty.';
   } else if (!e.cpu && cps > 0 && cpu % cps !== 0) {
     e.coresPerSocket = `Cores per socket must divide the CPU count (${cpu}).`;
   }
+  // Stryker disable next-line StringLiteral: equivalent, toMiB reads every unit but GiB as MiB.
   const mem = toMiB(f.memoryMiB, f.memoryUnit ?? 'MiB') ?? NaN;
   if (!Number.isFinite(mem) || mem < 4 || mem > 6128640) {
     e.memoryMiB = f.memoryUnit === 'GiB' ? 'Choose 0.5 to 5,985 GiB.' : 'Choose 4 to 6,128,640 MiB.';
   } else if (mem % 4 !== 0) {
     e.memoryMiB = 'Memory must be a multiple of 4 MiB.';
   }
-  const disk = f.diskGiB.trim() === '' ? 0 : Number(f.diskGiB);
+  // An empty field is 0: no disk.
+  const disk = Number(f.diskGiB);
   if (f.diskGiB.trim() !== '' && (!whole(f.diskGiB) || disk < 1 || disk > 62 * 1024)) {
     e.diskGiB = 'Choose 1 to 63,488 GiB, or leave it empty for no disk.';
   }
@@ -89,6 +92,7 @@ export function validateCreate(
     e.datastore = 'Choose a datastore.';
   } else if (!reaches(ds, reach)) {
     e.datastore = `${ds.name} is not mounted on any host of the chosen ${computeWord(f.compute)}: choose another datastore.`;
+    // Dropping `disk > 0` (or making it `>= 0`) survives and is equivalent: 0 bytes never exceed the free space.
   } else if (disk > 0 && disk * 1024 ** 3 > ds.freeBytes) {
     e.datastore = `${ds.name} has ${formatBytes(ds.freeBytes)} free, less than the ${disk} GiB disk.`;
   }

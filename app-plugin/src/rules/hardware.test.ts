@@ -81,6 +81,7 @@ describe('hardware input checks', () => {
     [{}, '4', '8192', 'MiB', { form: 'Nothing changed: enter a new CPU count or memory size.' }, {}],
     [{}, '4', '8', 'GiB', { form: 'Nothing changed: enter a new CPU count or memory size.' }, {}],
     [{}, ' 6 ', '8192', 'MiB', {}, { cpuCount: 6 }],
+    [{}, '12', '8192', 'MiB', {}, { cpuCount: 12 }],
     [{}, '', '8192', 'MiB', { cpu: 'Enter a whole number of CPUs.' }, {}],
     [{}, '2.5', '8192', 'MiB', { cpu: 'Enter a whole number of CPUs.' }, {}],
     [{}, '-2', '8192', 'MiB', { cpu: 'Enter a whole number of CPUs.' }, {}],

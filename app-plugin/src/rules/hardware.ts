@@ -12,6 +12,7 @@ export function validateHardware(
   limits: HardwareLimits,
   cpuText: string,
   memText: string,
+  // Stryker disable next-line StringLiteral: equivalent, toMiB and the messages read every unit but GiB as MiB.
   memUnit: 'GiB' | 'MiB' = 'MiB'
 ): { errors: { cpu?: string; memory?: string; form?: string }; patch: VmHardwarePatch } {
   const errors: { cpu?: string; memory?: string; form?: string } = {};
@@ -25,6 +26,7 @@ export function validateHardware(
   } else if (cpu !== limits.cpuCount) {
     if (!limits.canChangeCpu) {
       errors.cpu = limits.reasons.cpu ?? 'CPUs cannot change in the current power state.';
+      // `>` → `>=` here and `<` → `<=` below survive and are equivalent: an unchanged count never gets here.
     } else if (on && cpu > limits.cpuCount && !limits.cpuHotAddEnabled) {
       errors.cpu = 'CPU hot-add is off for this VM: power it off to add CPUs.';
     } else if (on && cpu < limits.cpuCount && !limits.cpuHotRemoveEnabled) {
@@ -44,6 +46,7 @@ export function validateHardware(
   } else if (mem !== limits.memoryMiB) {
     if (!limits.canChangeMemory) {
       errors.memory = limits.reasons.memory ?? 'Memory cannot change in the current power state.';
+      // `<` → `<=` survives and is equivalent: an unchanged size never gets here.
     } else if (on && mem < limits.memoryMiB) {
       errors.memory = 'Memory cannot shrink while the VM is powered on: power it off first.';
     } else if (on && !limits.memoryHotAddEnabled) {
