@@ -22,6 +22,7 @@ function change(before: number | undefined, after: number, fmt: (n: number) => s
   }
   const a = fmt(after);
   const b = fmt(before);
+  // Dropping the `$` survives and is equivalent: formatted sizes have one space, before the unit.
   const unit = / (\w+)$/.exec(a)?.[1];
   const bare = unit && b.endsWith(` ${unit}`) ? b.slice(0, -unit.length - 1) : b;
   return `${bare} → ${a}`;

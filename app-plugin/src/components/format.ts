@@ -2,6 +2,8 @@ import { PowerState } from '../types';
 
 /** Bytes as a short human-readable size in binary units. */
 export function formatBytes(bytes?: number): string {
+  // Each `=== undefined` test here and below may be mutated to false and survive, equivalently:
+  // isFinite(undefined) is false, so the value still reads "—".
   if (bytes === undefined || bytes === null || !isFinite(bytes)) {
     return '—';
   }

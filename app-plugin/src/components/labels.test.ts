@@ -52,3 +52,71 @@ describe('memory units', () => {
     [4, { amount: '4', unit: 'MiB' }],
   ])('%i MiB shown as %j', (mib, shown) => expect(fromMiB(mib)).toEqual(shown));
 });
+
+describe('guestOsText: every known vCenter identifier', () => {
+  it.each([
+    ['RHEL_9_64', 'Red Hat Enterprise Linux 9 (64-bit)'],
+    ['SLES_15_64', 'SUSE Linux Enterprise 15 (64-bit)'],
+    ['FREEBSD_13_64', 'FreeBSD 13 (64-bit)'],
+    ['UBUNTU', 'Ubuntu Linux (32-bit)'],
+    ['DEBIAN_12_64', 'Debian GNU/Linux 12 (64-bit)'],
+    ['DEBIAN_11_64', 'Debian GNU/Linux 11 (64-bit)'],
+    ['DEBIAN_10_64', 'Debian GNU/Linux 10 (64-bit)'],
+    ['RHEL_8_64', 'Red Hat Enterprise Linux 8 (64-bit)'],
+    ['RHEL_7_64', 'Red Hat Enterprise Linux 7 (64-bit)'],
+    ['CENTOS_8_64', 'CentOS 8 (64-bit)'],
+    ['CENTOS_7_64', 'CentOS 7 (64-bit)'],
+    ['ROCKYLINUX_64', 'Rocky Linux (64-bit)'],
+    ['ALMALINUX_64', 'AlmaLinux (64-bit)'],
+    ['SLES_15_64', 'SUSE Linux Enterprise 15 (64-bit)'],
+    ['OTHER_LINUX_64', 'Other Linux (64-bit)'],
+    ['OTHER_5X_LINUX_64', 'Other 5.x or later Linux (64-bit)'],
+    ['WINDOWS_SERVER_2021', 'Microsoft Windows Server 2022 (64-bit)'],
+    ['WINDOWS_SERVER_2019', 'Microsoft Windows Server 2019 (64-bit)'],
+    ['WINDOWS_9_SERVER_64', 'Microsoft Windows Server 2016 (64-bit)'],
+    ['WINDOWS_9_64', 'Microsoft Windows 10 (64-bit)'],
+    ['WINDOWS_11_64', 'Microsoft Windows 11 (64-bit)'],
+    ['FREEBSD_13_64', 'FreeBSD 13 (64-bit)'],
+    ['OTHER_64', 'Other (64-bit)'],
+    ['OTHER', 'Other (32-bit)'],
+  ])('%s → %s', (id, text) => expect(guestOsText(id)).toBe(text));
+});
+
+describe('guestOsText: identifiers spelt out', () => {
+  it.each([
+    ['RHEL_10_64', 'Red Hat Enterprise Linux 10 (64-bit)'],
+    ['SLES_16_64', 'SUSE Linux Enterprise 16 (64-bit)'],
+    ['CENTOS_9_64', 'CentOS 9 (64-bit)'],
+    ['FREEBSD_14_64', 'FreeBSD 14 (64-bit)'],
+    ['PHOTON_64Guest', 'Photon (64-bit)'],
+    ['MYGuestOS_64', 'Myguestos (64-bit)'],
+    ['ORACLE__LINUX', 'Oracle Linux'],
+    ['9X_64', '9x (64-bit)'],
+    ['AB9_64', 'Ab9 (64-bit)'],
+    ['_', '_'],
+  ])('%s → %s', (id, text) => expect(guestOsText(id)).toBe(text));
+});
+
+describe('cpuText: missing or nonsensical cores per socket count as 1', () => {
+  it.each([
+    [2, 0, '2 vCPUs (2 sockets × 1 core)'],
+    [2, -2, '2 vCPUs (2 sockets × 1 core)'],
+    [3, 2, '3 vCPUs (2 sockets × 2 cores)'],
+  ])('%i / %j', (n, cps, text) => expect(cpuText(n, cps)).toBe(text));
+});
+
+describe('memory units: edges', () => {
+  it.each([
+    [' 8 ', 'GiB', 8192],
+    ['8x', 'GiB', undefined],
+    ['x8', 'MiB', undefined],
+    ['8e3', 'MiB', undefined],
+    ['0x10', 'MiB', undefined],
+  ] as const)('%j %s → %j MiB', (amount, unit, mib) => expect(toMiB(amount, unit)).toBe(mib));
+  it.each([
+    [512, { amount: '512', unit: 'MiB' }],
+    [1024, { amount: '1', unit: 'GiB' }],
+    [1025, { amount: '1025', unit: 'MiB' }],
+    [1023, { amount: '1023', unit: 'MiB' }],
+  ])('%i MiB shown as %j', (mib, shown) => expect(fromMiB(mib)).toEqual(shown));
+});

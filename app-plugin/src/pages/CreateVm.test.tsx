@@ -5,7 +5,8 @@ import { ADMIN, EDITOR, fail, RES, Routes } from '../test/backend';
 import { renderPage } from '../test/render';
 import { runtimeState, useBackend } from '../test/runtimeMock';
 import { selectors } from '../selectors';
-import CreateVm, { CreateForm, reachableHosts, validateCreate, validateVmName } from './CreateVm';
+import CreateVm from './CreateVm';
+import { CreateForm, reachableHosts, validateCreate, validateVmName } from '../rules/createVm';
 
 jest.mock('@grafana/runtime', () => require('../test/runtimeMock').runtimeModule());
 
