@@ -1,25 +1,10 @@
 package resources
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/privatecloud/vsphere/pkg/inventory"
-	"github.com/privatecloud/vsphere/pkg/models"
-	"github.com/privatecloud/vsphere/pkg/query"
 )
-
-func (a *API) statKeys(w http.ResponseWriter, r *http.Request) {
-	kind := r.URL.Query().Get("resourceKind")
-	if kind == "" {
-		kind = models.KindVM
-	}
-	if !models.ValidResourceKind(kind) {
-		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("resource kind %q is unknown: use VirtualMachine, HostSystem, ClusterComputeResource or Datastore", kind))
-		return
-	}
-	writeJSON(w, http.StatusOK, query.KnownStatKeys(kind))
-}
 
 func (a *API) guestOS(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, inventory.GuestOSChoices())
