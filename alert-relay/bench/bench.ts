@@ -17,7 +17,7 @@
  * their latencies are printed separately and their mails are not counted.
  */
 import http from 'node:http';
-import { SmtpSink } from '../test/helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { alert, baseEnv, payload, sign, tempPgDatabase, tempSqlite, waitUntil } from '../test/helpers/app';
 import { startPgCluster, stopPgCluster } from '../test/helpers/pg-cluster';
 import { spawnRelay, stopChild } from '../test/helpers/child';

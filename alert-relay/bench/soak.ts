@@ -3,7 +3,7 @@
 // relay's heap and RSS from its /metrics. Not part of CI: `npm run soak -w privatecloud-alert-relay`
 // (SOAK_MINUTES, default 10; SOAK_RATE webhooks/s, default 5; SOAK_SAMPLE_SECONDS, default 30).
 import http from 'node:http';
-import { SmtpSink } from '../test/helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { alert, baseEnv, payload, sign, tempSqlite } from '../test/helpers/app';
 import { spawnRelay, stopChild } from '../test/helpers/child';
 import { openDatabase } from '../src/store/db';

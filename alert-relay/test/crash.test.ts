@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import Database from 'better-sqlite3';
-import { SmtpSink } from './helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { alert, baseEnv, payload, sign, tempPgDatabase, tempSqlite, waitUntil } from './helpers/app';
 import { buildDist, spawnRelay, stopChild, type RelayChild } from './helpers/child';
 import { createRepositories, type Repositories } from '../src/store';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SmtpSink } from './helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { alert, baseEnv, internalHeaders, payload, sign, startApp, tempSqlite, waitUntil } from './helpers/app';
 import { unsubscribeToken } from '../src/mail/tokens';
 

@@ -3,7 +3,7 @@
 // rate limits. Real SQLite and a real SMTP server.
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { SmtpSink } from './helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { baseEnv, internalHeaders, startApp, tempSqlite, waitUntil } from './helpers/app';
 
 const put = (app: FastifyInstance, login: string, payload: object, actor?: { login: string; role: string }) =>

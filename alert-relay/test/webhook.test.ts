@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { SmtpSink } from './helpers/smtp';
+import { SmtpSink } from '../../scripts/support/mail-catcher';
 import { alert, baseEnv, payload, sign, startApp, tempSqlite, waitUntil, SECRET } from './helpers/app';
 
 /** Registers a confirmed user straight in the store (the double opt-in path is covered in internal.test.ts). */

@@ -1,6 +1,10 @@
-// The one SMTP mail catcher of the repository's tooling: `npm start` shows its page to people, the
-// browser and stack tests read its JSON API. A real SMTP server (smtp-server) that parses every
-// mail (mailparser) and keeps the newest ones in memory.
+// The one SMTP mail catcher of the repository's tooling. Two faces over one real SMTP server
+// (smtp-server) that parses every mail (mailparser):
+// - `SmtpSink`: the test sink (alert-relay tests, benchmark and soak). It can refuse permanently
+//   (550) or for now (451), hold its answer to DATA, go down and come back on the same port, and
+//   with `parse: false` only count mails.
+// - `startMailCatcher`: `npm start` shows its page to people, the browser and stack tests read its
+//   JSON API; it keeps the newest mails in memory.
 //
 // HTTP: GET /                page listing the mails (newest first), GET /messages/<id> one mail
 //       GET /api/mails       every mail kept, oldest first (JSON, CaughtMail[])
@@ -8,8 +12,178 @@
 //       DELETE /api/mails    forgets every mail
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+
+/** ReceivedMail is one message the sink accepted, parsed by mailparser. */
+export interface ReceivedMail {
+  /** The envelope recipients, comma-joined. */
+  to: string;
+  parsed: ParsedMail;
+}
+
+/** What `SmtpSinkOptions.onMail` gets: the parsed mail with its envelope and source. */
+export interface SinkDelivery {
+  parsed: ParsedMail;
+  envelopeFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+}
+
+export interface SmtpSinkOptions {
+  /** false: only count mails (`count`), parse nothing (the benchmark). Default true. */
+  parse?: boolean;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  banner?: string;
+  /** Largest mail accepted in bytes (advertised as SIZE; bigger ones get 552). Default: no limit. */
+  maxSize?: number;
+  /** Accept any AUTH login (default: AUTH is not offered to clients that try it). */
+  acceptAnyLogin?: boolean;
+  /** Keep `cid:` links in the parsed HTML instead of inlining attachments (default true). */
+  keepCidLinks?: boolean;
+  /** Receives each accepted mail instead of `mails` (which then stays empty). */
+  onMail?: (mail: SinkDelivery) => void;
+}
+
+/**
+ * SmtpSink is a real SMTP server (smtp-server) for tests. `mode` can make it refuse permanently
+ * (550) or temporarily (451); `stop()`/`start()` simulate an outage on the same port. A message
+ * counts as delivered only once the sink has answered 250 to the client. With `parse: false` (the
+ * benchmark) messages are only counted: parsing them would load the process that measures.
+ */
+export class SmtpSink {
+  mails: ReceivedMail[] = [];
+  /** Messages accepted (250) in `parse: false` mode, where `mails` stays empty. */
+  count = 0;
+  mode: 'accept' | 'reject' | 'tempfail' = 'accept';
+  /** Delay before answering the end of DATA, to catch a sender mid-send. */
+  holdMs = 0;
+  /** Called when DATA has been received and the sink is holding the answer. */
+  onHold: (() => void) | null = null;
+  port = 0;
+  private server: SMTPServer | null = null;
+  private closed = new Set<string>();
+  private waiters: Array<{ n: number; resolve: () => void }> = [];
+
+  constructor(private readonly opts: SmtpSinkOptions = {}) {}
+
+  async start(port = this.port): Promise<void> {
+    const opts = this.opts;
+    const server = new SMTPServer({
+      // A local sink: any sender, no TLS (nodemailer then sends in plain).
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      closeTimeout: 200,
+      logger: false,
+      ...(opts.banner ? { banner: opts.banner } : {}),
+      ...(opts.maxSize ? { size: opts.maxSize } : {}),
+      ...(opts.acceptAnyLogin
+        ? {
+            onAuth(auth, _session, cb) {
+              cb(null, { user: auth.username });
+            },
+          }
+        : {}),
+      onClose: (session) => {
+        this.closed.add(session.id);
+      },
+      onRcptTo: (_addr, _s, cb) => {
+        if (this.mode === 'reject') {
+          return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+        }
+        if (this.mode === 'tempfail') {
+          return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+        }
+        cb();
+      },
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+            return cb(Object.assign(new Error('Message too large'), { responseCode: 552 }));
+          }
+          const finish = async () => {
+            const raw = Buffer.concat(chunks);
+            let parsed: ParsedMail | null = null;
+            if (opts.parse !== false) {
+              try {
+                parsed = await simpleParser(raw, { keepCidLinks: opts.keepCidLinks ?? true });
+              } catch (e) {
+                return cb(
+                  Object.assign(new Error(`Cannot parse message: ${(e as Error).message}`), { responseCode: 554 })
+                );
+              }
+            }
+            // The client went away before our 250: like a real MTA, the message is not accepted.
+            if (this.closed.has(session.id)) {
+              return cb(new Error('client gone'));
+            }
+            const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+            if (parsed && opts.onMail) {
+              const from = session.envelope.mailFrom;
+              opts.onMail({ parsed, envelopeFrom: from ? from.address : '', rcptTo, raw });
+            } else if (parsed) {
+              this.mails.push({ to: rcptTo.join(','), parsed });
+            } else {
+              this.count += 1;
+            }
+            cb();
+            this.notify();
+          };
+          if (this.holdMs > 0) {
+            this.onHold?.();
+            setTimeout(() => void finish(), this.holdMs);
+          } else {
+            void finish();
+          }
+        });
+      },
+    });
+    this.server = server;
+    await listen(server.server, port, opts.host ?? '127.0.0.1');
+    this.port = (server.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s) {
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  }
+
+  /** received counts what waitFor waits for: parsed mails (tests may clear `mails`), or all in count-only mode. */
+  private get received(): number {
+    return this.opts.parse === false ? this.count : this.mails.length;
+  }
+
+  private notify() {
+    this.waiters = this.waiters.filter((w) => {
+      if (this.received >= w.n) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** waitFor resolves once at least n mails have arrived, or rejects after timeoutMs. */
+  waitFor(n: number, timeoutMs = 20000): Promise<void> {
+    if (this.received >= n) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`expected ${n} mails, got ${this.received}`)), timeoutMs);
+      this.waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
+    });
+  }
+
+  to(addr: string): ReceivedMail[] {
+    return this.mails.filter((m) => m.to === addr);
+  }
+}
 
 /** One mail as the catcher received it. */
 export interface CaughtMail {
@@ -79,72 +253,45 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const kept: CaughtMail[] = [];
   const raws = new Map<string, string>();
   let seq = 0;
-  const state = { mode: 'accept' as MailCatcher['mode'] };
 
-  const smtp = new SMTPServer({
+  const sink = new SmtpSink({
     // A local catcher: any sender, any login, no TLS (nodemailer then sends in plain).
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    host,
     banner: 'PrivateCloud mail catcher',
-    size: 10 * 1024 * 1024,
-    logger: false,
-    onAuth(auth, _session, cb) {
-      cb(null, { user: auth.username });
-    },
-    onRcptTo(_addr, _session, cb) {
-      if (state.mode === 'reject') {
-        return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+    maxSize: 10 * 1024 * 1024,
+    acceptAnyLogin: true,
+    keepCidLinks: false,
+    onMail: ({ parsed: m, envelopeFrom, rcptTo: to, raw }) => {
+      const headers: Record<string, string> = {};
+      for (const h of m.headerLines) {
+        headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).trim();
       }
-      if (state.mode === 'tempfail') {
-        return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-          return cb(Object.assign(new Error('Message too large'), { responseCode: 552 }));
-        }
-        simpleParser(Buffer.concat(chunks)).then(
-          (m) => {
-            const headers: Record<string, string> = {};
-            for (const h of m.headerLines) {
-              headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).trim();
-            }
-            const to = session.envelope.rcptTo.map((r) => r.address);
-            kept.push({
-              id: String(++seq),
-              receivedAt: new Date().toISOString(),
-              envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to },
-              from: m.from?.text ?? '',
-              to,
-              toHeader: m.to
-                ? [m.to]
-                    .flat()
-                    .map((a) => a.text)
-                    .join(', ')
-                : '',
-              subject: m.subject ?? '',
-              date: m.date?.toISOString() ?? null,
-              headers,
-              text: m.text ?? '',
-              html: typeof m.html === 'string' ? m.html : '',
-            });
-            raws.set(String(seq), Buffer.concat(chunks).toString('utf8'));
-            while (kept.length > maxMails) {
-              raws.delete(kept.shift()!.id);
-            }
-            cb();
-          },
-          (e: Error) => cb(Object.assign(new Error(`Cannot parse message: ${e.message}`), { responseCode: 554 }))
-        );
+      kept.push({
+        id: String(++seq),
+        receivedAt: new Date().toISOString(),
+        envelope: { from: envelopeFrom, to },
+        from: m.from?.text ?? '',
+        to,
+        toHeader: m.to
+          ? [m.to]
+              .flat()
+              .map((a) => a.text)
+              .join(', ')
+          : '',
+        subject: m.subject ?? '',
+        date: m.date?.toISOString() ?? null,
+        headers,
+        text: m.text ?? '',
+        html: typeof m.html === 'string' ? m.html : '',
       });
+      raws.set(String(seq), raw.toString('utf8'));
+      while (kept.length > maxMails) {
+        raws.delete(kept.shift()!.id);
+      }
     },
   });
-  await listen(smtp.server, opts.smtpPort ?? 0, host);
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  await sink.start(opts.smtpPort ?? 0);
+  const smtpPort = sink.port;
 
   const api = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://catcher');
@@ -211,7 +358,7 @@ ${htmlPart}<h2>Text</h2><pre style="white-space:pre-wrap">${esc(m.text)}</pre></
   try {
     await listen(api, opts.httpPort ?? 0, host);
   } catch (e) {
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await sink.stop();
     throw e;
   }
   const port = (api.address() as AddressInfo).port;
@@ -225,15 +372,15 @@ ${htmlPart}<h2>Text</h2><pre style="white-space:pre-wrap">${esc(m.text)}</pre></
       raws.clear();
     },
     get mode() {
-      return state.mode;
+      return sink.mode;
     },
     set mode(m) {
-      state.mode = m;
+      sink.mode = m;
     },
     stop: async () => {
       api.closeAllConnections();
       await new Promise<void>((r) => api.close(() => r()));
-      await new Promise<void>((r) => smtp.close(() => r()));
+      await sink.stop();
     },
   };
 }
