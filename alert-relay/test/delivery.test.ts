@@ -191,4 +191,53 @@ describe.each([
       .executeTakeFirstOrThrow();
     expect(Math.abs(Number(nb.not_before) - (now.getTime() + 3600000))).toBeLessThan(61000);
   });
+  it('sends a clearly marked test mail to a confirmed address only, through the outbox', async () => {
+    await addUser(app, 'tester');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/internal/users/tester/test-mail',
+      headers: internalHeaders,
+    });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toEqual({ sentTo: 'tester@example.com' });
+    await smtp.waitFor(1);
+    expect(smtp.mails.map((m) => `${m.to} ${m.parsed.subject}`)).toEqual([
+      'tester@example.com [TEST] PrivateCloud Monitor alert e-mail test',
+    ]);
+    expect(smtp.mails[0].parsed.text).toContain('No alert is firing');
+    await waitUntil(async () => (await outboxStates(app)).every((r) => r.state === 'sent'), 20000, 'test mail sent');
+
+    await addUser(app, 'pending', { confirmed: false });
+    const unconfirmed = await app.inject({
+      method: 'POST',
+      url: '/internal/users/pending/test-mail',
+      headers: internalHeaders,
+    });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json().message).toMatch(/not confirmed/);
+    const nobody = await app.inject({
+      method: 'POST',
+      url: '/internal/users/ghost/test-mail',
+      headers: internalHeaders,
+    });
+    expect(nobody.statusCode).toBe(409);
+    expect(nobody.json().message).toMatch(/no e-mail address is registered/);
+    const tests = (await outboxStates(app)).filter((r) => r.kind === 'test');
+    expect(tests.map((t) => t.login)).toEqual(['tester']);
+    expect(smtp.mails.filter((m) => m.to !== 'tester@example.com' && /TEST/.test(m.parsed.subject ?? ''))).toEqual([]);
+  });
+
+  it('throttles test mails per user per hour', async () => {
+    await addUser(app, 'eager');
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push(
+        (await app.inject({ method: 'POST', url: '/internal/users/eager/test-mail', headers: internalHeaders }))
+          .statusCode
+      );
+    }
+    // baseEnv keeps RELAY_CONFIRM_MAX_PER_USER_PER_HOUR at its default, 3.
+    expect(codes).toEqual([202, 202, 202, 429]);
+    expect((await outboxStates(app)).filter((r) => r.kind === 'test')).toHaveLength(3);
+  });
 });

@@ -284,3 +284,16 @@ export function renderConfirmMail(url: string, name?: string | null): RenderedMa
     `<p style="color:#777;font-size:12px">If this was not you, ignore this mail: nothing will be sent.</p></body></html>`;
   return { subject, text, html, attachments: [] };
 }
+
+/** renderTestMail renders the test mail a user asks for from the app, clearly marked as a test. */
+export function renderTestMail(grafanaUrl: string, name?: string | null): RenderedMail {
+  const subject = '[TEST] PrivateCloud Monitor alert e-mail test';
+  const hello = name ? `Hello ${name},` : 'Hello,';
+  const text = `${hello}\n\nThis is a TEST mail you asked for in PrivateCloud Monitor. No alert is firing.\nAlert e-mails will reach you at this address.\n\nGrafana: ${grafanaUrl}`;
+  const html =
+    `<!DOCTYPE html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#222;padding:16px">` +
+    `<p><strong>TEST</strong> — no alert is firing.</p><p>${esc(hello)}</p>` +
+    `<p>This is a test mail you asked for in PrivateCloud Monitor. Alert e-mails will reach you at this address.</p>` +
+    `<p><a href="${esc(grafanaUrl)}">Open Grafana</a></p></body></html>`;
+  return { subject, text, html, attachments: [] };
+}

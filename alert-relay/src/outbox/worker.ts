@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { OutboxRepository, OutboxRow } from '../store/outbox-repo';
 import type { FanoutRepository } from '../store/fanout-repo';
 import type { PlacementsRepository } from '../store/placements-repo';
-import { renderAlertMail, renderConfirmMail } from '../mail/templates';
+import { renderAlertMail, renderConfirmMail, renderTestMail } from '../mail/templates';
 import { isPermanent, smtpReason } from '../mail/transport';
 import { maskEmail, unsubscribeToken } from '../mail/tokens';
 import type { RelayMetrics } from '../metrics';
@@ -188,6 +188,9 @@ export class OutboxWorker {
       if (row.kind === 'confirm') {
         const data = JSON.parse(row.data ?? '{}') as { url: string; name?: string };
         mail = renderConfirmMail(data.url, data.name);
+      } else if (row.kind === 'test') {
+        const data = JSON.parse(row.data ?? '{}') as { name?: string };
+        mail = renderTestMail(this.cfg.GRAFANA_URL, data.name);
       } else {
         const items = await this.store.outbox.summaryOf(id);
         if (items.total === 0) {

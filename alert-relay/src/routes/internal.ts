@@ -103,6 +103,25 @@ const internalRoutes: FastifyPluginAsyncTypebox<InternalDeps> = async (
     }
   );
 
+  app.post(
+    '/internal/users/:login/test-mail',
+    {
+      config,
+      schema: {
+        tags: ['internal'],
+        security,
+        description: "Queues one test mail (marked TEST) to the user's confirmed address, through the outbox.",
+        params: LoginParams,
+        response: { 202: Type.Object({ sentTo: Type.String() }), 409: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const sentTo = await users.queueTestMail(req.params.login, Date.now(), cfg.RELAY_CONFIRM_MAX_PER_USER_PER_HOUR);
+      worker?.wake();
+      return reply.code(202).send({ sentTo });
+    }
+  );
+
   app.delete(
     '/internal/users/:login',
     {

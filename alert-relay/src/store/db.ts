@@ -54,7 +54,7 @@ export interface AlertEventsTable {
 export interface OutboxTable {
   id: Generated<number>;
   idem_key: string;
-  kind: string; // alert | digest | confirm
+  kind: string; // alert | digest | confirm | test
   login: string;
   email: string;
   state: string; // pending | sending | sent | parked

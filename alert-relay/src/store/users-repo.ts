@@ -238,6 +238,53 @@ export class UsersRepository {
     });
   }
 
+  /**
+   * queueTestMail queues one test mail to the user's confirmed address through the outbox (so it
+   * is retried like every mail, docs/contracts.md §5), at most `maxPerHour` per user per hour.
+   * Throws HttpError 409 when there is no confirmed address, 429 over the limit; answers the address.
+   */
+  async queueTestMail(login: string, now: number, maxPerHour: number): Promise<string> {
+    return this.handle.db.transaction().execute(async (trx) => {
+      const u = await trx.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+      if (!u) {
+        throw new HttpError(409, 'not_registered', 'no e-mail address is registered for this user: save one first');
+      }
+      if (!u.confirmed) {
+        throw new HttpError(
+          409,
+          'unconfirmed',
+          'the e-mail address is not confirmed yet: open the link in the confirmation mail (saving again re-sends it)'
+        );
+      }
+      const recent = await trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('kind', '=', 'test')
+        .where('login', '=', login)
+        .where('created_at', '>', now - 3600000)
+        .execute();
+      if (recent.length >= maxPerHour) {
+        throw new HttpError(429, 'too_many_test_mails', `at most ${maxPerHour} test mails per hour: try again later`);
+      }
+      await trx
+        .insertInto('outbox')
+        .values({
+          idem_key: `test:${login}:${now}:${crypto.randomBytes(6).toString('hex')}`,
+          kind: 'test',
+          login,
+          email: u.email,
+          state: 'pending',
+          created_at: now,
+          not_before: now,
+          next_attempt_at: now,
+          attempts: 0,
+          data: JSON.stringify({ name: u.name }),
+        })
+        .execute();
+      return u.email;
+    });
+  }
+
   /** confirmByToken confirms the address the token was sent to; answers the login or undefined. */
   async confirmByToken(token: string, now: number): Promise<string | undefined> {
     const row = await this.handle.db

@@ -224,6 +224,20 @@ func (c *Client) PutSubscription(ctx context.Context, login string, sub Subscrip
 	return out, err
 }
 
+// TestMail is the relay's answer to a test-mail request: the confirmed address it queued it for.
+type TestMail struct {
+	SentTo string `json:"sentTo"`
+}
+
+// SendTestMail asks the relay to queue one test mail to the user's confirmed address
+// (docs/contracts.md §5); a *Status with 409 when the address is missing or unconfirmed, 429 when
+// the user asked too often.
+func (c *Client) SendTestMail(ctx context.Context, login string) (TestMail, error) {
+	var out TestMail
+	err := c.do(ctx, http.MethodPost, "/internal/users/"+url.PathEscape(login)+"/test-mail", nil, nil, &out)
+	return out, err
+}
+
 // ListSubscriptions reads every user's subscription (Admins only, checked by the caller).
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
 	var out []Subscription

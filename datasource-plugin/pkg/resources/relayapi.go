@@ -141,6 +141,28 @@ func (a *API) putMySubscription(w http.ResponseWriter, r *http.Request) {
 	a.putSubscriptionFor(w, r, u.Login, u.Email, u.Name, true)
 }
 
+// sendMyTestMail asks the relay for a test mail to the caller's confirmed address; the login is
+// Grafana's, never the request's (docs/contracts.md §3). The relay's refusals (409 no confirmed
+// address, 429 too many) reach the user with the relay's sentence.
+func (a *API) sendMyTestMail(w http.ResponseWriter, r *http.Request) {
+	u := caller(r)
+	out, err := a.d.Relay.SendTestMail(r.Context(), u.Login)
+	var st *relay.Status
+	if errors.As(err, &st) && (st.Code == http.StatusConflict || st.Code == http.StatusTooManyRequests) {
+		code := "conflict"
+		if st.Code == http.StatusTooManyRequests {
+			code = "too_many_requests"
+		}
+		writeError(w, st.Code, code, st.Message)
+		return
+	}
+	if err != nil {
+		a.writeErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, out)
+}
+
 func (a *API) listSubscriptions(w http.ResponseWriter, r *http.Request) {
 	out, err := a.d.Relay.ListSubscriptions(r.Context())
 	if err != nil {

@@ -73,6 +73,7 @@ func New(d Deps) *API {
 	m.HandleFunc("GET /me", a.me)
 	m.HandleFunc("GET /me/subscriptions", a.userOnly(a.getMySubscription))
 	m.HandleFunc("PUT /me/subscriptions", a.userOnly(a.putMySubscription))
+	m.HandleFunc("POST /me/subscriptions/test", a.userOnly(a.sendMyTestMail))
 	m.HandleFunc("GET /subscriptions", a.readAs(models.RoleAdmin, a.listSubscriptions))
 	m.HandleFunc("PUT /subscriptions/{login}", a.readAs(models.RoleAdmin, a.putSubscription))
 	m.HandleFunc("POST /vms", a.createVM)

@@ -77,3 +77,55 @@ func TestAdminChangeOfAnotherUserKeepsTheirIdentityAndNamesTheActor(t *testing.T
 		t.Fatalf("actor headers %v", us.heads[0])
 	}
 }
+
+// TestSendMyTestMailUsesGrafanaLoginAndPassesRefusals: the test mail is asked for the Grafana
+// user's login (never one from the request), 202 {sentTo} on success, and the relay's 409/429
+// sentences reach the user with their status.
+func TestSendMyTestMailUsesGrafanaLoginAndPassesRefusals(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	rs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/internal/users/vera/test-mail":
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(`{"sentTo":"vera@example.com"}`))
+		case "/internal/users/ada/test-mail":
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"error":"unconfirmed","message":"the e-mail address is not confirmed yet"}`))
+		default:
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error":"too_many_test_mails","message":"at most 3 test mails per hour"}`))
+		}
+	}))
+	t.Cleanup(rs.Close)
+	api := New(Deps{Query: &query.Deps{}, Relay: relay.NewWithHTTPClient(rs.URL, "t", rs.Client()), Settings: &models.Settings{Roles: models.DefaultActionRoles}})
+	e := &env{h: httpadapter.New(api)}
+
+	status, b := e.call(t, viewer, http.MethodPost, "me/subscriptions/test", `{"login":"ada"}`)
+	if status != http.StatusAccepted || b["sentTo"] != "vera@example.com" {
+		t.Fatalf("own test mail: %d %v", status, b)
+	}
+	status, b = e.call(t, admin, http.MethodPost, "me/subscriptions/test", "")
+	if status != http.StatusConflict || b["message"] != "the e-mail address is not confirmed yet" {
+		t.Fatalf("unconfirmed: %d %v", status, b)
+	}
+	status, b = e.call(t, &backend.User{Login: "eager", Role: "Viewer"}, http.MethodPost, "me/subscriptions/test", "")
+	if status != http.StatusTooManyRequests || b["message"] != "at most 3 test mails per hour" {
+		t.Fatalf("throttled: %d %v", status, b)
+	}
+	if status, _ := e.call(t, nil, http.MethodPost, "me/subscriptions/test", ""); status != http.StatusUnauthorized {
+		t.Fatalf("no user: %d", status)
+	}
+	want := []string{"POST /internal/users/vera/test-mail", "POST /internal/users/ada/test-mail", "POST /internal/users/eager/test-mail"}
+	if len(paths) != len(want) {
+		t.Fatalf("relay calls %v", paths)
+	}
+	for i := range want {
+		if paths[i] != want[i] {
+			t.Fatalf("relay calls %v, want %v", paths, want)
+		}
+	}
+}
