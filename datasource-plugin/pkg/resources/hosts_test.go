@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/privatecloud/vsphere/pkg/query"
 )
 
 func hostItems(t *testing.T, body map[string]any) []map[string]any {
@@ -44,5 +46,46 @@ func TestHostListWithoutVROps(t *testing.T) {
 	// Other lists carry no metricsError.
 	if _, body := e.call(t, viewer, http.MethodGet, "inventory/vms", ""); body["metricsError"] != nil {
 		t.Fatalf("vms list has metricsError %v", body["metricsError"])
+	}
+}
+
+func TestHostsSortedByUsageAcrossPages(t *testing.T) {
+	fv := &usageVROps{values: map[string]map[string]float64{
+		"host-10": {query.HostCPUUsageKey: 40, query.HostMemoryUsageKey: 85.5},
+		"host-11": {query.HostCPUUsageKey: 91.25, query.HostMemoryUsageKey: 20},
+	}}
+	e := newUsageEnv(t, fv)
+	tests := []struct{ query, want string }{
+		{"sort=cpu&order=desc", "host-11,host-10"},
+		{"sort=cpu&order=asc", "host-10,host-11"},
+		{"sort=memory&order=desc", "host-10,host-11"},
+		{"sort=memory&order=asc&pageSize=1&page=2", "host-10"},
+		{"sort=cpu&order=desc&pageSize=1&page=1", "host-11"},
+	}
+	for _, tc := range tests {
+		status, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?"+tc.query, "")
+		if status != 200 || itemIDs(body) != tc.want || body["total"] != float64(2) {
+			t.Fatalf("%s: status %d, items %s, want %s (%v)", tc.query, status, itemIDs(body), tc.want, body)
+		}
+	}
+	_, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?sort=memory&order=desc&pageSize=1", "")
+	first := hostItems(t, body)[0]
+	if first["memoryUsagePct"] != 85.5 || first["cpuUsagePct"] != float64(40) || first["name"] == nil {
+		t.Fatalf("item %v", first)
+	}
+	if _, ok := body["metricsError"]; ok {
+		t.Fatalf("metricsError with every host known: %v", body["metricsError"])
+	}
+	// Every sorted page above came from one bulk fetch (cached briefly).
+	if fv.calls != 1 {
+		t.Fatalf("%d latest calls, want 1", fv.calls)
+	}
+}
+
+func TestHostsSortByUsageWithoutVROpsIs400(t *testing.T) {
+	e := newEnv(t)
+	status, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?sort=cpu&order=desc", "")
+	if status != 400 || body["error"] != "bad_request" || !strings.Contains(body["message"].(string), "vROps is not configured") {
+		t.Fatalf("status %d body %v", status, body)
 	}
 }

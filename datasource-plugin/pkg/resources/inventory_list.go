@@ -41,7 +41,7 @@ type HostItem struct {
 // sortKeys are the extra sort keys per entity (name and id sort every entity).
 var sortKeys = map[string][]string{
 	models.EntityVMs:   {"powerState", "host", "cluster", "cpuCount", "memoryMiB", sortCPU, sortMemory},
-	models.EntityHosts: {"cluster"},
+	models.EntityHosts: {"cluster", sortCPU, sortMemory},
 }
 
 func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +78,7 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []row
 	var warnings []string
+	var hostUsage *query.HostUsageResult
 	add := func(id, name string, item any, keys map[string]sortKey) {
 		if lq.matches(id, name) {
 			rows = append(rows, row{id: id, name: name, item: item, keys: keys})
@@ -115,10 +116,24 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case models.EntityHosts:
+		// Sorting by usage needs the latest usage of every host (vmusage.go), fetched first so
+		// that a missing vROps is a plain 400; otherwise only the page's hosts get figures.
+		if lq.sortBy == sortCPU || lq.sortBy == sortMemory {
+			if hostUsage, err = a.hostUsage.get(r.Context(), a.d.Query, s); err != nil {
+				a.writeErr(w, r, err)
+				return
+			}
+		}
 		for _, h := range s.Hosts {
 			if cf.Host(h) {
-				add(h.ID, h.Name, &HostItem{ID: h.ID, Name: h.Name, ConnectionState: h.ConnectionState, PowerState: h.PowerState, Cluster: h.Cluster,
-					ClusterName: s.Name(h.Cluster), Datacenter: h.Datacenter, VMCount: h.VMCount, host: h}, map[string]sortKey{"cluster": textKey(s.Name(h.Cluster))})
+				item := &HostItem{ID: h.ID, Name: h.Name, ConnectionState: h.ConnectionState, PowerState: h.PowerState, Cluster: h.Cluster,
+					ClusterName: s.Name(h.Cluster), Datacenter: h.Datacenter, VMCount: h.VMCount, host: h}
+				keys := map[string]sortKey{"cluster": textKey(s.Name(h.Cluster))}
+				if hostUsage != nil {
+					item.HostUsage = hostUsage.ByHost[h.ID]
+					keys[sortCPU], keys[sortMemory] = usageKey(item.CPUUsagePct), usageKey(item.MemoryUsagePct)
+				}
+				add(h.ID, h.Name, item, keys)
 			}
 		}
 	case models.EntityClusters:
@@ -165,7 +180,11 @@ func (a *API) inventory(w http.ResponseWriter, r *http.Request) {
 	out := pageOf(rows, lq)
 	p := Page{Items: out, Total: len(rows), Page: lq.page, PageSize: lq.size, Warnings: warnings}
 	if entity == models.EntityHosts {
-		p.MetricsError = a.addHostUsage(r, out)
+		if hostUsage != nil {
+			p.MetricsError = hostUsage.MissingHostsText()
+		} else {
+			p.MetricsError = a.addHostUsage(r, out)
+		}
 	}
 	writeJSON(w, http.StatusOK, p)
 }

@@ -49,9 +49,10 @@ type Deps struct {
 
 // API is the resource API handler.
 type API struct {
-	d       Deps
-	mux     *http.ServeMux
-	vmUsage vmUsageCache
+	d         Deps
+	mux       *http.ServeMux
+	vmUsage   vmUsageCache
+	hostUsage hostUsageCache
 }
 
 // New builds the resource API.

@@ -10,7 +10,7 @@ import (
 	"github.com/privatecloud/vsphere/pkg/query"
 )
 
-// Sort keys of inventory/vms that order by the latest vROps usage (docs/contracts.md §3).
+// Sort keys of inventory/vms and inventory/hosts that order by the latest vROps usage (docs/contracts.md §3).
 const (
 	sortCPU    = "cpu"
 	sortMemory = "memory"
@@ -35,39 +35,69 @@ func usageKey(v *float64) sortKey {
 	return numKey(int64(math.Round(*v * 1000)))
 }
 
-// vmUsageCache keeps the latest usage of every VM of the inventory for vmUsageTTL, so paging
-// through a list sorted by usage costs one bulk fetch (one vROps call per 1,000 VMs), not one
-// per page. A VM the cached answer did not ask about (created since) makes it fetch again.
-type vmUsageCache struct {
+// usageCache keeps the latest usage of every VM or host of the inventory (V is what the query
+// answers) for vmUsageTTL, so paging through a list sorted by usage costs one bulk fetch (one
+// vROps call per 1,000 objects), not one per page. An object the cached answer did not ask about
+// (created since) makes it fetch again.
+type usageCache[V any] struct {
 	mu      sync.Mutex
 	fetched time.Time
 	asked   map[string]bool
-	usage   map[string]query.VMUsage
+	value   V
+	ok      bool
 }
 
-func (c *vmUsageCache) get(ctx context.Context, d *query.Deps, s *inventory.Snapshot) (map[string]query.VMUsage, error) {
+// get answers the cached value while it is fresh and covers ids, else fetch's answer.
+func (c *usageCache[V]) get(ids []string, fetch func() (V, error)) (V, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.usage != nil && time.Since(c.fetched) < vmUsageTTL && c.covers(s) {
-		return c.usage, nil
+	if c.ok && time.Since(c.fetched) < vmUsageTTL && c.covers(ids) {
+		return c.value, nil
 	}
-	usage, err := query.VMUsageLatest(ctx, d, s.VMs)
+	v, err := fetch()
 	if err != nil {
-		return nil, err
+		var zero V
+		return zero, err
 	}
-	c.asked = make(map[string]bool, len(s.VMs))
-	for _, vm := range s.VMs {
-		c.asked[vm.ID] = true
+	c.asked = make(map[string]bool, len(ids))
+	for _, id := range ids {
+		c.asked[id] = true
 	}
-	c.usage, c.fetched = usage, time.Now()
-	return usage, nil
+	c.value, c.fetched, c.ok = v, time.Now(), true
+	return v, nil
 }
 
-func (c *vmUsageCache) covers(s *inventory.Snapshot) bool {
-	for _, vm := range s.VMs {
-		if !c.asked[vm.ID] {
+func (c *usageCache[V]) covers(ids []string) bool {
+	for _, id := range ids {
+		if !c.asked[id] {
 			return false
 		}
 	}
 	return true
+}
+
+// vmUsageCache is the latest usage of every VM (inventory/vms?sort=cpu|memory).
+type vmUsageCache struct {
+	usageCache[map[string]query.VMUsage]
+}
+
+func (c *vmUsageCache) get(ctx context.Context, d *query.Deps, s *inventory.Snapshot) (map[string]query.VMUsage, error) {
+	ids := make([]string, len(s.VMs))
+	for i, vm := range s.VMs {
+		ids[i] = vm.ID
+	}
+	return c.usageCache.get(ids, func() (map[string]query.VMUsage, error) { return query.VMUsageLatest(ctx, d, s.VMs) })
+}
+
+// hostUsageCache is the latest usage of every host (inventory/hosts?sort=cpu|memory).
+type hostUsageCache struct {
+	usageCache[*query.HostUsageResult]
+}
+
+func (c *hostUsageCache) get(ctx context.Context, d *query.Deps, s *inventory.Snapshot) (*query.HostUsageResult, error) {
+	ids := make([]string, len(s.Hosts))
+	for i, h := range s.Hosts {
+		ids[i] = h.ID
+	}
+	return c.usageCache.get(ids, func() (*query.HostUsageResult, error) { return query.HostUsageLatest(ctx, d, s.Hosts) })
 }

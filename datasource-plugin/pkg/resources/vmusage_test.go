@@ -126,7 +126,7 @@ func TestVMsSortByUsageWithoutVROpsIs400(t *testing.T) {
 	if status != 400 || body["error"] != "bad_request" || !strings.Contains(body["message"].(string), "vROps is not configured") {
 		t.Fatalf("status %d body %v", status, body)
 	}
-	// Hosts keep their own sort keys: usage sorting is a VM list feature here.
+	// Usage sorting is for VMs and hosts only.
 	if status, _ := e.call(t, viewer, http.MethodGet, "inventory/clusters?sort=cpu", ""); status != 400 {
 		t.Fatalf("clusters sorted by cpu: %d", status)
 	}
