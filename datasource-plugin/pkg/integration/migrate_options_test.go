@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"math"
 	"net/http"
 	"strings"
@@ -292,5 +293,60 @@ func TestMigrateOptionsRolesAndErrors(t *testing.T) {
 	// A read: nothing is audited.
 	if evs := e.events("migrate"); len(evs) != 0 {
 		t.Fatalf("options were audited: %v", evs)
+	}
+}
+
+// TestMigrateOptionsProductionShape: vCenter 2 of the two-vCenter simulator with production-shaped
+// vROps data (off-grid, float32, instanced keys, some resources without stats): a running VM's
+// load and the hosts' after-move figures are there; a VM vROps has no stats for gets a metricsError.
+func TestMigrateOptionsProductionShape(t *testing.T) {
+	mvSetup(t)
+	inst := mvInstance(2, nil)
+	call := func(path string) map[string]any {
+		t.Helper()
+		status, raw, err := mvPlug.Call(ctx(t), inst, adminUser, http.MethodGet, path, nil)
+		if err != nil || status != 200 {
+			t.Fatalf("%s: %d %s %v", path, status, raw, err)
+		}
+		out := map[string]any{}
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	vms := list(call("inventory/vms?pageSize=1000&sort=name")["items"])
+	withFigures, without := 0, 0
+	for _, v := range vms {
+		if v["powerState"] != "POWERED_ON" || withFigures >= 3 {
+			continue
+		}
+		o := call("vms/" + v["id"].(string) + "/migrate/options")
+		vm := o["vm"].(map[string]any)
+		if !strings.HasPrefix(vm["name"].(string), "vc2-") {
+			t.Fatalf("options of another vCenter's VM: %v", vm)
+		}
+		if vm["cpuUsageMHz"] == nil {
+			without++
+			if msg, _ := o["metricsError"].(string); !strings.Contains(msg, vm["name"].(string)) {
+				t.Fatalf("VM without figures and no metricsError naming it: %v", o)
+			}
+			continue
+		}
+		withFigures++
+		after := 0
+		for _, h := range list(o["hosts"]) {
+			if h["compatible"] == true && h["cpuUsagePct"] != nil {
+				if h["cpuAfterPct"] == nil || h["memoryAfterPct"] == nil || h["cpuAfterPct"].(float64) < h["cpuUsagePct"].(float64) {
+					t.Fatalf("host %v", h)
+				}
+				after++
+			}
+		}
+		if after == 0 {
+			t.Fatalf("no compatible host with after-move figures: %v", o["hosts"])
+		}
+	}
+	if withFigures == 0 {
+		t.Fatalf("no running VM of vCenter 2 had figures (%d without)", without)
 	}
 }

@@ -159,6 +159,8 @@ func (a *API) moveFigures(r *http.Request, s *inventory.Snapshot, vm *inventory.
 		return usage, nil, append(why, "the VM's usage is unavailable, so the usage after the move is unknown: "+publicMessage(err, caller(r)))
 	case !found:
 		return usage, nil, append(why, "vROps does not know VM "+vm.Name+" yet, so the usage after the move is unknown")
+	case load.CPUUsageMHz == nil || load.MemoryUsageBytes == nil:
+		why = append(why, "vROps has no recent CPU or memory figure for VM "+vm.Name+", so part of the usage after the move is unknown")
 	}
 	return usage, &load, why
 }
