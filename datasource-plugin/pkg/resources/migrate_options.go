@@ -188,7 +188,7 @@ func MigrateOptionsOf(s *inventory.Snapshot, vm *inventory.VM, disks []MigrateDi
 	mounted := map[string][]string{} // host → datastores, only when the datastore's hosts are known
 	known := false
 	for _, d := range s.Datastores {
-		if d.Datacenter != vm.Datacenter {
+		if d.Datacenter != vm.Datacenter && d.Datacenter != "" { // as vmDisks maps disks to datastores
 			continue
 		}
 		hosts := dsHosts.HostIDs(d.ID)
