@@ -75,7 +75,7 @@ type DeploySpec struct {
 type CustomizationSpecSummary struct {
 	Name         string `json:"name"`
 	Description  string `json:"description"`
-	OSType       string `json:"os_type"` // "LINUX" or "WINDOWS"
+	OSType       string `json:"OS_type"` // "LINUX" or "WINDOWS" (`CustomizationSpecs.Summary`)
 	LastModified string `json:"last_modified"`
 }
 
