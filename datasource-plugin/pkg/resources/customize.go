@@ -261,7 +261,9 @@ func (a *API) afterCreate(plan *customizationPlan, powerOn bool) func(ctx contex
 	if plan == nil || plan.inline == nil {
 		return nil
 	}
-	return func(ctx context.Context, vm string, step func(string)) error { return a.finishNew(ctx, vm, plan, powerOn, step) }
+	return func(ctx context.Context, vm string, step func(string)) error {
+		return a.finishNew(ctx, vm, plan, powerOn, step)
+	}
 }
 
 // finishSync ends a direct (not ?async) create: the backend's own steps, the cache, the outcome.

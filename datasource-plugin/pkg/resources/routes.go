@@ -54,8 +54,8 @@ type API struct {
 	vmUsage   vmUsageCache
 	hostUsage hostUsageCache
 	// follow holds the backend's own steps of tasks (followups.go); templates caches GET templates.
-	follow    followups
-	tplCache  templateCache
+	follow   followups
+	tplCache templateCache
 }
 
 // New builds the resource API.
