@@ -220,4 +220,26 @@ func TestAsyncDeployWithCustomizationIsDoneOnlyWhenCustomizedAndRunning(t *testi
 	if v := e.vm(id); v == nil || v["powerState"] != "POWERED_ON" {
 		t.Fatalf("inventory after the task: %v", v)
 	}
+	// A clone as a task with per-VM values and no power on: customized, left powered off.
+	src, _ := e.vmWith("POWERED_OFF", false)
+	status, body = e.call(adminUser, http.MethodPost, "vms/"+src+"/clone?async=true", map[string]any{"name": "web-it-32",
+		"customization": map[string]any{"spec": "linux-static-web", "hostName": "web-32", "ip": map[string]any{"address": "10.50.0.32", "prefix": 16, "gateway": "10.50.0.1"}}})
+	task, _ = body["task"].(string)
+	if status != 202 || task == "" {
+		t.Fatalf("async clone: %d %v", status, body)
+	}
+	done = e.waitTask(task)
+	cid, _ := done["vm"].(string)
+	if done["status"] != "SUCCEEDED" || cid == "" {
+		t.Fatalf("clone task: %v", done)
+	}
+	if ev := e.waitOutcome("clone", task); ev["outcome"] != "success" {
+		t.Fatalf("clone outcome: %v", ev)
+	}
+	if v := e.vm(cid); v == nil || v["powerState"] != "POWERED_OFF" {
+		t.Fatalf("inventory after the clone task: %v", v)
+	}
+	if g := e.guestAfterBoot(cid); g.HostName != "web-32" || g.IPAddress != "10.50.0.32" {
+		t.Fatalf("cloned guest after boot: %+v", g)
+	}
 }

@@ -274,8 +274,10 @@ func (a *API) finishSync(m *mutation, id, name string, after func(context.Contex
 	m.vmID = id
 	if after != nil {
 		if err := after(context.WithoutCancel(ctx), id, func(string) {}); err != nil {
+			// The VM exists: the change failed part-way, whatever vCenter's class of the step's error.
 			done(ctx, id)
-			m.fail(err)
+			m.emit("failed", err)
+			m.a.writeErr(m.w, m.r, err)
 			return
 		}
 	}

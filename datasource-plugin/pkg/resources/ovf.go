@@ -177,16 +177,16 @@ func (a *API) deployOVF(m *mutation, s *inventory.Snapshot, it *vcenter.LibraryI
 		m.failNew(err, req.Name)
 		return
 	}
-	m.vmID = id
+	var after func(context.Context, string, func(string)) error
 	if req.PowerOn {
-		if err := a.finishNew(r.Context(), id, nil, true, func(string) {}); err != nil {
-			a.cacheNewVM(r.Context(), s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, candidateHosts(s, estateOf(s), req.Placement.Host, req.Placement.Cluster, ""))
-			m.fail(err)
-			return
+		after = func(ctx context.Context, vm string, step func(string)) error {
+			return a.finishNew(ctx, vm, nil, true, step)
 		}
 	}
-	a.cacheNewVM(r.Context(), s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, candidateHosts(s, estateOf(s), req.Placement.Host, req.Placement.Cluster, ""))
-	m.succeed(http.StatusCreated, req.Name)
+	a.finishSync(m, id, req.Name, after, func(ctx context.Context, id string) string {
+		a.cacheNewVM(ctx, s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, candidateHosts(s, estateOf(s), req.Placement.Host, req.Placement.Cluster, ""))
+		return id
+	})
 }
 
 // networksOf are the networks (id → name) of the target's datacenter.
