@@ -116,6 +116,13 @@ describe('OVF packages (POST /api/vcenter/ovf/library-item/{id}?action=filter|de
     const target = { resource_pool_id: cl.rootPool };
     const filter = await json(await sim.vc(`/vcenter/ovf/library-item/${ovf.id}?action=filter`, postJson({ target })));
     expect(filter).toMatchObject({ name: ovf.name, networks: ['VM Network'], EULAs: [expect.any(String)] });
+    const filterTemplate = await sim.vc(`/vcenter/ovf/library-item/${template.id}?action=filter`, postJson({ target }));
+    expect((await json(filterTemplate)).error_type).toBe('INVALID_ARGUMENT');
+    const noPool = await sim.vc(
+      `/vcenter/ovf/library-item/${ovf.id}?action=filter`,
+      postJson({ target: { resource_pool_id: 'resgroup-99999' } })
+    );
+    expect(noPool.status).toBe(404);
     const noEula = await sim.vc(
       `/vcenter/ovf/library-item/${ovf.id}?action=deploy`,
       postJson({ target, deployment_spec: { name: 'photon-1', accept_all_EULA: false } })
