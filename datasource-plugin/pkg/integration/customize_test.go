@@ -53,6 +53,25 @@ func (e *vmopsEnv) guestAfterBoot(id string) *vcenter.GuestIdentity {
 	return g
 }
 
+// placementIn is the first placement option of a kind (options/placement "folders", "datastores",
+// "networks") in the datacenter of the cluster; "" when there is none.
+func (e *vmopsEnv) placementIn(cluster, kind string) string {
+	e.t.Helper()
+	_, pl := e.call(adminUser, http.MethodGet, "options/placement", nil)
+	dc := ""
+	for _, c := range pl["clusters"].([]any) {
+		if c.(map[string]any)["id"] == cluster {
+			dc, _ = c.(map[string]any)["datacenter"].(string)
+		}
+	}
+	for _, o := range pl[kind].([]any) {
+		if o := o.(map[string]any); o["datacenter"] == dc {
+			return o["id"].(string)
+		}
+	}
+	return ""
+}
+
 var staticWeb = map[string]any{"address": "10.50.0.17", "prefix": 16, "gateway": "10.50.0.1"}
 
 func TestCustomizeVMRolesValidationAndAudit(t *testing.T) {
@@ -189,5 +208,34 @@ func TestDeployAndCloneWithPerVMCustomization(t *testing.T) {
 	status, body = e.call(adminUser, http.MethodPost, "vms/"+src+"/clone", map[string]any{"name": "web-it-23", "customizationSpec": "linux-dhcp"})
 	if c, _ := e.sim.Calls(); status != 201 || c.Route("PUT", "guest/customization") != 0 {
 		t.Fatalf("clone with a spec by name: %d %v %v", status, body, c.Routes)
+	}
+}
+
+// TestCustomizationFailingAfterTheCloneNamesTheVM: vCenter refuses the inline spec only once the
+// copy exists (a VM without NICs cannot take the spec's adapter settings): the answer and the
+// "failed" outcome name the new VM, which stays, powered off, in the inventory.
+func TestCustomizationFailingAfterTheCloneNamesTheVM(t *testing.T) {
+	e := newVMOpsEnv(t, nil)
+	es := e.estate()
+	place := map[string]any{"folder": e.placementIn(es.cluster, "folders"), "cluster": es.cluster, "datastore": e.placementIn(es.cluster, "datastores")}
+	status, body := e.call(adminUser, http.MethodPost, "vms", map[string]any{"name": "nonic-it-01", "guestOS": "UBUNTU_64", "cpuCount": 1, "memoryMiB": 1024, "placement": place})
+	src, _ := body["id"].(string)
+	if status != 201 || src == "" {
+		t.Fatalf("create without a NIC: %d %v", status, body)
+	}
+	status, body = e.call(adminUser, http.MethodPost, "vms/"+src+"/clone", map[string]any{"name": "nonic-it-02", "powerOn": true,
+		"customization": map[string]any{"spec": "linux-static-web", "hostName": "nonic-02"}})
+	msg, _ := body["message"].(string)
+	if status != 400 || !strings.Contains(msg, "was created powered off but its guest customization failed") || !strings.Contains(msg, "network adapters") {
+		t.Fatalf("clone whose customization fails: %d %v", status, body)
+	}
+	evs := e.events("clone")
+	last := evs[len(evs)-1]
+	id, _ := last["vm"].(map[string]any)["id"].(string)
+	if last["outcome"] != "failed" || !strings.HasPrefix(id, "vm-") || !strings.Contains(msg, "VM "+id+" ") {
+		t.Fatalf("outcome: %v (answer %q)", last, msg)
+	}
+	if v := e.vm(id); v == nil || v["name"] != "nonic-it-02" || v["powerState"] != "POWERED_OFF" {
+		t.Fatalf("the copy in the inventory: %v", v)
 	}
 }

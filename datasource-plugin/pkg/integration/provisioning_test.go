@@ -106,21 +106,9 @@ func TestOVFSummaryDeployAndTemplatesCache(t *testing.T) {
 		t.Fatalf("OVF summary of a VM template: %d %v", status, body)
 	}
 	// The network to map to: one of the cluster's datacenter.
-	_, pl := e.call(adminUser, http.MethodGet, "options/placement", nil)
-	dc := ""
-	for _, c := range pl["clusters"].([]any) {
-		if c.(map[string]any)["id"] == es.cluster {
-			dc, _ = c.(map[string]any)["datacenter"].(string)
-		}
-	}
-	network := ""
-	for _, n := range pl["networks"].([]any) {
-		if n := n.(map[string]any); n["datacenter"] == dc && network == "" {
-			network = n["id"].(string)
-		}
-	}
+	network := e.placementIn(es.cluster, "networks")
 	if network == "" {
-		t.Fatalf("no network in the datacenter of %s: %v", es.cluster, pl["networks"])
+		t.Fatalf("no network in the datacenter of %s", es.cluster)
 	}
 	place := map[string]any{"folder": es.folder, "cluster": es.cluster}
 	good := map[string]any{"name": "photon-it-01", "placement": place, "acceptEula": true, "networkMappings": map[string]any{"VM Network": network}, "powerOn": true}
