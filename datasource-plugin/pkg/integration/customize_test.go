@@ -223,6 +223,14 @@ func TestCustomizationFailingAfterTheCloneNamesTheVM(t *testing.T) {
 	if status != 201 || src == "" {
 		t.Fatalf("create without a NIC: %d %v", status, body)
 	}
+	// IP settings for a VM without a NIC are refused before vCenter is called.
+	e.resetCalls()
+	status, body = e.call(adminUser, http.MethodPost, "vms/"+src+"/clone", map[string]any{"name": "nonic-it-02",
+		"customization": map[string]any{"spec": "linux-static-web", "ip": "dhcp"}})
+	if msg, _ := body["message"].(string); status != 400 || !strings.Contains(msg, "VM nonic-it-01 has no network adapter to take the IP settings") || e.vcenterPosts() != 0 {
+		t.Fatalf("ip for a VM without a NIC: %d %v (%d POSTs)", status, body, e.vcenterPosts())
+	}
+	// A host name alone passes the checks; the stored spec's adapter settings fail in vCenter.
 	status, body = e.call(adminUser, http.MethodPost, "vms/"+src+"/clone", map[string]any{"name": "nonic-it-02", "powerOn": true,
 		"customization": map[string]any{"spec": "linux-static-web", "hostName": "nonic-02"}})
 	msg, _ := body["message"].(string)

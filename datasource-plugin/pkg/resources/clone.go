@@ -184,7 +184,7 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	plan, err := a.planCustomization(r.Context(), custom, a.guestOSOf(r.Context(), src, custom), vmrules.CheckCustomizationFitsVM)
+	plan, err := a.planCustomization(r.Context(), custom, a.guestOf(r.Context(), src, custom), vmrules.CheckCustomizationFitsVM)
 	if err != nil {
 		m.refuseOrFail(err)
 		return

@@ -106,7 +106,15 @@ func (a *API) customizer() Customizer {
 // anything changes: the spec exists, fits the OS family (fits names whose guest it is), and the
 // per-VM values are valid; with per-VM values it reads the stored spec and puts them in.
 // Refusals are invalid input (400); failed reads keep their class.
-func (a *API) planCustomization(ctx context.Context, c *CustomizationRequest, guestOS string,
+// guestTarget is the guest a customization is for: what names it in messages, its guest_OS id,
+// and its network adapter count (< 0 when unknown).
+type guestTarget struct {
+	what    string
+	guestOS string
+	nics    int
+}
+
+func (a *API) planCustomization(ctx context.Context, c *CustomizationRequest, t guestTarget,
 	fits func(spec, specOS, family, guestName string) error) (*customizationPlan, error) {
 	if c == nil {
 		return nil, nil
@@ -131,7 +139,7 @@ func (a *API) planCustomization(ctx context.Context, c *CustomizationRequest, gu
 	if spec == nil {
 		return nil, vmrules.Invalid("customization spec %q does not exist", c.Spec)
 	}
-	family, name := guestFamily(guestOS)
+	family, name := guestFamily(t.guestOS)
 	if err := fits(spec.Name, spec.OSType, family, name); err != nil {
 		return nil, err
 	}
@@ -141,6 +149,11 @@ func (a *API) planCustomization(ctx context.Context, c *CustomizationRequest, gu
 	o := c.overrides()
 	if err := vmrules.CheckOverrides(o, family); err != nil {
 		return nil, err
+	}
+	if t.nics >= 0 {
+		if err := vmrules.CheckAdapterFor(o, t.what, t.nics); err != nil {
+			return nil, err
+		}
 	}
 	if o.Empty() {
 		return &customizationPlan{name: spec.Name}, nil
@@ -227,7 +240,7 @@ func (a *API) customizeVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
-	plan, err := a.planCustomization(r.Context(), &req, info.GuestOS, vmrules.CheckCustomizationFitsVM)
+	plan, err := a.planCustomization(r.Context(), &req, guestTarget{"VM " + vm.Name, info.GuestOS, len(info.NICs)}, vmrules.CheckCustomizationFitsVM)
 	if err != nil {
 		m.refuseOrFail(err)
 		return
@@ -285,14 +298,18 @@ func (a *API) finishSync(m *mutation, id, name string, after func(context.Contex
 	m.succeed(http.StatusCreated, name)
 }
 
-// guestOSOf is the VM's guest_OS id for a customization check: the cached one, else vCenter's
-// (the cache has it only where vROps knows it); "" when none is needed or known.
-func (a *API) guestOSOf(ctx context.Context, vm *inventory.VM, c *CustomizationRequest) string {
-	if c == nil || vm.GuestOS != "" {
-		return vm.GuestOS
+// guestOf is the VM as the customization checks see it: vCenter's read (guest OS, NICs), else
+// the cached guest OS with the NICs unknown; nothing is read without a customization.
+func (a *API) guestOf(ctx context.Context, vm *inventory.VM, c *CustomizationRequest) guestTarget {
+	t := guestTarget{what: "VM " + vm.Name, guestOS: vm.GuestOS, nics: -1}
+	if c == nil {
+		return t
 	}
 	if info, err := a.d.VCenter.GetVM(ctx, vm.ID); err == nil {
-		return info.GuestOS
+		if info.GuestOS != "" {
+			t.guestOS = info.GuestOS
+		}
+		t.nics = len(info.NICs)
 	}
-	return ""
+	return t
 }

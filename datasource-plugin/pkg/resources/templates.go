@@ -259,7 +259,7 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 			m.fail(err)
 			return
 		}
-		if plan, err = a.planCustomization(r.Context(), custom, info.GuestOS, vmrules.CheckCustomizationFits); err != nil {
+		if plan, err = a.planCustomization(r.Context(), custom, guestTarget{"template " + it.Name, info.GuestOS, len(info.NICs)}, vmrules.CheckCustomizationFits); err != nil {
 			m.refuseOrFail(err)
 			return
 		}

@@ -44,6 +44,10 @@ type VMTemplateInfo struct {
 	Disks map[string]struct {
 		Capacity int64 `json:"capacity"`
 	} `json:"disks"`
+	// NICs are the template's network adapters by key (`LibraryItems.EthernetInfo`, the fields we use).
+	NICs map[string]struct {
+		Network string `json:"network"`
+	} `json:"nics"`
 }
 
 // DeployPlacementSpec is `LibraryItems.DeployPlacementSpec`.

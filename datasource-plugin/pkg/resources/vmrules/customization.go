@@ -119,6 +119,15 @@ func CheckOverrides(o Overrides, guestFamily string) error {
 	return nil
 }
 
+// CheckAdapterFor refuses an IPv4 setting for a guest without a network adapter (what names the
+// VM or template): vCenter would refuse the spec only after the VM was created.
+func CheckAdapterFor(o Overrides, what string, nics int) error {
+	if o.IP != nil && nics == 0 {
+		return Invalid("%s has no network adapter to take the IP settings: leave ip out or add a NIC first", what)
+	}
+	return nil
+}
+
 // ApplyOverrides returns the stored spec (`guest.CustomizationSpec` JSON) with the host name as a
 // FIXED name (Linux: configuration_spec.linux_config.hostname; Windows:
 // windows_config.sysprep.user_data.computer_name) and the first adapter's ipv4 replaced. Every

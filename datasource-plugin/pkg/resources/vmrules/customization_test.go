@@ -147,3 +147,10 @@ func TestCheckCustomizable(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckAdapterFor(t *testing.T) {
+	ip := &IPv4Override{DHCP: true}
+	checkRule(t, CheckAdapterFor(Overrides{IP: ip}, "VM web-01", 1), "")
+	checkRule(t, CheckAdapterFor(Overrides{HostName: "web-01"}, "VM web-01", 0), "")
+	checkRule(t, CheckAdapterFor(Overrides{IP: ip}, "template ubuntu", 0), "template ubuntu has no network adapter to take the IP settings")
+}
