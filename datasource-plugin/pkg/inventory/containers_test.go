@@ -244,6 +244,10 @@ func TestDetailCallsPerVM(t *testing.T) {
 			}
 		})
 	}
+	// The answer of a VM change (one vCenter read) carries the snapshot's containers too.
+	if d := DetailOf(s, "vm-0", &vcenter.VMInfo{Name: "name-vm-0", PowerState: "POWERED_OFF"}); d.Folder != "group-v4" || d.FolderName != "Production" || d.ResourcePool != "resgroup-1" {
+		t.Fatalf("DetailOf containers %q %q %q", d.Folder, d.FolderName, d.ResourcePool)
+	}
 	// An unknown VM: vCenter's 404 and no look-ups.
 	d := &detailVC{containerVC: m, counts: map[string]int{}, power: map[string]string{}}
 	if _, err := Detail(context.Background(), d, s, "vm-404"); err == nil || d.counts["list"] != 0 {
