@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installPluginZip } from './install-plugin-zip.mjs';
 import { resolveSecrets } from './stack-secrets.mjs';
+import { startReaper } from './support/reaper.mjs';
 
 // The shared test-support modules are TypeScript; tsx (installed by `npm ci`) loads them.
 let startMailCatcher;
@@ -76,6 +77,9 @@ mkdirSync(logDir, { recursive: true });
 const children = [];
 const servers = [];
 let stopping = false;
+// Each part has a process group of its own (see startChild); the reaper stops those groups should
+// this script end without stopping them (SIGKILL, a crash), so no part outlives it.
+const reaper = startReaper();
 
 function log(msg) {
   process.stdout.write(`${msg}\n`);
@@ -137,9 +141,11 @@ function startChild(name, cmd, argv, childEnv, { onStdoutLine } = {}) {
     env: childEnv,
     stdio: ['ignore', onStdoutLine ? 'pipe' : fd, fd],
     // Own process group: Ctrl-C in the terminal reaches only this script, which then stops the
-    // parts in order (Grafana first, the simulator last) instead of all of them racing.
+    // parts in order (Grafana first, the simulator last) instead of all of them racing. The
+    // reaper stops the group if this script dies without doing so.
     detached: true,
   });
+  reaper.watch(child.pid);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const entry = { name, child, logFile, exited };
   if (onStdoutLine) {
@@ -161,6 +167,7 @@ function startChild(name, cmd, argv, childEnv, { onStdoutLine } = {}) {
 /** Stops everything when a part dies on its own; remembers the part for the ordered shutdown. */
 function track(entry) {
   entry.exited.then(({ code, signal }) => {
+    reaper.forget(entry.child.pid);
     if (!stopping) {
       console.error(
         `start: ${entry.name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${entry.logFile}`
@@ -201,8 +208,9 @@ async function startSimulator() {
     seed: Number(env('SIM_SEED', '1')),
     args: ['--vms', env('SIM_VMS', '40'), ...SIMULATOR_FLAGS],
     logFd: fd,
-    // Own process group, like every part (see startChild).
+    // Own process group, like every part (see startChild), watched by the reaper from the start.
     detached: true,
+    onSpawn: (child) => reaper.watch(child.pid),
   }).catch((e) => {
     throw new Error(`${e.message.replace(/: $/, '')}; see ${logFile}`);
   });
@@ -344,20 +352,31 @@ async function shutdown(code) {
     ]);
     if (!done) {
       console.error(`start: ${entry.name} did not stop within 10s; killing it`);
-      entry.child.kill('SIGKILL');
+      killGroup(entry.child, 'SIGKILL');
       await entry.exited;
     }
   }
   for (const s of servers.reverse()) await s.close();
+  reaper.done();
   log('stopped');
   process.exit(code);
 }
 
+/** Signals a part's whole process group (a part such as Grafana runs processes of its own). */
+function killGroup(child, sig) {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    child.kill(sig);
+  }
+}
+
 process.on('SIGINT', () => void shutdown(0));
-// Last resort if this script dies with children still running (e.g. an uncaught error).
+// Last resort if this script ends with children still running (e.g. an uncaught error); a SIGKILL
+// of this script runs no handler: the reaper covers that.
 process.on('exit', () => {
   for (const { child } of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
   }
 });
 process.on('SIGTERM', () => void shutdown(0));

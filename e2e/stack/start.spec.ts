@@ -385,6 +385,59 @@ test('npm start runs the stack on loopback with generated secrets, delivers an a
   }
 });
 
+test('npm start killed outright (SIGKILL of its process group) leaves no part running', async () => {
+  // What a CI timeout or a test's clean-up does: no handler of the script runs. Each part has a
+  // process group of its own, so only the reaper (scripts/support/reaper.mjs) can stop them.
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'privatecloud-start-'));
+  const ports = {
+    SIM_PORT: await freePort(),
+    RELAY_PORT: await freePort(),
+    MAIL_UI_PORT: await freePort(),
+    SMTP_CATCHER_PORT: await freePort(),
+  };
+  const stack = startStack({
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    PRIVATECLOUD_STATE_DIR: stateDir,
+    RELAY_WEBHOOK_SECRET: '',
+    RELAY_INTERNAL_TOKEN: '',
+    RELAY_UNSUBSCRIBE_SECRET: '',
+    GRAFANA_ADMIN_PASSWORD: '',
+    RELAY_DEMO_MODE: '',
+    GRAFANA_HOME: '',
+    SMTP_HOST: '',
+  });
+  let pids: Record<string, number> = {};
+  try {
+    pids = (await stack.ready()).pids;
+    expect(Object.keys(pids).sort()).toEqual(['relay', 'simulator']);
+    for (const [name, pid] of Object.entries(pids)) {
+      expect(alive(pid), `${name} runs`).toBe(true);
+    }
+    stack.kill();
+    await stack.exited;
+    // The parts get SIGTERM, then SIGKILL after 5 s: wait for that, not for ever.
+    const left = await poll(
+      'every part to be stopped',
+      async () => (Object.values(pids).some(alive) ? undefined : []),
+      20_000
+    ).catch(() => Object.entries(pids).filter(([, pid]) => alive(pid)));
+    expect(left, 'parts still running after npm start was killed').toEqual([]);
+    for (const [name, port] of Object.entries(ports)) {
+      expect(await portOpen(port), `${name} ${port} is closed`).toBe(false);
+    }
+  } finally {
+    stack.kill();
+    for (const pid of Object.values(pids)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
 test('npm start refuses placeholder and short secrets from .env, and starts nothing', async () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'privatecloud-start-'));
   try {

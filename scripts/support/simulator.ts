@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   logFd?: number;
   /** Its own process group (npm start stops its parts in order itself). */
   detached?: boolean;
+  /** Called with the process as soon as it is spawned (before it listens), e.g. to watch it. */
+  onSpawn?: (child: ChildProcess) => void;
   /** Environment of the process (default: this process's). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -62,6 +64,9 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     stdio: ['ignore', 'pipe', o.logFd ?? 'pipe'],
     detached: o.detached ?? false,
   });
+  if (child.pid !== undefined) {
+    o.onSpawn?.(child);
+  }
   let err = '';
   child.stderr?.on('data', (d) => (err = (err + d).slice(-3000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

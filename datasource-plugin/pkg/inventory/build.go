@@ -2,10 +2,8 @@ package inventory
 
 import (
 	"context"
-	"errors"
 	"sync"
 
-	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 	"golang.org/x/sync/errgroup"
 )
@@ -39,9 +37,10 @@ func listInto[T any](b *builder, g *errgroup.Group, list func() ([]T, error), ad
 	})
 }
 
-// Build lists everything per datacenter, hosts per cluster and VMs per host, with bounded
-// concurrency. Calls: 1 + per datacenter (clusters, hosts, datastores, networks, folders) +
-// per cluster (hosts, pools) + per host (VMs).
+// Build lists everything per datacenter, hosts per cluster, VMs per host and per VM folder and
+// resource pool, with bounded concurrency. Calls: 1 + per datacenter (clusters, hosts, datastores,
+// networks, folders) + per cluster (hosts, pools) + per host (VMs) + per VM folder and per resource
+// pool (their VMs).
 func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 	dcs, err := vc.ListDatacenters(ctx, nil)
 	if err != nil {
@@ -94,36 +93,33 @@ func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 		h.Cluster = hostCluster[h.ID]
 	}
 
-	// Third wave: VMs host by host.
+	// Third wave: VMs host by host, and the VMs of each VM folder and resource pool (containers.go).
 	g, gctx = wave(ctx)
 	for _, h := range s.Hosts {
-		listInto(b, g, func() ([]vcenter.VMSummary, error) { return listHostVMs(gctx, vc, h.ID) }, func(v vcenter.VMSummary) {
+		listInto(b, g, func() ([]vcenter.VMSummary, error) {
+			return listVMsSplit(gctx, vc, vcenter.ListFilter{"hosts": {h.ID}})
+		}, func(v vcenter.VMSummary) {
 			s.VMs = append(s.VMs, vmFromSummary(v, h))
 		})
 	}
+	var folders, pools containerLists
+	listContainers(g, gctx, vc, "folders", s.vmFolders(""), &folders)
+	listContainers(g, gctx, vc, "resource_pools", poolIDs(s.ResourcePools), &pools)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	s.vmFolder, s.vmPool = innermost(folders.members), innermost(pools.members)
 	sortByName(s)
 	s.index()
 	return s, nil
 }
 
-// listHostVMs lists one host's VMs; a host over vCenter's 4,000 cap is split by power state.
-func listHostVMs(ctx context.Context, vc VCenter, host string) ([]vcenter.VMSummary, error) {
-	vms, err := vc.ListVMs(ctx, vcenter.ListFilter{"hosts": {host}})
-	if !errors.Is(err, models.ErrTooMany) {
-		return vms, err
+func poolIDs(pools []*ResourcePool) []string {
+	out := make([]string, len(pools))
+	for i, p := range pools {
+		out[i] = p.ID
 	}
-	vms = nil
-	for _, ps := range []string{"POWERED_ON", "POWERED_OFF", "SUSPENDED"} {
-		part, err := vc.ListVMs(ctx, vcenter.ListFilter{"hosts": {host}, "power_states": {ps}})
-		if err != nil {
-			return nil, err
-		}
-		vms = append(vms, part...)
-	}
-	return vms, nil
+	return out
 }
 
 func vmFromSummary(v vcenter.VMSummary, h *Host) *VM {

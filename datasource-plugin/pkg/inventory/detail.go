@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
@@ -109,14 +110,19 @@ func (s *Snapshot) Summary(vm *VM) VMSummary {
 		GuestOS: vm.GuestDisplayName(), GuestOSName: vm.GuestDisplayName(), IP: vm.IP}
 }
 
-// DetailOf is the detail that one vCenter read of the VM gives, with the placement names from the
-// snapshot: no guest, folder or resource pool look-ups (those need Detail).
+// DetailOf is the detail that one vCenter read of the VM gives, with the placement (host, cluster,
+// folder, resource pool and their names) from the snapshot: no guest or container look-ups (those
+// need Detail).
 func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 	d := &VMDetail{}
 	d.VMSummary = VMSummary{ID: id}
-	if snap != nil {
-		if vm := snap.VM(id); vm != nil {
-			d.VMSummary = snap.Summary(vm)
+	if vm := snap.lookup(id); vm != nil {
+		d.VMSummary = snap.Summary(vm)
+	}
+	if folder, pool := snap.Containers(id); folder != "" || pool != "" {
+		d.Folder, d.ResourcePool = folder, pool
+		if folder != "" {
+			d.FolderName = snap.Name(folder)
 		}
 	}
 	d.Name = info.Name
@@ -151,48 +157,90 @@ func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 	return d
 }
 
-// Detail reads one VM's configuration and, when VMware Tools run, its guest view; the folder and
-// resource pool come from filtered lists (vms=<id>&folders=<f>) because the VM info has no such
-// fields (VMware vSphere Automation API: "Get Virtual Machine" and "List Virtual Machines" filters).
+// Detail reads one VM's configuration and, when VMware Tools run, its guest view. Host, cluster,
+// folder and resource pool come from the snapshot; a folder or pool the snapshot does not know (VM
+// created or moved since the build) is found with filtered lists (vms=<id>&folders=<f>), because the
+// VM info has no such fields (VMware vSphere Automation API: "Get Virtual Machine" and "List
+// Virtual Machines" filters). Upstream calls (docs/contracts.md §3, "What a VM page costs"): 1 for
+// a VM that is not powered on; 2 for a running VM without VMware Tools (the guest identity answers
+// 503); 4 with Tools (identity, then local file systems and network interfaces together).
 func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
 	if err := validateID(id); err != nil {
 		return nil, err
 	}
-	info, err := dr.GetVM(ctx, id)
-	if err != nil {
-		return nil, err
+	var dc, cluster string
+	cached := snap.lookup(id)
+	if cached != nil {
+		dc, cluster = cached.Datacenter, cached.Cluster
 	}
-	d := DetailOf(snap, id, info)
+	folder, pool := snap.Containers(id)
 
+	// First round trip: the VM's configuration, and its guest identity alongside when the snapshot
+	// says it runs (a snapshot that is behind costs one identity call answered 503, nothing more).
 	g, gctx := errgroup.WithContext(ctx)
+	var info *vcenter.VMInfo
 	var ident *vcenter.GuestIdentity
-	var fss map[string]vcenter.LocalFilesystem
-	var ifs []vcenter.GuestInterface
-	if info.PowerState == "POWERED_ON" {
+	early := cached != nil && cached.PowerState == "POWERED_ON"
+	g.Go(func() error {
+		var err error
+		info, err = dr.GetVM(gctx, id)
+		return err
+	})
+	if early {
 		// 503 "tools not running" is a normal answer here, not a failure of the detail.
 		g.Go(func() error { ident = tolerate(dr.GuestIdentity(gctx, id)); return nil })
-		g.Go(func() error { fss = tolerateMap(dr.GuestFilesystems(gctx, id)); return nil })
-		g.Go(func() error { ifs = tolerateSlice(dr.GuestInterfaces(gctx, id)); return nil })
 	}
-	var folder, pool string
-	g.Go(func() error {
-		var err error
-		folder, err = findContainer(gctx, dr, id, "folders", snap.vmFolders(d.Datacenter))
-		return err
-	})
-	g.Go(func() error {
-		var err error
-		pool, err = findContainer(gctx, dr, id, "resource_pools", snap.poolsOf(d.Cluster))
-		return err
-	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	d.Folder, d.FolderName = folder, snap.Name(folder)
-	if folder == "" {
-		d.FolderName = ""
+	d := DetailOf(snap, id, info)
+	if info.PowerState != "POWERED_ON" {
+		ident = nil
 	}
-	d.ResourcePool = pool
+
+	// Then, together: the guest's file systems and network interfaces when it answers (asking its
+	// identity first when the snapshot did not say it runs), and the containers the snapshot does
+	// not know.
+	var fss map[string]vcenter.LocalFilesystem
+	var ifs []vcenter.GuestInterface
+	g, gctx = errgroup.WithContext(ctx)
+	if info.PowerState == "POWERED_ON" {
+		g.Go(func() error {
+			if !early {
+				ident = tolerate(dr.GuestIdentity(gctx, id))
+			}
+			if ident == nil {
+				return nil
+			}
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() { defer wg.Done(); fss = tolerateMap(dr.GuestFilesystems(gctx, id)) }()
+			go func() { defer wg.Done(); ifs = tolerateSlice(dr.GuestInterfaces(gctx, id)) }()
+			wg.Wait()
+			return nil
+		})
+	}
+	if folder == "" {
+		g.Go(func() error {
+			var err error
+			folder, err = findContainer(gctx, dr, id, "folders", snap.vmFolders(dc))
+			return err
+		})
+	}
+	if pool == "" {
+		g.Go(func() error {
+			var err error
+			pool, err = findContainer(gctx, dr, id, "resource_pools", snap.poolsOf(cluster))
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	d.Folder, d.FolderName, d.ResourcePool = folder, "", pool
+	if folder != "" {
+		d.FolderName = snap.Name(folder)
+	}
 	if ident != nil {
 		d.ToolsRunning = true
 		d.GuestFullName = ident.FullName.DefaultMessage
@@ -214,6 +262,14 @@ func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*V
 		}
 	}
 	return d, nil
+}
+
+// lookup is VM on a snapshot that may be nil (the resource API's Peek before the first build).
+func (s *Snapshot) lookup(id string) *VM {
+	if s == nil {
+		return nil
+	}
+	return s.VM(id)
 }
 
 func tolerate(v *vcenter.GuestIdentity, err error) *vcenter.GuestIdentity {
@@ -263,6 +319,9 @@ func findContainer(ctx context.Context, dr DetailReader, id, filter string, cand
 
 func (s *Snapshot) vmFolders(dc string) []string {
 	var out []string
+	if s == nil {
+		return nil
+	}
 	for _, f := range s.Folders {
 		if f.Type == "VIRTUAL_MACHINE" && (dc == "" || f.Datacenter == dc) {
 			out = append(out, f.ID)
@@ -273,6 +332,9 @@ func (s *Snapshot) vmFolders(dc string) []string {
 
 func (s *Snapshot) poolsOf(cluster string) []string {
 	var out []string
+	if s == nil {
+		return nil
+	}
 	for _, p := range s.ResourcePools {
 		if cluster != "" && p.Cluster == cluster {
 			out = append(out, p.ID)

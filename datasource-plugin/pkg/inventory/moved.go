@@ -4,9 +4,11 @@ import "time"
 
 // MovedVM puts a VM that the resource API moved (vMotion through POST vms/{id}/migrate) into the
 // cached snapshot and records the move in the host-change history: the next rebuild already finds
-// the VM on its new host, so recordHostChanges would never see it.
+// the VM on its new host, so recordHostChanges would never see it. A move may change the VM's
+// folder and resource pool, so the snapshot forgets them (the VM page looks them up until the
+// next rebuild).
 func (c *Cache) MovedVM(vm VM, fromHost string, at time.Time) {
-	c.patch(func(s *Snapshot) *Snapshot { cp := vm; return s.WithVM(&cp) })
+	c.patch(func(s *Snapshot) *Snapshot { cp := vm; return s.WithVM(&cp).withUnplaced(vm.ID) })
 	c.mu.Lock()
 	sink, snap := c.sink, c.snap
 	c.mu.Unlock()
