@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/query"
 )
 
@@ -50,10 +51,10 @@ func TestHostListWithoutVROps(t *testing.T) {
 }
 
 func TestHostsSortedByUsageAcrossPages(t *testing.T) {
-	fv := &usageVROps{values: map[string]map[string]float64{
+	fv := vropstest.NewUsage(map[string]map[string]float64{
 		"host-10": {query.HostCPUUsageKey: 40, query.HostMemoryUsageKey: 85.5},
 		"host-11": {query.HostCPUUsageKey: 91.25, query.HostMemoryUsageKey: 20},
-	}}
+	})
 	e := newUsageEnv(t, fv)
 	tests := []struct{ query, want string }{
 		{"sort=cpu&order=desc", "host-11,host-10"},
@@ -77,8 +78,8 @@ func TestHostsSortedByUsageAcrossPages(t *testing.T) {
 		t.Fatalf("metricsError with every host known: %v", body["metricsError"])
 	}
 	// Every sorted page above came from one bulk fetch (cached briefly).
-	if fv.calls != 1 {
-		t.Fatalf("%d latest calls, want 1", fv.calls)
+	if n := len(fv.LatestCalls()); n != 1 {
+		t.Fatalf("%d latest calls, want 1", n)
 	}
 }
 

@@ -1,96 +1,20 @@
 package resources
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
-	"github.com/privatecloud/vsphere/pkg/internal/replay"
-	"github.com/privatecloud/vsphere/pkg/inventory"
-	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/query"
-	"github.com/privatecloud/vsphere/pkg/vcenter"
-	"github.com/privatecloud/vsphere/pkg/vrops"
 )
 
-// usageVROps knows the fixture's VMs and answers their latest usage, counting latest calls.
-type usageVROps struct {
-	values map[string]map[string]float64 // moref → key → value
-	mu     sync.Mutex
-	calls  int
-}
-
-func (f *usageVROps) QueryResources(context.Context, []string) ([]vrops.Resource, error) {
-	var out []vrops.Resource
-	for moref := range f.values {
-		r := vrops.Resource{Identifier: "r-" + moref}
-		r.ResourceKey.ResourceIdentifiers = []vrops.Identifier{{Value: moref}}
-		r.ResourceKey.ResourceIdentifiers[0].IdentifierType.Name = "VMEntityObjectID"
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-func (f *usageVROps) BulkRelationships(context.Context, string, []string) ([]vrops.Relation, error) {
-	return nil, errors.New("not used")
-}
-
-func (f *usageVROps) QueryStats(context.Context, vrops.StatsQuery) ([]vrops.ResourceStats, error) {
-	return nil, errors.New("not used")
-}
-
-func (f *usageVROps) QueryAlerts(context.Context, []string, []string) ([]vrops.Alert, error) {
-	return nil, errors.New("not used")
-}
-
-func (f *usageVROps) QueryLatest(_ context.Context, ids, keys []string) ([]vrops.ResourceStats, error) {
-	f.mu.Lock()
-	f.calls++
-	f.mu.Unlock()
-	var out []vrops.ResourceStats
-	for _, id := range ids {
-		rs := vrops.ResourceStats{ResourceID: id}
-		for _, k := range keys {
-			if v, ok := f.values[strings.TrimPrefix(id, "r-")][k]; ok {
-				var st vrops.Stat
-				st.StatKey.Key = k
-				st.Timestamps, st.Data = []int64{1_700_000_000_000}, []float64{v}
-				rs.StatList.Stat = append(rs.StatList.Stat, st)
-			}
-		}
-		out = append(out, rs)
-	}
-	return out, nil
-}
-
-func newUsageEnv(t *testing.T, fv *usageVROps) *env {
-	t.Helper()
-	up := replay.Serve(t, "../query/testdata/vcenter.json")
-	vcc := vcenter.NewWithHTTPClient(up.URL, "administrator@vsphere.local", "VMware1!", &http.Client{Timeout: 5 * time.Second})
-	qd := &query.Deps{Inventory: inventory.NewCache(vcc, fv, time.Minute), VCenter: vcc, Stats: fv}
-	api := New(Deps{Query: qd, VCenter: vcc, Settings: &models.Settings{Roles: models.DefaultActionRoles}})
-	return &env{up: up, h: httpadapter.New(api)}
-}
-
-func itemIDs(body map[string]any) string {
-	var ids []string
-	for _, it := range body["items"].([]any) {
-		ids = append(ids, it.(map[string]any)["id"].(string))
-	}
-	return strings.Join(ids, ",")
-}
-
 func TestVMsSortedByUsageAcrossPages(t *testing.T) {
-	fv := &usageVROps{values: map[string]map[string]float64{
+	fv := vropstest.NewUsage(map[string]map[string]float64{
 		"vm-100": {query.VMCPUUsageKey: 12.5, query.VMMemUsageKey: 90},
 		"vm-101": {query.VMCPUUsageKey: 97},
 		// vm-102 is unknown to vROps: no figures, sorted last both ways.
-	}}
+	})
 	e := newUsageEnv(t, fv)
 	tests := []struct{ query, want string }{
 		{"sort=cpu&order=desc", "vm-101,vm-100,vm-102"},
@@ -115,8 +39,8 @@ func TestVMsSortedByUsageAcrossPages(t *testing.T) {
 		t.Fatalf("a VM unknown to vROps with a figure: %v", last)
 	}
 	// All pages above came from one bulk fetch (cached briefly).
-	if fv.calls != 1 {
-		t.Fatalf("%d latest calls, want 1", fv.calls)
+	if n := len(fv.LatestCalls()); n != 1 {
+		t.Fatalf("%d latest calls, want 1", n)
 	}
 }
 
