@@ -2,19 +2,13 @@ package vcenter
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/privatecloud/vsphere/pkg/internal/upstreamtest"
 )
 
-func apiStatus(err error) int {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.Status
-	}
-	return 0
-}
+// apiStatus reads the HTTP status of the client's typed error.
+var apiStatus = upstreamtest.StatusOf(func(e *APIError) int { return e.Status })
 
 // Reads stop retrying when the back-off would outlast the caller's deadline (a query's total
 // budget): the caller gets vCenter's own 503. Without a deadline a read is tried maxReadAttempts times.

@@ -196,7 +196,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if retryWait(ctx, attempt) {
+			if upstream.RetryWait(ctx, attempt, maxAttempts) {
 				continue
 			}
 			return upstream.ClassifyTransport("vROps", c.base, err)
@@ -215,7 +215,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			continue
 		}
 		if resp.StatusCode >= 400 {
-			if upstream.Retryable(resp.StatusCode) && retryWait(ctx, attempt) {
+			if upstream.Retryable(resp.StatusCode) && upstream.RetryWait(ctx, attempt, maxAttempts) {
 				continue
 			}
 			e := &APIError{Status: resp.StatusCode, Op: op}

@@ -2,19 +2,13 @@ package vrops
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/privatecloud/vsphere/pkg/internal/upstreamtest"
 )
 
-func apiStatus(err error) int {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.Status
-	}
-	return 0
-}
+// apiStatus reads the HTTP status of the client's typed error.
+var apiStatus = upstreamtest.StatusOf(func(e *APIError) int { return e.Status })
 
 // A retry never starts when its back-off would outlast the caller's deadline (a query's total
 // budget): the caller gets vROps' own 503 error, not a bare timeout. Without a deadline the same

@@ -6,6 +6,7 @@ package upstreamtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -57,12 +58,23 @@ func (b *Busy) Calls() int64 { return b.calls.Load() }
 func (b *Busy) ResetCalls() { b.calls.Store(0) }
 
 // Budget is the caller's deadline in RetriesStopAtDeadline: shorter than the first back-off
-// pause (200 ms, upstream.Backoff) plus the least time worth an attempt (100 ms), so a client
+// pause (200 ms) plus the least time worth an attempt (100 ms, upstream.RetryPause), so a client
 // that keeps to the deadline makes exactly one call and does not wait at all.
 const Budget = 250 * time.Millisecond
 
 // Status answers the HTTP status that a client's typed error carries (0 when err is not one).
 type Status func(err error) int
+
+// StatusOf is the Status of errors of type E (found with errors.As), read by status.
+func StatusOf[E error](status func(E) int) Status {
+	return func(err error) int {
+		var e E
+		if errors.As(err, &e) {
+			return status(e)
+		}
+		return 0
+	}
+}
 
 // RetriesStopAtDeadline calls call with a Budget deadline: the client must not start a retry
 // that cannot finish in time, so the caller gets the upstream's own 503 (not a bare timeout)
