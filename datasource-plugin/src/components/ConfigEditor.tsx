@@ -143,6 +143,26 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     );
   };
 
+  const textField = (
+    key: TextKey,
+    sel: { testId: string; label: string },
+    description: string | undefined,
+    placeholder: string,
+    width: number
+  ) => (
+    <Field label={sel.label} description={description}>
+      <Input
+        id={sel.testId}
+        data-testid={sel.testId}
+        aria-label={sel.label}
+        value={jsonData[key] ?? ''}
+        placeholder={placeholder}
+        onChange={onText(key)}
+        width={width}
+      />
+    </Field>
+  );
+
   const secretField = (
     key: Exclude<SecureKey, 'tlsCaCert'>,
     sel: { testId: string; label: string },
@@ -190,20 +210,13 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           'Base URL of the vCenter Server; the REST API lives under /api.',
           'https://vcenter.example.com'
         )}
-        <Field
-          label={selectors.config.vcenterUser.label}
-          description="A read-only account is enough unless VM actions are used."
-        >
-          <Input
-            id={selectors.config.vcenterUser.testId}
-            data-testid={selectors.config.vcenterUser.testId}
-            aria-label={selectors.config.vcenterUser.label}
-            value={jsonData.vcenterUser ?? ''}
-            placeholder="administrator@vsphere.local"
-            onChange={onText('vcenterUser')}
-            width={60}
-          />
-        </Field>
+        {textField(
+          'vcenterUser',
+          selectors.config.vcenterUser,
+          'A read-only account is enough unless VM actions are used.',
+          'administrator@vsphere.local',
+          60
+        )}
         {secretField(
           'vcenterPassword',
           selectors.config.vcenterPassword,
@@ -218,32 +231,15 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           'Base URL of vROps; the Suite API lives under /suite-api. Needed for metrics and alerts.',
           'https://vrops.example.com'
         )}
-        <Field label={selectors.config.vropsUser.label}>
-          <Input
-            id={selectors.config.vropsUser.testId}
-            data-testid={selectors.config.vropsUser.testId}
-            aria-label={selectors.config.vropsUser.label}
-            value={jsonData.vropsUser ?? ''}
-            placeholder="admin"
-            onChange={onText('vropsUser')}
-            width={60}
-          />
-        </Field>
+        {textField('vropsUser', selectors.config.vropsUser, undefined, 'admin', 60)}
         {secretField('vropsPassword', selectors.config.vropsPassword, 'Stored encrypted on the Grafana server.')}
-        <Field
-          label={selectors.config.vropsAuthSource.label}
-          description="The vROps authentication source of the user: empty or 'local' for local users, else the LDAP / vIDM source name."
-        >
-          <Input
-            id={selectors.config.vropsAuthSource.testId}
-            data-testid={selectors.config.vropsAuthSource.testId}
-            aria-label={selectors.config.vropsAuthSource.label}
-            value={jsonData.vropsAuthSource ?? ''}
-            placeholder="local"
-            onChange={onText('vropsAuthSource')}
-            width={40}
-          />
-        </Field>
+        {textField(
+          'vropsAuthSource',
+          selectors.config.vropsAuthSource,
+          "The vROps authentication source of the user: empty or 'local' for local users, else the LDAP / vIDM source name.",
+          'local',
+          40
+        )}
       </FieldSet>
 
       <FieldSet label="TLS">
