@@ -39,27 +39,10 @@ func TestInventoryBuildPushesPlacementsToTheRelay(t *testing.T) {
 	}))
 	defer rl.Close()
 
-	s := settings(up.URL, "")
-	var j map[string]any
-	_ = json.Unmarshal(s.JSONData, &j)
-	j["relayUrl"] = rl.URL
-	s.JSONData, _ = json.Marshal(j)
-	s.DecryptedSecureJSONData["relayToken"] = "relay-token-for-tests"
-	inst, err := NewDatasource(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, ok := inst.(*Datasource)
-	if !ok {
-		t.Fatalf("instance %T", inst)
-	}
-	defer ds.Dispose()
-	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: "inventory", JSON: []byte(`{"queryType":"inventory","entity":"vms","refId":"A"}`),
-		TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()},
-	}}})
-	if err != nil || resp.Responses["A"].Error != nil {
-		t.Fatalf("query: %v %v", err, resp.Responses["A"].Error)
+	ds := withRelay(t, up.URL, rl.URL)
+	resp := vmInventory(t, ds)
+	if resp.Error != nil {
+		t.Fatalf("query: %v", resp.Error)
 	}
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		mu.Lock()
@@ -96,24 +79,43 @@ func TestInventoryBuildPushesPlacementsToTheRelay(t *testing.T) {
 
 // TestRelayDownNeverFailsAQuery: the push is best effort; the query answers although the relay is unreachable.
 func TestRelayDownNeverFailsAQuery(t *testing.T) {
-	up := upstream(t)
-	s := settings(up.URL, "")
+	ds := withRelay(t, upstream(t).URL, "http://127.0.0.1:1")
+	if resp := vmInventory(t, ds); resp.Error != nil || len(resp.Frames) == 0 {
+		t.Fatalf("query: %+v", resp)
+	}
+}
+
+// withRelay is a data source instance on the vCenter at vc with the alert relay at relayURL,
+// disposed when the test ends.
+func withRelay(t *testing.T, vc, relayURL string) *Datasource {
+	t.Helper()
+	s := settings(vc, "")
 	var j map[string]any
 	_ = json.Unmarshal(s.JSONData, &j)
-	j["relayUrl"] = "http://127.0.0.1:1"
+	j["relayUrl"] = relayURL
 	s.JSONData, _ = json.Marshal(j)
 	s.DecryptedSecureJSONData["relayToken"] = "relay-token-for-tests"
-	inst, _ := NewDatasource(context.Background(), s)
+	inst, err := NewDatasource(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ds, ok := inst.(*Datasource)
 	if !ok {
 		t.Fatalf("instance %T", inst)
 	}
-	defer ds.Dispose()
+	t.Cleanup(ds.Dispose)
+	return ds
+}
+
+// vmInventory runs one inventory query of the VMs, which builds the inventory.
+func vmInventory(t *testing.T, ds *Datasource) backend.DataResponse {
+	t.Helper()
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
 		RefID: "A", QueryType: "inventory", JSON: []byte(`{"queryType":"inventory","entity":"vms","refId":"A"}`),
 		TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()},
 	}}})
-	if err != nil || resp.Responses["A"].Error != nil || len(resp.Responses["A"].Frames) == 0 {
-		t.Fatalf("query: %v %+v", err, resp.Responses["A"])
+	if err != nil {
+		t.Fatal(err)
 	}
+	return resp.Responses["A"]
 }
