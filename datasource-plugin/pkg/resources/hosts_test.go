@@ -5,19 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/resourcetest"
 	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/query"
 )
-
-func hostItems(t *testing.T, body map[string]any) []map[string]any {
-	t.Helper()
-	raw, _ := body["items"].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, it := range raw {
-		out = append(out, it.(map[string]any))
-	}
-	return out
-}
 
 var usageFields = []string{"cpuCapacityMHz", "cpuUsagePct", "memoryCapacityBytes", "memoryUsagePct"}
 
@@ -27,7 +18,7 @@ func TestHostListWithoutVROps(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("status %d body %v", status, body)
 	}
-	items := hostItems(t, body)
+	items := resourcetest.Items(body)
 	if len(items) == 0 {
 		t.Fatal("no hosts")
 	}
@@ -70,7 +61,7 @@ func TestHostsSortedByUsageAcrossPages(t *testing.T) {
 		}
 	}
 	_, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?sort=memory&order=desc&pageSize=1", "")
-	first := hostItems(t, body)[0]
+	first := resourcetest.Items(body)[0]
 	if first["memoryUsagePct"] != 85.5 || first["cpuUsagePct"] != float64(40) || first["name"] == nil {
 		t.Fatalf("item %v", first)
 	}
