@@ -26,6 +26,11 @@ import {
 } from '../types/config';
 import { checkSeconds, checkUrl } from './validation';
 
+/** labelled gives a settings control its id, test id and aria label from its selector. */
+function labelled(sel: { testId: string; label: string }) {
+  return { id: sel.testId, 'data-testid': sel.testId, 'aria-label': sel.label };
+}
+
 /** Props of the data source settings page. */
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<VsphereOptions, VsphereSecureData>;
 
@@ -130,9 +135,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     return (
       <Field label={sel.label} description={description} invalid={!!error} error={error} required={urlRequired(key)}>
         <Input
-          id={sel.testId}
-          data-testid={sel.testId}
-          aria-label={sel.label}
+          {...labelled(sel)}
           value={urlDrafts[key]}
           placeholder={placeholder}
           onChange={onUrl(key)}
@@ -152,9 +155,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   ) => (
     <Field label={sel.label} description={description}>
       <Input
-        id={sel.testId}
-        data-testid={sel.testId}
-        aria-label={sel.label}
+        {...labelled(sel)}
         value={jsonData[key] ?? ''}
         placeholder={placeholder}
         onChange={onText(key)}
@@ -170,9 +171,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   ) => (
     <Field label={sel.label} description={description}>
       <SecretInput
-        id={sel.testId}
-        data-testid={sel.testId}
-        aria-label={sel.label}
+        {...labelled(sel)}
         isConfigured={!!secureJsonFields[key]}
         value={secureJsonData[key] ?? ''}
         onChange={onSecret(key)}
@@ -188,9 +187,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     return (
       <Field label={sel.label} description={description} invalid={!!error} error={error}>
         <Input
-          id={sel.testId}
-          data-testid={sel.testId}
-          aria-label={sel.label}
+          {...labelled(sel)}
           inputMode="numeric"
           value={secondsDrafts[key]}
           placeholder={String(def)}
@@ -248,9 +245,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           description="PEM certificate(s) of the CA that signed the vCenter, vROps and relay certificates. Stored encrypted."
         >
           <SecretTextArea
-            id={selectors.config.tlsCaCert.testId}
-            data-testid={selectors.config.tlsCaCert.testId}
-            aria-label={selectors.config.tlsCaCert.label}
+            {...labelled(selectors.config.tlsCaCert)}
             isConfigured={!!secureJsonFields.tlsCaCert}
             value={secureJsonData.tlsCaCert ?? ''}
             onChange={onSecret('tlsCaCert')}
@@ -265,9 +260,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           description="Accept any certificate. Only for a lab: anyone on the network path can read the credentials."
         >
           <Switch
-            id={selectors.config.tlsSkipVerify.testId}
-            data-testid={selectors.config.tlsSkipVerify.testId}
-            aria-label={selectors.config.tlsSkipVerify.label}
+            {...labelled(selectors.config.tlsSkipVerify)}
             value={!!jsonData.tlsSkipVerify}
             onChange={(e) => setJson({ tlsSkipVerify: e.currentTarget.checked })}
           />
