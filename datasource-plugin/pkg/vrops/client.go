@@ -53,17 +53,10 @@ func (e *APIError) Error() string {
 
 // Unwrap maps the status to our typed kinds.
 func (e *APIError) Unwrap() error {
-	switch e.Status {
-	case http.StatusUnauthorized:
-		return models.ErrBadCredentials
-	case http.StatusForbidden:
-		return models.ErrForbidden
-	case http.StatusNotFound:
-		return models.ErrNotFound
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+	if e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity {
 		return models.ErrInvalidInput
 	}
-	return models.ErrUpstream
+	return upstream.StatusKind(e.Status)
 }
 
 // Client talks to one vROps.
