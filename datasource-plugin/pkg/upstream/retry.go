@@ -26,11 +26,8 @@ func RetryPause(attempt, maxAttempts int, left time.Duration, hasDeadline bool) 
 }
 
 // RetryWait pauses before retry attempt+1 as RetryPause says, and reports whether to retry
-// (never once ctx has ended, also during the pause).
+// (never once ctx has ended: Sleep returns at once then, or as soon as it ends during the pause).
 func RetryWait(ctx context.Context, attempt, maxAttempts int) bool {
-	if ctx.Err() != nil {
-		return false
-	}
 	var left time.Duration
 	dl, hasDeadline := ctx.Deadline()
 	if hasDeadline {
