@@ -26,6 +26,21 @@ func newUsageEnv(t *testing.T, fv *vropstest.Usage) *env {
 	return &env{up: up, h: httpadapter.New(api)}
 }
 
+// sortedPage is one list request's query string and the item ids it must answer, in order.
+type sortedPage struct{ query, want string }
+
+// checkSortedPages asks list (e.g. "inventory/vms") for each page as a Viewer and checks the ids
+// and the total it answers.
+func (e *env) checkSortedPages(t *testing.T, list string, total int, pages []sortedPage) {
+	t.Helper()
+	for _, p := range pages {
+		status, body := e.call(t, viewer, http.MethodGet, list+"?"+p.query, "")
+		if status != 200 || itemIDs(body) != p.want || body["total"] != float64(total) {
+			t.Fatalf("%s?%s: status %d, items %s, want %s (%v)", list, p.query, status, itemIDs(body), p.want, body)
+		}
+	}
+}
+
 // itemIDs answers the ids of a list answer's items, in order, comma-separated.
 func itemIDs(body map[string]any) string {
 	var ids []string

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/resourcetest"
 	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/query"
 )
@@ -16,22 +17,19 @@ func TestVMsSortedByUsageAcrossPages(t *testing.T) {
 		// vm-102 is unknown to vROps: no figures, sorted last both ways.
 	})
 	e := newUsageEnv(t, fv)
-	tests := []struct{ query, want string }{
+	e.checkSortedPages(t, "inventory/vms", 3, []sortedPage{
 		{"sort=cpu&order=desc", "vm-101,vm-100,vm-102"},
 		{"sort=cpu&order=asc", "vm-100,vm-101,vm-102"},
 		{"sort=memory&order=desc", "vm-100,vm-101,vm-102"},
 		{"sort=cpu&order=desc&pageSize=1&page=2", "vm-100"},
 		{"sort=cpu&order=desc&pageSize=2&page=2", "vm-102"},
-	}
-	for _, tc := range tests {
-		status, body := e.call(t, viewer, http.MethodGet, "inventory/vms?"+tc.query, "")
-		if status != 200 || itemIDs(body) != tc.want || body["total"] != float64(3) {
-			t.Fatalf("%s: status %d, items %s, want %s (%v)", tc.query, status, itemIDs(body), tc.want, body)
-		}
-	}
+	})
 	_, body := e.call(t, viewer, http.MethodGet, "inventory/vms?sort=cpu&order=desc", "")
-	items := body["items"].([]any)
-	first, second, last := items[0].(map[string]any), items[1].(map[string]any), items[2].(map[string]any)
+	items := resourcetest.Items(body)
+	if len(items) != 3 {
+		t.Fatalf("items %v", items)
+	}
+	first, second, last := items[0], items[1], items[2]
 	if first["cpuUsagePercent"] != float64(97) || first["memUsagePercent"] != nil || second["memUsagePercent"] != float64(90) || first["name"] == nil {
 		t.Fatalf("items %v", items)
 	}
@@ -44,11 +42,14 @@ func TestVMsSortedByUsageAcrossPages(t *testing.T) {
 	}
 }
 
-func TestVMsSortByUsageWithoutVROpsIs400(t *testing.T) {
+// Sorting VMs or hosts by usage needs vROps: without it the list answers 400 and says why.
+func TestSortByUsageWithoutVROpsIs400(t *testing.T) {
 	e := newEnv(t)
-	status, body := e.call(t, viewer, http.MethodGet, "inventory/vms?sort=memory", "")
-	if status != 400 || body["error"] != "bad_request" || !strings.Contains(body["message"].(string), "vROps is not configured") {
-		t.Fatalf("status %d body %v", status, body)
+	for _, path := range []string{"inventory/vms?sort=memory", "inventory/hosts?sort=cpu&order=desc"} {
+		status, body := e.call(t, viewer, http.MethodGet, path, "")
+		if msg, _ := body["message"].(string); status != 400 || body["error"] != "bad_request" || !strings.Contains(msg, "vROps is not configured") {
+			t.Fatalf("%s: status %d body %v", path, status, body)
+		}
 	}
 	// Usage sorting is for VMs and hosts only.
 	if status, _ := e.call(t, viewer, http.MethodGet, "inventory/clusters?sort=cpu", ""); status != 400 {
