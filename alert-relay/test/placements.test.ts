@@ -141,6 +141,27 @@ describe.each([
     await waitUntil(async () => (await app.outboxRepository.queueDepth()).outbox === 0);
   });
 
+  it('a call naming some VMs of a vCenter leaves its other VMs as they are (the backend sends only changes)', async () => {
+    const before = await rows();
+    let r = await put({
+      vcenter: 'vc-c',
+      placements: [
+        { vmId: 'vm-1', vm: 'app-01', host: 'esx-c-01', cluster: 'edge' },
+        { vmId: 'vm-2', vm: 'app-02', host: 'esx-c-02', cluster: 'edge' },
+      ],
+    });
+    expect(r.json()).toEqual({ stored: 2 });
+    r = await put({ vcenter: 'vc-c', placements: [{ vmId: 'vm-2', vm: 'app-02', host: 'esx-c-03', cluster: 'edge' }] });
+    expect(r.json()).toEqual({ stored: 1 });
+    const vcC = (await rows()).filter((x) => x.vcenter === 'vc-c').map((x) => [x.vm_id, x.host]);
+    expect(vcC).toEqual([
+      ['vm-1', 'esx-c-01'],
+      ['vm-2', 'esx-c-03'],
+    ]);
+    // Other vCenters' placements are untouched.
+    expect((await rows()).filter((x) => x.vcenter !== 'vc-c')).toEqual(before);
+  });
+
   it('routes a VM alert to subscriptions on the cluster or host where the VM runs now', async () => {
     for (const [login, matchers] of [
       ['erin', { cluster: ['prod-2'] }],

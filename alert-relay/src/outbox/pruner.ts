@@ -28,7 +28,7 @@ export function cutoffs(
     ['notifications', delivery],
     ['alert_events', delivery],
     ['audit_events', now - s.auditDays * day],
-    // VM placements no inventory build refreshed within the delivery window: VMs that are gone.
+    // VM placements no push refreshed within the delivery window (the backend sends all VMs with its first inventory build of each hour): VMs that are gone.
     ['vm_placements', delivery],
   ];
 }

@@ -119,7 +119,7 @@ export class RetentionRepository {
             return ids.length;
           }
           case 'vm_placements': {
-            // Every inventory build refreshes the placements of all VMs it sees: an old one is a VM gone.
+            // The backend sends every VM it sees again with its first inventory build of each hour (docs/contracts.md §5): an old one is a VM gone.
             const keys = await trx
               .selectFrom('vm_placements')
               .select(['vcenter', 'vm_id'])

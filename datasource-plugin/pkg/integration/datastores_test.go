@@ -41,11 +41,7 @@ func TestDatastoreHostCountsFromOneBulkRelationshipsCall(t *testing.T) {
 	setup(t)
 	inst := instance()
 	now := time.Now()
-	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "hosts"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	perCluster := hostsPerCluster(t, one(t, resp).Frames[0])
+	perCluster := hostsPerCluster(t, queryOne(t, plug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "hosts"}).Frames[0])
 	if len(perCluster) < 2 {
 		t.Fatalf("hosts per cluster %v", perCluster)
 	}
@@ -53,14 +49,7 @@ func TestDatastoreHostCountsFromOneBulkRelationshipsCall(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resp, err = plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "datastores"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
-	if r.Error != nil {
-		t.Fatal(r.Error)
-	}
+	r := queryOK(t, plug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "datastores"})
 	fr := r.Frames[0]
 	names, _ := fr.FieldByName("name")
 	hosts, _ := fr.FieldByName("hostCount")
@@ -129,11 +118,7 @@ func TestDatastoresListDuringVROpsOutage(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = sim.Control(http.MethodDelete, "/__sim/faults", nil, nil) })
 	now := time.Now()
-	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "datastores"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, plug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "datastores"})
 	if r.Error != nil || r.Frames[0].Rows() == 0 {
 		t.Fatalf("datastores must list during a vROps outage: %v", r.Error)
 	}

@@ -128,17 +128,31 @@ func one(t *testing.T, resp *backend.QueryDataResponse) backend.DataResponse {
 	return r
 }
 
-func vmIDs(t *testing.T, inst *harness.Instance, n int) []string {
+// queryOne runs one query on inst through p and answers its response; a failed call (not a
+// failed query) fails the test.
+func queryOne(t *testing.T, p *harness.Plugin, inst *harness.Instance, user *backend.User, from, to time.Time, q map[string]any) backend.DataResponse {
 	t.Helper()
-	now := time.Now()
-	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
+	resp, err := p.Query(ctx(t), inst, user, from, to, q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := one(t, resp)
+	return one(t, resp)
+}
+
+// queryOK is queryOne for a query that must succeed.
+func queryOK(t *testing.T, p *harness.Plugin, inst *harness.Instance, user *backend.User, from, to time.Time, q map[string]any) backend.DataResponse {
+	t.Helper()
+	r := queryOne(t, p, inst, user, from, to, q)
 	if r.Error != nil {
-		t.Fatal(r.Error)
+		t.Fatalf("%v query: %v", q["queryType"], r.Error)
 	}
+	return r
+}
+
+func vmIDs(t *testing.T, inst *harness.Instance, n int) []string {
+	t.Helper()
+	now := time.Now()
+	r := queryOK(t, plug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
 	ids, _ := r.Frames[0].FieldByName("id")
 	var out []string
 	for i := 0; i < ids.Len() && len(out) < n; i++ {
@@ -171,11 +185,7 @@ func TestInventoryOf10000VMs(t *testing.T) {
 	setup(t)
 	inst := instance()
 	now := time.Now()
-	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, plug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
 	if r.Error != nil {
 		t.Fatalf("inventory failed: %v", r.Error)
 	}
@@ -205,12 +215,8 @@ func TestMetricsFor2000VMsUseBulkCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	to := time.Now().Truncate(time.Hour)
-	resp, err := plug.Query(ctx(t), inst, nil, to.Add(-24*time.Hour), to, map[string]any{"queryType": "metrics", "resourceKind": "VirtualMachine",
+	r := queryOne(t, plug, inst, nil, to.Add(-24*time.Hour), to, map[string]any{"queryType": "metrics", "resourceKind": "VirtualMachine",
 		"selection": map[string]any{"mode": "ids", "ids": ids}, "statKeys": []string{"cpu|usage_average"}, "rollUp": "AVG", "interval": "1h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
 	if r.Error != nil {
 		t.Fatalf("metrics failed: %v", r.Error)
 	}
@@ -447,14 +453,7 @@ func TestHostChangeAnnotationsFromDRSAndHA(t *testing.T) {
 	}
 	time.Sleep(1100 * time.Millisecond) // let the 1 s inventory TTL pass
 	end := time.Now().Add(time.Minute)
-	resp, err := plug.Query(ctx(t), inst, nil, now.Add(-time.Hour), end, map[string]any{"queryType": "annotations", "annotationKind": "hostChanges"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
-	if r.Error != nil {
-		t.Fatal(r.Error)
-	}
+	r := queryOK(t, plug, inst, nil, now.Add(-time.Hour), end, map[string]any{"queryType": "annotations", "annotationKind": "hostChanges"})
 	tags, _ := r.Frames[0].FieldByName("tags")
 	haSeen := 0
 	for i := 0; i < tags.Len(); i++ {

@@ -88,11 +88,7 @@ type vmRow struct{ id, name string }
 func mvVMsOf(t *testing.T, inst *harness.Instance) []vmRow {
 	t.Helper()
 	now := time.Now()
-	resp, err := mvPlug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, mvPlug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
 	if r.Error != nil {
 		t.Fatalf("inventory: %v", r.Error)
 	}
@@ -265,11 +261,7 @@ func TestTwoVCentersEachVMGetsItsOwnVROpsData(t *testing.T) {
 	differs, emptySeen := 0, 0
 	vcLabel := map[string]bool{}
 	for k, inst := range insts {
-		resp, err := mvPlug.Query(ctx(t), inst, nil, from, to, metricsQ(common, "cpu|usage_average", "1h"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := one(t, resp)
+		r := queryOne(t, mvPlug, inst, nil, from, to, metricsQ(common, "cpu|usage_average", "1h"))
 		if r.Error != nil {
 			t.Fatalf("vCenter %d metrics: %v", k+1, r.Error)
 		}
@@ -331,11 +323,7 @@ func TestAmbiguousVCenterGivesNoticeNotWrongData(t *testing.T) {
 	ids := []string{vms[0].id, vms[1].id, vms[2].id}
 	to := time.Now().Truncate(time.Hour)
 	from := to.Add(-6 * time.Hour)
-	resp, err := mvPlug.Query(ctx(t), amb, nil, from, to, metricsQ(ids, "cpu|usage_average", "1h"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, mvPlug, amb, nil, from, to, metricsQ(ids, "cpu|usage_average", "1h"))
 	if r.Error != nil {
 		t.Fatalf("ambiguous vCenter must not fail the query: %v", r.Error)
 	}
@@ -349,12 +337,8 @@ func TestAmbiguousVCenterGivesNoticeNotWrongData(t *testing.T) {
 	}
 
 	// The latest table says the same and has no values.
-	resp, err = mvPlug.Query(ctx(t), amb, nil, from, to, map[string]any{"queryType": "latest", "resourceKind": "VirtualMachine",
+	r = queryOne(t, mvPlug, amb, nil, from, to, map[string]any{"queryType": "latest", "resourceKind": "VirtualMachine",
 		"selection": map[string]any{"mode": "ids", "ids": ids}, "statKeys": []string{"cpu|usage_average"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = one(t, resp)
 	if r.Error != nil || !strings.Contains(notices(r), "instance UUID") {
 		t.Fatalf("latest with an ambiguous vCenter: %v, notices %q", r.Error, notices(r))
 	}
@@ -369,14 +353,7 @@ func TestAmbiguousVCenterGivesNoticeNotWrongData(t *testing.T) {
 	}
 
 	set := mvInstance(2, map[string]any{"vcenterUrl": vcURL, "vcenterInstanceUuid": mvVCs[1].InstanceUUID})
-	resp, err = mvPlug.Query(ctx(t), set, nil, from, to, metricsQ(ids, "cpu|usage_average", "1h"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = one(t, resp)
-	if r.Error != nil {
-		t.Fatal(r.Error)
-	}
+	r = queryOK(t, mvPlug, set, nil, from, to, metricsQ(ids, "cpu|usage_average", "1h"))
 	vr := mvVROps()
 	byPair := vropsResources(t, vr)
 	var rids []string
@@ -422,11 +399,7 @@ func TestDRSMoveKeepsAlertSeriesLabels(t *testing.T) {
 		"statKeys": []string{"cpu|usage_average"}, "rollUp": "AVG", "interval": "5m"}
 	eval := func() backend.DataResponse {
 		now := time.Now()
-		resp, err := mvPlug.Query(ctx(t), inst, nil, now.Add(-10*time.Minute), now, rule)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return one(t, resp)
+		return queryOne(t, mvPlug, inst, nil, now.Add(-10*time.Minute), now, rule)
 	}
 	before := labelSets(t, eval())
 	if len(before) != mvVMs {
@@ -455,11 +428,7 @@ func TestDRSMoveKeepsAlertSeriesLabels(t *testing.T) {
 
 	// The moves are visible to the plugin: the VM's host in the inventory changed.
 	now := time.Now()
-	resp, err := mvPlug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
-	if err != nil || one(t, resp).Error != nil {
-		t.Fatalf("inventory after DRS: %v", err)
-	}
-	fr := one(t, resp).Frames[0]
+	fr := queryOK(t, mvPlug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"}).Frames[0]
 	idf, _ := fr.FieldByName("id")
 	hostf, _ := fr.FieldByName("host")
 	if idf == nil || hostf == nil {
@@ -491,11 +460,7 @@ func TestInstancedKeyWithPartialData(t *testing.T) {
 	}
 	key := "virtualDisk:scsi0:1|totalReadLatency_average"
 	to := time.Now().Truncate(time.Hour)
-	resp, err := mvPlug.Query(ctx(t), inst, nil, to.Add(-3*time.Hour), to, metricsQ(ids, key, "1h"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, mvPlug, inst, nil, to.Add(-3*time.Hour), to, metricsQ(ids, key, "1h"))
 	if r.Error != nil {
 		t.Fatalf("instanced key with partial data failed the query: %v (%v)", r.Error, r.Status)
 	}
@@ -522,11 +487,7 @@ func TestInstancedKeyWithPartialData(t *testing.T) {
 	}
 
 	// A key no selected VM publishes: every series empty, a warning naming the key, still no error.
-	resp, err = mvPlug.Query(ctx(t), inst, nil, to.Add(-3*time.Hour), to, metricsQ(ids[:3], "virtualDisk:scsi0:9|totalReadLatency_average", "1h"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = one(t, resp)
+	r = queryOne(t, mvPlug, inst, nil, to.Add(-3*time.Hour), to, metricsQ(ids[:3], "virtualDisk:scsi0:9|totalReadLatency_average", "1h"))
 	if r.Error != nil {
 		t.Fatalf("unknown instanced key failed the query: %v", r.Error)
 	}
@@ -565,14 +526,7 @@ func TestOffGridSamplesGiveAlignedPoints(t *testing.T) {
 		interval   string
 	}{{24 * time.Hour, time.Hour, "1h"}, {2 * time.Hour, 5 * time.Minute, "5m"}} {
 		from, to := now.Add(-c.span), now
-		resp, err := mvPlug.Query(ctx(t), inst, nil, from, to, metricsQ(ids, "cpu|usage_average", c.interval))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := one(t, resp)
-		if r.Error != nil {
-			t.Fatal(r.Error)
-		}
+		r := queryOK(t, mvPlug, inst, nil, from, to, metricsQ(ids, "cpu|usage_average", c.interval))
 		want, raw := expectedAt(t, vr, ridList, "cpu|usage_average", from, to, c.step)
 		var ref []time.Time
 		withData := 0

@@ -19,14 +19,7 @@ func TestQfixVMInventoryFrameHasGuestOSAndIPFromVROps(t *testing.T) {
 	mvSetup(t)
 	inst := mvInstance(2, nil)
 	now := time.Now()
-	resp, err := mvPlug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
-	if r.Error != nil {
-		t.Fatal(r.Error)
-	}
+	r := queryOK(t, mvPlug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "inventory", "entity": "vms"})
 	fr := r.Frames[0]
 	idf, _ := fr.FieldByName("id")
 	osf, _ := fr.FieldByName("guestOS")
@@ -108,14 +101,7 @@ func TestQfixAlertsShowOnlyThisVCentersResources(t *testing.T) {
 			for _, v := range mvVMsOf(t, inst) {
 				own[v.name] = true
 			}
-			resp, err := mvPlug.Query(ctx(t), inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "alerts", "minLevel": "INFO"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := one(t, resp)
-			if r.Error != nil {
-				t.Fatal(r.Error)
-			}
+			r := queryOK(t, mvPlug, inst, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "alerts", "minLevel": "INFO"})
 			// Exactly the alerts on this vCenter's resources: none of the other vCenter's.
 			want := map[string]bool{}
 			for _, a := range all {
@@ -142,11 +128,7 @@ func TestQfixAlertsShowOnlyThisVCentersResources(t *testing.T) {
 	// A data source whose vCenter vROps cannot identify shows no alert, and says why.
 	u, _ := url.Parse(mvSim.URL)
 	amb := mvInstance(2, map[string]any{"vcenterUrl": fmt.Sprintf("http://localhost:%s/vc/2", u.Port())})
-	resp, err := mvPlug.Query(ctx(t), amb, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "alerts", "minLevel": "INFO"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := one(t, resp)
+	r := queryOne(t, mvPlug, amb, nil, now.Add(-time.Hour), now, map[string]any{"queryType": "alerts", "minLevel": "INFO"})
 	if r.Error != nil || r.Frames[0].Rows() != 0 || !strings.Contains(notices(r), "instance UUID") {
 		t.Fatalf("unidentified vCenter: err %v, %d alerts, notices %q", r.Error, r.Frames[0].Rows(), notices(r))
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/privatecloud/vsphere/pkg/internal/harness"
+	"github.com/privatecloud/vsphere/pkg/internal/resourcetest"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/query"
@@ -168,7 +169,7 @@ func TestHostListCarriesUsageFromOneBulkVROpsCall(t *testing.T) {
 	if body["total"] != float64(simHosts) || body["metricsError"] != nil {
 		t.Fatalf("total %v metricsError %v", body["total"], body["metricsError"])
 	}
-	items := hostItems(t, body)
+	items := resourcetest.Items(body)
 	if len(items) != 5 {
 		t.Fatalf("%d items on page 2, want 5", len(items))
 	}
@@ -213,7 +214,7 @@ func TestHostListCarriesUsageFromOneBulkVROpsCall(t *testing.T) {
 
 	// Another page: again one bulk call, and the id map is not rebuilt.
 	e.resetCalls(t)
-	if status, body := e.call(t, viewerUser, http.MethodGet, "inventory/hosts?page=1&pageSize=5&sort=name", ""); status != 200 || len(hostItems(t, body)) != 5 {
+	if status, body := e.call(t, viewerUser, http.MethodGet, "inventory/hosts?page=1&pageSize=5&sort=name", ""); status != 200 || len(resourcetest.Items(body)) != 5 {
 		t.Fatalf("page 1: %d %v", status, body)
 	}
 	calls = e.calls(t)
@@ -235,7 +236,7 @@ func TestHostListDuringVROpsOutage(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("the host list must answer during a vROps outage: %d %v", status, body)
 		}
-		items := hostItems(t, body)
+		items := resourcetest.Items(body)
 		if len(items) != simHosts {
 			t.Fatalf("%d hosts, want %d", len(items), simHosts)
 		}
@@ -272,35 +273,7 @@ func TestHostListDuringVROpsOutage(t *testing.T) {
 // call sends one resource request through the SDK's httpadapter, as Grafana's CallResource does.
 func (e *simEnv) call(t *testing.T, user *backend.User, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	var got *backend.CallResourceResponse
-	u := "http://grafana/api/datasources/uid/x/resources/" + path
-	p, q, _ := strings.Cut(path, "?")
-	if q != "" {
-		u = "http://grafana/?" + q
-	}
-	err := e.h.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{User: user}, Path: p, Method: method, URL: u, Body: []byte(body),
-	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = r; return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	if len(got.Body) > 0 && got.Body[0] == '{' {
-		if err := json.Unmarshal(got.Body, &out); err != nil {
-			t.Fatalf("body %s: %v", got.Body, err)
-		}
-	}
-	return got.Status, out
-}
-
-func hostItems(t *testing.T, body map[string]any) []map[string]any {
-	t.Helper()
-	raw, _ := body["items"].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, it := range raw {
-		out = append(out, it.(map[string]any))
-	}
-	return out
+	return resourcetest.CallJSON(t, e.h, backend.PluginContext{User: user}, method, path, body)
 }
 
 var usageFields = []string{"cpuCapacityMHz", "cpuUsagePct", "memoryCapacityBytes", "memoryUsagePct"}

@@ -29,8 +29,8 @@ type Cache struct {
 	building bool
 	pending  []vmPatch
 
-	// sink receives VM placements after builds and moves (placements.go).
-	sink PlacementSink
+	// placed sends VM placements after builds and moves and remembers what the relay stored (placements.go).
+	placed placementLedger
 }
 
 // maxHistory bounds the host-change ring.
@@ -78,9 +78,7 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 		}
 		c.recordHostChanges(c.snap, ns)
 		c.snap = ns
-		if c.sink != nil {
-			c.sink(placementsOf(ns, ns.VMs))
-		}
+		c.placed.afterBuild(placementsOf(ns, ns.VMs), ns.Built)
 		return ns, nil
 	})
 	if err != nil {

@@ -10,10 +10,12 @@ import "time"
 func (c *Cache) MovedVM(vm VM, fromHost string, at time.Time) {
 	c.patch(func(s *Snapshot) *Snapshot { cp := vm; return s.WithVM(&cp).withUnplaced(vm.ID) })
 	c.mu.Lock()
-	sink, snap := c.sink, c.snap
+	snap := c.snap
 	c.mu.Unlock()
-	if sink != nil && snap != nil {
-		sink(placementsOf(snap, []*VM{&vm}))
+	if snap != nil {
+		for _, p := range placementsOf(snap, []*VM{&vm}) {
+			c.placed.afterMove(p)
+		}
 	}
 	if fromHost == "" || vm.Host == "" || fromHost == vm.Host {
 		return

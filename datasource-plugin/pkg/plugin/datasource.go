@@ -99,14 +99,15 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 }
 
 // placementSink hands the inventory's VM placements to the relay pusher (docs/contracts.md §5):
-// after every full snapshot build and after a VM moves, so alert mails say where a VM runs.
+// after a snapshot build those the relay has not stored yet, and a VM that moved, so alert mails
+// say where a VM runs; the pusher confirms to the inventory what the relay stored.
 func placementSink(p *relay.PlacementPusher) inventory.PlacementSink {
-	return func(ps []inventory.Placement) {
+	return func(ps []inventory.Placement, stored func()) {
 		out := make([]relay.Placement, len(ps))
 		for i, x := range ps {
 			out[i] = relay.Placement{VMID: x.VMID, VM: x.VM, Host: x.Host, Cluster: x.Cluster}
 		}
-		p.Offer(out)
+		p.Offer(out, stored)
 	}
 }
 

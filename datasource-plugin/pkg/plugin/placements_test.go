@@ -39,27 +39,10 @@ func TestInventoryBuildPushesPlacementsToTheRelay(t *testing.T) {
 	}))
 	defer rl.Close()
 
-	s := settings(up.URL, "")
-	var j map[string]any
-	_ = json.Unmarshal(s.JSONData, &j)
-	j["relayUrl"] = rl.URL
-	s.JSONData, _ = json.Marshal(j)
-	s.DecryptedSecureJSONData["relayToken"] = "relay-token-for-tests"
-	inst, err := NewDatasource(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, ok := inst.(*Datasource)
-	if !ok {
-		t.Fatalf("instance %T", inst)
-	}
-	defer ds.Dispose()
-	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: "inventory", JSON: []byte(`{"queryType":"inventory","entity":"vms","refId":"A"}`),
-		TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()},
-	}}})
-	if err != nil || resp.Responses["A"].Error != nil {
-		t.Fatalf("query: %v %v", err, resp.Responses["A"].Error)
+	ds := withRelay(t, up.URL, rl.URL, nil)
+	resp := vmInventory(t, ds)
+	if resp.Error != nil {
+		t.Fatalf("query: %v", resp.Error)
 	}
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		mu.Lock()
@@ -94,26 +77,96 @@ func TestInventoryBuildPushesPlacementsToTheRelay(t *testing.T) {
 	}
 }
 
+// TestUnstoredPlacementsGoAgainWithTheNextBuild: a push the relay refused is not confirmed to the
+// inventory, so the next build sends every VM again (docs/contracts.md §5).
+func TestUnstoredPlacementsGoAgainWithTheNextBuild(t *testing.T) {
+	var mu sync.Mutex
+	var pushes []int // VMs per push
+	rl := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Placements []relay.Placement `json:"placements"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&b)
+		mu.Lock()
+		pushes = append(pushes, len(b.Placements))
+		first := len(pushes) == 1
+		mu.Unlock()
+		if first {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":"unavailable","message":"relay restarting"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"stored":3}`))
+	}))
+	defer rl.Close()
+	ds := withRelay(t, upstream(t).URL, rl.URL, map[string]any{"cacheTtlSeconds": 1})
+	waitPushes := func(n int) []int {
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			got := append([]int(nil), pushes...)
+			mu.Unlock()
+			if len(got) >= n {
+				return got
+			}
+		}
+		t.Fatalf("fewer than %d pushes", n)
+		return nil
+	}
+	if resp := vmInventory(t, ds); resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	waitPushes(1)
+	time.Sleep(1100 * time.Millisecond) // let the 1 s inventory TTL pass: the next query rebuilds
+	if resp := vmInventory(t, ds); resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	if got := waitPushes(2); got[0] != 3 || got[1] != 3 {
+		t.Fatalf("VMs per push %v, want [3 3]", got)
+	}
+}
+
 // TestRelayDownNeverFailsAQuery: the push is best effort; the query answers although the relay is unreachable.
 func TestRelayDownNeverFailsAQuery(t *testing.T) {
-	up := upstream(t)
-	s := settings(up.URL, "")
+	ds := withRelay(t, upstream(t).URL, "http://127.0.0.1:1", nil)
+	if resp := vmInventory(t, ds); resp.Error != nil || len(resp.Frames) == 0 {
+		t.Fatalf("query: %+v", resp)
+	}
+}
+
+// withRelay is a data source instance on the vCenter at vc with the alert relay at relayURL and
+// the extra settings given, disposed when the test ends.
+func withRelay(t *testing.T, vc, relayURL string, extra map[string]any) *Datasource {
+	t.Helper()
+	s := settings(vc, "")
 	var j map[string]any
 	_ = json.Unmarshal(s.JSONData, &j)
-	j["relayUrl"] = "http://127.0.0.1:1"
+	j["relayUrl"] = relayURL
+	for k, v := range extra {
+		j[k] = v
+	}
 	s.JSONData, _ = json.Marshal(j)
 	s.DecryptedSecureJSONData["relayToken"] = "relay-token-for-tests"
-	inst, _ := NewDatasource(context.Background(), s)
+	inst, err := NewDatasource(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ds, ok := inst.(*Datasource)
 	if !ok {
 		t.Fatalf("instance %T", inst)
 	}
-	defer ds.Dispose()
+	t.Cleanup(ds.Dispose)
+	return ds
+}
+
+// vmInventory runs one inventory query of the VMs, which builds the inventory.
+func vmInventory(t *testing.T, ds *Datasource) backend.DataResponse {
+	t.Helper()
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
 		RefID: "A", QueryType: "inventory", JSON: []byte(`{"queryType":"inventory","entity":"vms","refId":"A"}`),
 		TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()},
 	}}})
-	if err != nil || resp.Responses["A"].Error != nil || len(resp.Responses["A"].Frames) == 0 {
-		t.Fatalf("query: %v %+v", err, resp.Responses["A"])
+	if err != nil {
+		t.Fatal(err)
 	}
+	return resp.Responses["A"]
 }

@@ -37,7 +37,7 @@ func alertsQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQu
 		return backend.DataResponse{}, err
 	}
 	if d.Stats == nil {
-		return backend.DataResponse{}, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to see alerts", models.ErrNotConfigured)
+		return backend.DataResponse{}, errNoVROps("see alerts")
 	}
 	var resourceIDs []string
 	var missing Unmapped

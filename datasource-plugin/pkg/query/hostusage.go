@@ -57,7 +57,7 @@ type HostUsageResult struct {
 // The error says why there are no figures; it never concerns the hosts themselves.
 func HostUsageLatest(ctx context.Context, d *Deps, hosts []*inventory.Host) (*HostUsageResult, error) {
 	if d.Stats == nil {
-		return nil, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to see host CPU and memory", models.ErrNotConfigured)
+		return nil, errNoVROps("see host CPU and memory")
 	}
 	if len(hosts) == 0 {
 		return &HostUsageResult{ByHost: map[string]HostUsage{}}, nil

@@ -12,18 +12,12 @@ import (
 )
 
 func latestQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.DataQuery) (backend.DataResponse, error) {
-	kind := q.ResourceKind
-	if kind == "" {
-		kind = models.KindVM
-	}
-	if err := q.ValidateSelection(true); err != nil {
-		return backend.DataResponse{}, err
-	}
-	if err := validateStatKeys(q.StatKeys); err != nil {
+	kind, err := statsTarget(q)
+	if err != nil {
 		return backend.DataResponse{}, err
 	}
 	if d.Stats == nil {
-		return backend.DataResponse{}, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to query metrics", models.ErrNotConfigured)
+		return backend.DataResponse{}, errNoVROps("query metrics")
 	}
 	targets, missing, err := Resolve(ctx, d, kind, q.Selection)
 	if err != nil {

@@ -85,14 +85,8 @@ func parseRollUp(s string) (string, error) {
 }
 
 func metricsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.DataQuery) (backend.DataResponse, error) {
-	kind := q.ResourceKind
-	if kind == "" {
-		kind = models.KindVM
-	}
-	if err := q.ValidateSelection(true); err != nil {
-		return backend.DataResponse{}, err
-	}
-	if err := validateStatKeys(q.StatKeys); err != nil {
+	kind, err := statsTarget(q)
+	if err != nil {
 		return backend.DataResponse{}, err
 	}
 	rollUp, err := parseRollUp(q.RollUp)
@@ -111,7 +105,7 @@ func metricsQuery(ctx context.Context, d *Deps, q *models.Query, dq backend.Data
 		return backend.DataResponse{}, fmt.Errorf("%w: %d points per series is too many: choose a larger interval than %s", models.ErrInvalidInput, pts, iv.Duration)
 	}
 	if d.Stats == nil {
-		return backend.DataResponse{}, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to query metrics", models.ErrNotConfigured)
+		return backend.DataResponse{}, errNoVROps("query metrics")
 	}
 	targets, missing, err := Resolve(ctx, d, kind, q.Selection)
 	if err != nil {

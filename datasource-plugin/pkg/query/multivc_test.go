@@ -159,18 +159,6 @@ func seriesValues(t *testing.T, dr backend.DataResponse) map[string][]float64 {
 	return out
 }
 
-func noticeTexts(dr backend.DataResponse) string {
-	var all []string
-	for _, fr := range dr.Frames {
-		if fr.Meta != nil {
-			for _, n := range fr.Meta.Notices {
-				all = append(all, n.Text)
-			}
-		}
-	}
-	return strings.Join(all, "\n")
-}
-
 func stringColumn(dr backend.DataResponse, frame int, name string) []string {
 	f, _ := dr.Frames[frame].FieldByName(name)
 	if f == nil {
@@ -226,7 +214,7 @@ func TestTwoVCentersCollidingMoRefsGetOwnData(t *testing.T) {
 	if got := stringColumn(al, 0, "alertId"); !reflect.DeepEqual(got, []string{"e1e1e1e1-0000-4000-8000-000000000001", "e1e1e1e1-0000-4000-8000-000000000002"}) {
 		t.Fatalf("alerts %v: vc02.lab's alert must not be shown", got)
 	}
-	if n := noticeTexts(al); !strings.Contains(n, "Not shown: 1 alert on resources that are not this vCenter's") {
+	if n := notices(al); !strings.Contains(n, "Not shown: 1 alert on resources that are not this vCenter's") {
 		t.Fatalf("alert notices %q", n)
 	}
 	sel := f.run(t, "alerts", map[string]any{"minLevel": "WARNING", "selection": map[string]any{"mode": "ids", "ids": []string{"web-01"}}})
@@ -243,17 +231,17 @@ func TestTwoVCentersUnidentifiedReturnNothingWithNotice(t *testing.T) {
 	if got := seriesValues(t, m); len(got) != 0 {
 		t.Fatalf("series %v for an unidentified vCenter", got)
 	}
-	if n := noticeTexts(m); !strings.Contains(n, reason) || strings.Contains(n, "not known to vROps yet") {
+	if n := notices(m); !strings.Contains(n, reason) || strings.Contains(n, "not known to vROps yet") {
 		t.Fatalf("metrics notices %q", n)
 	}
 	lt := f.run(t, "latest", copyModel(vmLatest))
-	if lt.Error != nil || lt.Frames[0].Rows() != 0 || !strings.Contains(noticeTexts(lt), reason) {
-		t.Fatalf("latest: err %v, %d rows, notices %q", lt.Error, lt.Frames[0].Rows(), noticeTexts(lt))
+	if lt.Error != nil || lt.Frames[0].Rows() != 0 || !strings.Contains(notices(lt), reason) {
+		t.Fatalf("latest: err %v, %d rows, notices %q", lt.Error, lt.Frames[0].Rows(), notices(lt))
 	}
 	for _, model := range []map[string]any{{"minLevel": "WARNING"}, {"minLevel": "WARNING", "selection": map[string]any{"mode": "ids", "ids": []string{"web-01"}}}} {
 		al := f.run(t, "alerts", model)
-		if al.Error != nil || al.Frames[0].Rows() != 0 || !strings.Contains(noticeTexts(al), reason) {
-			t.Fatalf("alerts %v: err %v, %d rows, notices %q", model, al.Error, al.Frames[0].Rows(), noticeTexts(al))
+		if al.Error != nil || al.Frames[0].Rows() != 0 || !strings.Contains(notices(al), reason) {
+			t.Fatalf("alerts %v: err %v, %d rows, notices %q", model, al.Error, al.Frames[0].Rows(), notices(al))
 		}
 	}
 	if n := f.srv.CallCount("POST /suite-api/api/alerts/query"); n != 0 {
@@ -267,7 +255,7 @@ func TestAmbiguousVMGetsNothingWithNotice(t *testing.T) {
 	if got := seriesValues(t, m); !reflect.DeepEqual(got, map[string][]float64{"vm-101": {91, 95.5, 97.25}}) {
 		t.Fatalf("series %v: the ambiguous vm-100 must get none, db-01 its own", got)
 	}
-	n := noticeTexts(m)
+	n := notices(m)
 	if !strings.Contains(n, "No vROps data for 1 objects that vROps lists more than once for this vCenter (vm-100)") || strings.Contains(n, "not known to vROps yet") {
 		t.Fatalf("metrics notices %q", n)
 	}
@@ -275,11 +263,11 @@ func TestAmbiguousVMGetsNothingWithNotice(t *testing.T) {
 		t.Fatalf("severity %v", sev)
 	}
 	lt := f.run(t, "latest", copyModel(vmLatest))
-	if got := stringColumn(lt, 0, "resource"); !reflect.DeepEqual(got, []string{"vm-101"}) || !strings.Contains(noticeTexts(lt), "more than once") {
-		t.Fatalf("latest rows %v, notices %q", got, noticeTexts(lt))
+	if got := stringColumn(lt, 0, "resource"); !reflect.DeepEqual(got, []string{"vm-101"}) || !strings.Contains(notices(lt), "more than once") {
+		t.Fatalf("latest rows %v, notices %q", got, notices(lt))
 	}
 	al := f.run(t, "alerts", map[string]any{"minLevel": "WARNING"})
-	if !strings.Contains(noticeTexts(al), "more than once") {
-		t.Fatalf("alerts notices %q", noticeTexts(al))
+	if !strings.Contains(notices(al), "more than once") {
+		t.Fatalf("alerts notices %q", notices(al))
 	}
 }

@@ -41,6 +41,27 @@ type Deps struct {
 	frames frameCache
 }
 
+// errNoVROps is the answer of a query or read that needs vROps where the data source has none;
+// need completes "add its URL and credentials to …".
+func errNoVROps(need string) error {
+	return fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to %s", models.ErrNotConfigured, need)
+}
+
+// statsTarget checks the selection and stat keys of a metrics or latest query and answers the
+// kind of resource it reads (VMs unless it says otherwise).
+func statsTarget(q *models.Query) (string, error) {
+	if err := q.ValidateSelection(true); err != nil {
+		return "", err
+	}
+	if err := validateStatKeys(q.StatKeys); err != nil {
+		return "", err
+	}
+	if q.ResourceKind == "" {
+		return models.KindVM, nil
+	}
+	return q.ResourceKind, nil
+}
+
 // QueryBudget is the total time one query may take, every upstream call and retry included. It
 // stays below Grafana's alert evaluation timeout (unified_alerting evaluation_timeout, default
 // 30 s), so a slow vROps makes a rule answer with this query's error, not an evaluation timeout

@@ -22,7 +22,7 @@ const maxResourceStatKeys = 5000
 func ResourceStatKeys(ctx context.Context, d *Deps, kind, ref string) ([]StatKeyInfo, error) {
 	lister, ok := d.Stats.(ResourceStatKeyLister)
 	if d.Stats == nil || !ok {
-		return nil, fmt.Errorf("%w: vROps is not configured for this data source: add its URL and credentials to list stat keys", models.ErrNotConfigured)
+		return nil, errNoVROps("list stat keys")
 	}
 	targets, missing, err := Resolve(ctx, d, kind, &models.ResourceSelection{Mode: models.SelectionIDs, IDs: models.StringList{ref}})
 	if err != nil {

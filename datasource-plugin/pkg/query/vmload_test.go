@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 )
@@ -12,10 +13,10 @@ import (
 // VMLoadLatest: one latest-values call for the VM with the MHz and consumed-memory keys; KB are
 // KiB; a VM vROps does not know is "not found", not an error.
 func TestVMLoadLatest(t *testing.T) {
-	fv := &fakeVROps{known: map[string]string{"vm-1": "rvm-1", "vm-2": "rvm-2"}, values: map[string]map[string][]float64{
-		"rvm-1": {VMCPUUsageMHzKey: {1234.5}, VMMemConsumedKey: {2048}},
-		"rvm-2": {VMCPUUsageMHzKey: {10}},
-	}}
+	fv := vropstest.NewUsage(map[string]map[string]float64{
+		"vm-1": {VMCPUUsageMHzKey: 1234.5, VMMemConsumedKey: 2048},
+		"vm-2": {VMCPUUsageMHzKey: 10},
+	})
 	d := &Deps{Inventory: inventory.NewCache(nil, fv, 0), Stats: fv}
 	vm := func(id string) *inventory.VM { return &inventory.VM{Object: inventory.Object{ID: id, Name: id}} }
 	tests := []struct {
@@ -31,10 +32,10 @@ func TestVMLoadLatest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.id, func(t *testing.T) {
-			fv.latest = nil
+			before := len(fv.LatestCalls())
 			got, found, err := VMLoadLatest(context.Background(), d, vm(tc.id))
-			if err != nil || found != tc.found || len(fv.latest) != tc.wantLatest {
-				t.Fatalf("found %v err %v, %d latest calls", found, err, len(fv.latest))
+			if err != nil || found != tc.found || len(fv.LatestCalls())-before != tc.wantLatest {
+				t.Fatalf("found %v err %v, %d latest calls", found, err, len(fv.LatestCalls())-before)
 			}
 			if !eqLoadPtr(got.CPUUsageMHz, tc.mhz) || !eqLoadPtr(got.MemoryUsageBytes, tc.bytes) {
 				t.Fatalf("load %+v", got)

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 )
 
 func TestVMUsageLatestBulkPer1000(t *testing.T) {
-	fv := &fakeVROps{known: map[string]string{}, values: map[string]map[string][]float64{}}
+	fv := &vropstest.Usage{Known: map[string]string{}, Values: map[string]map[string][]float64{}}
 	var vms []*inventory.VM
 	for i := 0; i < 2500; i++ {
 		id := fmt.Sprintf("vm-%d", i)
@@ -19,19 +20,20 @@ func TestVMUsageLatestBulkPer1000(t *testing.T) {
 		if i == 2499 {
 			continue // unknown to vROps
 		}
-		fv.known[id] = "r" + id
-		fv.values["r"+id] = map[string][]float64{VMCPUUsageKey: {float64(i % 100), 1}}
+		fv.Known[id] = "r" + id
+		fv.Values["r"+id] = map[string][]float64{VMCPUUsageKey: {float64(i % 100), 1}}
 	}
-	fv.values["rvm-7"][VMMemUsageKey] = []float64{55.5}
+	fv.Values["rvm-7"][VMMemUsageKey] = []float64{55.5}
 	d := &Deps{Inventory: inventory.NewCache(nil, fv, 0), Stats: fv}
 	got, err := VMUsageLatest(context.Background(), d, vms)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fv.latest) != 3 {
-		t.Fatalf("%d latest calls for 2,500 VMs, want 3", len(fv.latest))
+	latest := fv.LatestCalls()
+	if len(latest) != 3 {
+		t.Fatalf("%d latest calls for 2,500 VMs, want 3", len(latest))
 	}
-	for _, ids := range fv.latest {
+	for _, ids := range latest {
 		if len(ids) > ChunkSize {
 			t.Fatalf("a call with %d ids", len(ids))
 		}

@@ -55,13 +55,13 @@ func (c *Client) PutPlacements(ctx context.Context, vcenter string, ps []Placeme
 const placementTimeout = 30 * time.Second
 
 // PlacementPusher sends placements to the relay in the background, in the order offered, so
-// that queries never wait for the relay and a failure only gets logged (best effort: the next
-// inventory build sends every VM again).
+// that queries never wait for the relay and a failure only gets logged (best effort: the
+// inventory sends what the relay did not confirm again with its next build).
 type PlacementPusher struct {
 	c       *Client
 	vcenter string
 	logf    func(msg string, args ...any)
-	ch      chan []Placement
+	ch      chan placementPush
 	stop    context.CancelFunc
 	ctx     context.Context
 	done    sync.WaitGroup
@@ -70,19 +70,26 @@ type PlacementPusher struct {
 // NewPlacementPusher starts a pusher; logf receives failures ("msg", key/value pairs).
 func NewPlacementPusher(c *Client, vcenter string, logf func(msg string, args ...any)) *PlacementPusher {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &PlacementPusher{c: c, vcenter: vcenter, logf: logf, ch: make(chan []Placement, 8), stop: cancel, ctx: ctx}
+	p := &PlacementPusher{c: c, vcenter: vcenter, logf: logf, ch: make(chan placementPush, 8), stop: cancel, ctx: ctx}
 	p.done.Add(1)
 	go p.run()
 	return p
 }
 
+// placementPush is one offer: the placements and what to call once the relay stored them all.
+type placementPush struct {
+	ps     []Placement
+	stored func()
+}
+
 // Offer queues placements without blocking; when the queue is full they are dropped and logged.
-func (p *PlacementPusher) Offer(ps []Placement) {
+// stored (may be nil) is called once the relay has stored all of ps, and never otherwise.
+func (p *PlacementPusher) Offer(ps []Placement, stored func()) {
 	if len(ps) == 0 {
 		return
 	}
 	select {
-	case p.ch <- ps:
+	case p.ch <- placementPush{ps, stored}:
 	default:
 		p.logf("VM placements not sent to the alert relay: too many pushes waiting", "vms", len(ps))
 	}
@@ -100,10 +107,12 @@ func (p *PlacementPusher) run() {
 		select {
 		case <-p.ctx.Done():
 			return
-		case ps := <-p.ch:
+		case push := <-p.ch:
 			ctx, cancel := context.WithTimeout(p.ctx, placementTimeout)
-			if err := p.c.PutPlacements(ctx, p.vcenter, ps); err != nil {
-				p.logf("VM placements not sent to the alert relay; alert mails name the VM only until the next push", "vms", len(ps), "error", err)
+			if err := p.c.PutPlacements(ctx, p.vcenter, push.ps); err != nil {
+				p.logf("VM placements not sent to the alert relay; alert mails name the VM only until the next push", "vms", len(push.ps), "error", err)
+			} else if push.stored != nil {
+				push.stored()
 			}
 			cancel()
 		}

@@ -101,7 +101,8 @@ func TestPutPlacementsSendsBatchesWithTheToken(t *testing.T) {
 }
 
 // TestPusherDeliversInOrderAndLogsFailures: pushes go out in the order offered; a relay error is
-// logged (with the relay's message) and does not stop later pushes.
+// logged (with the relay's message) and does not stop later pushes; only what the relay stored is
+// confirmed.
 func TestPusherDeliversInOrderAndLogsFailures(t *testing.T) {
 	f := &fakeRelay{status: 500}
 	srv := f.serve(t)
@@ -113,7 +114,11 @@ func TestPusherDeliversInOrderAndLogsFailures(t *testing.T) {
 		mu.Unlock()
 	})
 	defer p.Close()
-	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h1"}})
+	var confirmed []string
+	confirm := func(host string) func() {
+		return func() { mu.Lock(); confirmed = append(confirmed, host); mu.Unlock() }
+	}
+	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h1"}}, confirm("h1"))
 	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(logs) == 1 })
 	if !strings.Contains(logs[0], "relay says no") {
 		t.Fatalf("log %q", logs[0])
@@ -121,15 +126,22 @@ func TestPusherDeliversInOrderAndLogsFailures(t *testing.T) {
 	f.mu.Lock()
 	f.status = 200
 	f.mu.Unlock()
-	p.Offer(nil) // nothing to say: no call
-	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h2"}})
-	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h3"}})
+	p.Offer(nil, confirm("none")) // nothing to say: no call
+	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h2"}}, confirm("h2"))
+	p.Offer([]Placement{{VMID: "vm-1", VM: "a", Host: "h3"}}, nil)
 	waitFor(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.bodies) == 3 })
 	if h := []string{f.bodies[1].Placements[0].Host, f.bodies[2].Placements[0].Host}; h[0] != "h2" || h[1] != "h3" {
 		t.Fatalf("order %v", h)
 	}
+	// Pushes go one at a time: h2's confirmation came before the h3 call arrived.
+	mu.Lock()
+	defer mu.Unlock()
 	if len(logs) != 1 {
 		t.Fatalf("logs %v", logs)
+	}
+	// The refused push and the empty offer are never confirmed; the stored one is.
+	if len(confirmed) != 1 || confirmed[0] != "h2" {
+		t.Fatalf("confirmed %v, want [h2]", confirmed)
 	}
 }
 

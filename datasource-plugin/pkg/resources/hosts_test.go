@@ -5,18 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/privatecloud/vsphere/pkg/internal/resourcetest"
+	"github.com/privatecloud/vsphere/pkg/internal/vropstest"
 	"github.com/privatecloud/vsphere/pkg/query"
 )
-
-func hostItems(t *testing.T, body map[string]any) []map[string]any {
-	t.Helper()
-	raw, _ := body["items"].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, it := range raw {
-		out = append(out, it.(map[string]any))
-	}
-	return out
-}
 
 var usageFields = []string{"cpuCapacityMHz", "cpuUsagePct", "memoryCapacityBytes", "memoryUsagePct"}
 
@@ -26,7 +18,7 @@ func TestHostListWithoutVROps(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("status %d body %v", status, body)
 	}
-	items := hostItems(t, body)
+	items := resourcetest.Items(body)
 	if len(items) == 0 {
 		t.Fatal("no hosts")
 	}
@@ -50,26 +42,20 @@ func TestHostListWithoutVROps(t *testing.T) {
 }
 
 func TestHostsSortedByUsageAcrossPages(t *testing.T) {
-	fv := &usageVROps{values: map[string]map[string]float64{
+	fv := vropstest.NewUsage(map[string]map[string]float64{
 		"host-10": {query.HostCPUUsageKey: 40, query.HostMemoryUsageKey: 85.5},
 		"host-11": {query.HostCPUUsageKey: 91.25, query.HostMemoryUsageKey: 20},
-	}}
+	})
 	e := newUsageEnv(t, fv)
-	tests := []struct{ query, want string }{
+	e.checkSortedPages(t, "inventory/hosts", 2, []sortedPage{
 		{"sort=cpu&order=desc", "host-11,host-10"},
 		{"sort=cpu&order=asc", "host-10,host-11"},
 		{"sort=memory&order=desc", "host-10,host-11"},
 		{"sort=memory&order=asc&pageSize=1&page=2", "host-10"},
 		{"sort=cpu&order=desc&pageSize=1&page=1", "host-11"},
-	}
-	for _, tc := range tests {
-		status, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?"+tc.query, "")
-		if status != 200 || itemIDs(body) != tc.want || body["total"] != float64(2) {
-			t.Fatalf("%s: status %d, items %s, want %s (%v)", tc.query, status, itemIDs(body), tc.want, body)
-		}
-	}
+	})
 	_, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?sort=memory&order=desc&pageSize=1", "")
-	first := hostItems(t, body)[0]
+	first := resourcetest.Items(body)[0]
 	if first["memoryUsagePct"] != 85.5 || first["cpuUsagePct"] != float64(40) || first["name"] == nil {
 		t.Fatalf("item %v", first)
 	}
@@ -77,15 +63,7 @@ func TestHostsSortedByUsageAcrossPages(t *testing.T) {
 		t.Fatalf("metricsError with every host known: %v", body["metricsError"])
 	}
 	// Every sorted page above came from one bulk fetch (cached briefly).
-	if fv.calls != 1 {
-		t.Fatalf("%d latest calls, want 1", fv.calls)
-	}
-}
-
-func TestHostsSortByUsageWithoutVROpsIs400(t *testing.T) {
-	e := newEnv(t)
-	status, body := e.call(t, viewer, http.MethodGet, "inventory/hosts?sort=cpu&order=desc", "")
-	if status != 400 || body["error"] != "bad_request" || !strings.Contains(body["message"].(string), "vROps is not configured") {
-		t.Fatalf("status %d body %v", status, body)
+	if n := len(fv.LatestCalls()); n != 1 {
+		t.Fatalf("%d latest calls, want 1", n)
 	}
 }

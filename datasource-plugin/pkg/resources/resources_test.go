@@ -15,6 +15,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/privatecloud/vsphere/pkg/internal/replay"
+	"github.com/privatecloud/vsphere/pkg/internal/resourcetest"
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/query"
@@ -87,25 +88,7 @@ func (e *env) call(t *testing.T, user *backend.User, method, path, body string) 
 // callCtx is call with a whole plugin context (org, data source).
 func (e *env) callCtx(t *testing.T, pc backend.PluginContext, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	var got *backend.CallResourceResponse
-	u := "http://grafana/api/datasources/uid/x/resources/" + path
-	p, q, _ := strings.Cut(path, "?")
-	if q != "" {
-		u = "http://grafana/?" + q
-	}
-	err := e.h.CallResource(context.Background(), &backend.CallResourceRequest{
-		PluginContext: pc, Path: p, Method: method, URL: u, Body: []byte(body),
-	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { got = r; return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	if len(got.Body) > 0 && got.Body[0] == '{' {
-		if err := json.Unmarshal(got.Body, &out); err != nil {
-			t.Fatalf("body %s: %v", got.Body, err)
-		}
-	}
-	return got.Status, out
+	return resourcetest.CallJSON(t, e.h, pc, method, path, body)
 }
 
 var (

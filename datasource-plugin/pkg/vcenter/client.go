@@ -162,7 +162,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if r.idempotent && retryWait(ctx, attempt) {
+			if r.idempotent && upstream.RetryWait(ctx, attempt, maxReadAttempts) {
 				continue
 			}
 			if !r.idempotent && (errors.Is(err, context.DeadlineExceeded) || isTimeout(err)) {
@@ -191,7 +191,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		if resp.StatusCode >= 400 {
 			apiErr := parseError(resp.StatusCode, body, r.op).(*APIError)
-			if r.idempotent && upstream.Retryable(resp.StatusCode) && !apiErr.HasMessageID("tools_not_running") && retryWait(ctx, attempt) {
+			if r.idempotent && upstream.Retryable(resp.StatusCode) && !apiErr.HasMessageID("tools_not_running") && upstream.RetryWait(ctx, attempt, maxReadAttempts) {
 				continue
 			}
 			return apiErr

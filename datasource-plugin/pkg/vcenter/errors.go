@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/upstream"
 )
 
 // Message is one entry of a VMware vAPI error's message stack.
@@ -78,13 +79,5 @@ func (e *APIError) Unwrap() error {
 			return models.ErrTooMany
 		}
 	}
-	switch e.Status {
-	case http.StatusUnauthorized:
-		return models.ErrBadCredentials
-	case http.StatusForbidden:
-		return models.ErrForbidden
-	case http.StatusNotFound:
-		return models.ErrNotFound
-	}
-	return models.ErrUpstream
+	return upstream.StatusKind(e.Status)
 }

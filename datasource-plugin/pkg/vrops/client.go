@@ -53,17 +53,10 @@ func (e *APIError) Error() string {
 
 // Unwrap maps the status to our typed kinds.
 func (e *APIError) Unwrap() error {
-	switch e.Status {
-	case http.StatusUnauthorized:
-		return models.ErrBadCredentials
-	case http.StatusForbidden:
-		return models.ErrForbidden
-	case http.StatusNotFound:
-		return models.ErrNotFound
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+	if e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity {
 		return models.ErrInvalidInput
 	}
-	return models.ErrUpstream
+	return upstream.StatusKind(e.Status)
 }
 
 // Client talks to one vROps.
@@ -196,7 +189,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			if retryWait(ctx, attempt) {
+			if upstream.RetryWait(ctx, attempt, maxAttempts) {
 				continue
 			}
 			return upstream.ClassifyTransport("vROps", c.base, err)
@@ -215,7 +208,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			continue
 		}
 		if resp.StatusCode >= 400 {
-			if upstream.Retryable(resp.StatusCode) && retryWait(ctx, attempt) {
+			if upstream.Retryable(resp.StatusCode) && upstream.RetryWait(ctx, attempt, maxAttempts) {
 				continue
 			}
 			e := &APIError{Status: resp.StatusCode, Op: op}

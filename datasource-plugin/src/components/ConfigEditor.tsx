@@ -26,6 +26,11 @@ import {
 } from '../types/config';
 import { checkSeconds, checkUrl } from './validation';
 
+/** labelled gives a settings control its id, test id and aria label from its selector. */
+function labelled(sel: { testId: string; label: string }) {
+  return { id: sel.testId, 'data-testid': sel.testId, 'aria-label': sel.label };
+}
+
 /** Props of the data source settings page. */
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<VsphereOptions, VsphereSecureData>;
 
@@ -130,9 +135,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     return (
       <Field label={sel.label} description={description} invalid={!!error} error={error} required={urlRequired(key)}>
         <Input
-          id={sel.testId}
-          data-testid={sel.testId}
-          aria-label={sel.label}
+          {...labelled(sel)}
           value={urlDrafts[key]}
           placeholder={placeholder}
           onChange={onUrl(key)}
@@ -143,6 +146,24 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     );
   };
 
+  const textField = (
+    key: TextKey,
+    sel: { testId: string; label: string },
+    description: string | undefined,
+    placeholder: string,
+    width: number
+  ) => (
+    <Field label={sel.label} description={description}>
+      <Input
+        {...labelled(sel)}
+        value={jsonData[key] ?? ''}
+        placeholder={placeholder}
+        onChange={onText(key)}
+        width={width}
+      />
+    </Field>
+  );
+
   const secretField = (
     key: Exclude<SecureKey, 'tlsCaCert'>,
     sel: { testId: string; label: string },
@@ -150,9 +171,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   ) => (
     <Field label={sel.label} description={description}>
       <SecretInput
-        id={sel.testId}
-        data-testid={sel.testId}
-        aria-label={sel.label}
+        {...labelled(sel)}
         isConfigured={!!secureJsonFields[key]}
         value={secureJsonData[key] ?? ''}
         onChange={onSecret(key)}
@@ -168,9 +187,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     return (
       <Field label={sel.label} description={description} invalid={!!error} error={error}>
         <Input
-          id={sel.testId}
-          data-testid={sel.testId}
-          aria-label={sel.label}
+          {...labelled(sel)}
           inputMode="numeric"
           value={secondsDrafts[key]}
           placeholder={String(def)}
@@ -190,20 +207,13 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           'Base URL of the vCenter Server; the REST API lives under /api.',
           'https://vcenter.example.com'
         )}
-        <Field
-          label={selectors.config.vcenterUser.label}
-          description="A read-only account is enough unless VM actions are used."
-        >
-          <Input
-            id={selectors.config.vcenterUser.testId}
-            data-testid={selectors.config.vcenterUser.testId}
-            aria-label={selectors.config.vcenterUser.label}
-            value={jsonData.vcenterUser ?? ''}
-            placeholder="administrator@vsphere.local"
-            onChange={onText('vcenterUser')}
-            width={60}
-          />
-        </Field>
+        {textField(
+          'vcenterUser',
+          selectors.config.vcenterUser,
+          'A read-only account is enough unless VM actions are used.',
+          'administrator@vsphere.local',
+          60
+        )}
         {secretField(
           'vcenterPassword',
           selectors.config.vcenterPassword,
@@ -218,32 +228,15 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           'Base URL of vROps; the Suite API lives under /suite-api. Needed for metrics and alerts.',
           'https://vrops.example.com'
         )}
-        <Field label={selectors.config.vropsUser.label}>
-          <Input
-            id={selectors.config.vropsUser.testId}
-            data-testid={selectors.config.vropsUser.testId}
-            aria-label={selectors.config.vropsUser.label}
-            value={jsonData.vropsUser ?? ''}
-            placeholder="admin"
-            onChange={onText('vropsUser')}
-            width={60}
-          />
-        </Field>
+        {textField('vropsUser', selectors.config.vropsUser, undefined, 'admin', 60)}
         {secretField('vropsPassword', selectors.config.vropsPassword, 'Stored encrypted on the Grafana server.')}
-        <Field
-          label={selectors.config.vropsAuthSource.label}
-          description="The vROps authentication source of the user: empty or 'local' for local users, else the LDAP / vIDM source name."
-        >
-          <Input
-            id={selectors.config.vropsAuthSource.testId}
-            data-testid={selectors.config.vropsAuthSource.testId}
-            aria-label={selectors.config.vropsAuthSource.label}
-            value={jsonData.vropsAuthSource ?? ''}
-            placeholder="local"
-            onChange={onText('vropsAuthSource')}
-            width={40}
-          />
-        </Field>
+        {textField(
+          'vropsAuthSource',
+          selectors.config.vropsAuthSource,
+          "The vROps authentication source of the user: empty or 'local' for local users, else the LDAP / vIDM source name.",
+          'local',
+          40
+        )}
       </FieldSet>
 
       <FieldSet label="TLS">
@@ -252,9 +245,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           description="PEM certificate(s) of the CA that signed the vCenter, vROps and relay certificates. Stored encrypted."
         >
           <SecretTextArea
-            id={selectors.config.tlsCaCert.testId}
-            data-testid={selectors.config.tlsCaCert.testId}
-            aria-label={selectors.config.tlsCaCert.label}
+            {...labelled(selectors.config.tlsCaCert)}
             isConfigured={!!secureJsonFields.tlsCaCert}
             value={secureJsonData.tlsCaCert ?? ''}
             onChange={onSecret('tlsCaCert')}
@@ -269,9 +260,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           description="Accept any certificate. Only for a lab: anyone on the network path can read the credentials."
         >
           <Switch
-            id={selectors.config.tlsSkipVerify.testId}
-            data-testid={selectors.config.tlsSkipVerify.testId}
-            aria-label={selectors.config.tlsSkipVerify.label}
+            {...labelled(selectors.config.tlsSkipVerify)}
             value={!!jsonData.tlsSkipVerify}
             onChange={(e) => setJson({ tlsSkipVerify: e.currentTarget.checked })}
           />

@@ -1,4 +1,4 @@
-import { StringEnum } from '../schemas';
+import { placementSpec, StringEnum } from '../schemas';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { VcenterState } from '../../state';
 import { planClone, planInstantClone } from '../../vm-ops/clone';
@@ -6,21 +6,14 @@ import { checkNameFree, planCreate } from '../../vm-ops/create';
 import { bodyChecker } from './body';
 import { sessionUser } from './session';
 
-const Placement = Type.Optional(
-  Type.Object({
-    folder: Type.Optional(Type.String()),
-    cluster: Type.Optional(Type.String()),
-    host: Type.Optional(Type.String()),
-    resource_pool: Type.Optional(Type.String()),
-    datastore: Type.Optional(Type.String()),
-  })
-);
+/** The placement of a create or clone: any of the five parts, the rest from defaults or the source. */
+const placement = placementSpec(['folder', 'cluster', 'host', 'resource_pool', 'datastore']);
 
 /** CloneSpecSchema is `VM.CloneSpec` (VMware's bindings). */
 const CloneSpecSchema = Type.Object({
   source: Type.String({ minLength: 1 }),
   name: Type.String({ minLength: 1, maxLength: 80 }),
-  placement: Placement,
+  placement,
   power_on: Type.Optional(Type.Boolean()),
   guest_customization_spec: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
   disks_to_remove: Type.Optional(Type.Array(Type.String())),
@@ -30,13 +23,7 @@ const CloneSpecSchema = Type.Object({
 const InstantCloneSpecSchema = Type.Object({
   source: Type.String({ minLength: 1 }),
   name: Type.String({ minLength: 1, maxLength: 80 }),
-  placement: Type.Optional(
-    Type.Object({
-      folder: Type.Optional(Type.String()),
-      resource_pool: Type.Optional(Type.String()),
-      datastore: Type.Optional(Type.String()),
-    })
-  ),
+  placement: placementSpec(['folder', 'resource_pool', 'datastore']),
   disconnect_all_nics: Type.Optional(Type.Boolean()),
   bios_uuid: Type.Optional(Type.String()),
 });
@@ -60,15 +47,7 @@ const CreateSpec = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   guest_OS: Type.String(),
   hardware_version: Type.Optional(Type.String({ pattern: '^VMX_[0-9]{2}$' })),
-  placement: Type.Optional(
-    Type.Object({
-      folder: Type.Optional(Type.String()),
-      cluster: Type.Optional(Type.String()),
-      host: Type.Optional(Type.String()),
-      resource_pool: Type.Optional(Type.String()),
-      datastore: Type.Optional(Type.String()),
-    })
-  ),
+  placement,
   cpu: Type.Optional(
     Type.Object({
       count: Type.Optional(Type.Integer()),

@@ -27,14 +27,19 @@ function nonEmpty(l: string[] | undefined): string[] | undefined {
   return l && l.length ? l.map((x) => x.toUpperCase()) : undefined;
 }
 
-/** ResourceQueryBody is the `resource-query` POST body. */
-export const ResourceQueryBody = Type.Object({
+/** The filters that `GET /resources` takes as query parameters and `resource-query` in its body. */
+const ResourceFilterFields = {
   name: Strs,
   regex: Strs,
   adapterKind: Strs,
   resourceKind: Strs,
   resourceId: Strs,
   parentId: Strs,
+};
+
+/** ResourceQueryBody is the `resource-query` POST body. */
+export const ResourceQueryBody = Type.Object({
+  ...ResourceFilterFields,
   resourceStatus: Strs,
   resourceHealth: Strs,
   resourceState: Strs,
@@ -105,15 +110,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ state: SimState }> = as
     '/resources',
     {
       schema: {
-        querystring: Type.Object({
-          name: Strs,
-          regex: Strs,
-          adapterKind: Strs,
-          resourceKind: Strs,
-          resourceId: Strs,
-          parentId: Strs,
-          ...PagingQuery,
-        }),
+        querystring: Type.Object({ ...ResourceFilterFields, ...PagingQuery }),
         response: { 200: ResourcesPageSchema },
       },
     },
