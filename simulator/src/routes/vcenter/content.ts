@@ -13,7 +13,7 @@ import { checkCustomization } from '../../vm-ops/clone';
 import { checkNameFree } from '../../vm-ops/create';
 import { planDeploy } from '../../vm-ops/deploy';
 import { invalidState } from '../../vm-ops/power';
-import { StringEnum } from '../schemas';
+import { placementSpec, StringEnum } from '../schemas';
 import { objectNotFound, vapiError } from './errors';
 import { sessionUser } from './session';
 import { getVm } from './vm';
@@ -138,14 +138,7 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
           name: Type.String({ minLength: 1, maxLength: 80 }),
           description: Type.Optional(Type.String()),
           vm_home_storage: Type.Optional(Type.Object({ datastore: Type.Optional(Type.String()) })),
-          placement: Type.Optional(
-            Type.Object({
-              folder: Type.Optional(Type.String()),
-              resource_pool: Type.Optional(Type.String()),
-              host: Type.Optional(Type.String()),
-              cluster: Type.Optional(Type.String()),
-            })
-          ),
+          placement: placementSpec(['folder', 'resource_pool', 'host', 'cluster']),
           powered_on: Type.Optional(Type.Boolean()),
           guest_customization: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) })),
         }),

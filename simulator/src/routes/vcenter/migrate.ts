@@ -1,18 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { VcenterState } from '../../state';
 import { planRelocate } from '../../vm-ops/clone';
-import { StringEnum } from '../schemas';
+import { placementSpec, StringEnum } from '../schemas';
 import { vapiError } from './errors';
 import { sessionUser } from './session';
 import { getVm } from './vm';
-
-const PlacementSchema = Type.Object({
-  folder: Type.Optional(Type.String()),
-  resource_pool: Type.Optional(Type.String()),
-  host: Type.Optional(Type.String()),
-  cluster: Type.Optional(Type.String()),
-  datastore: Type.Optional(Type.String()),
-});
 
 /**
  * migrateRoutes: `POST /api/vcenter/vm/{vm}?action=relocate` (vMotion / Storage vMotion, optionally
@@ -29,7 +21,7 @@ export const migrateRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
           'vmw-task': Type.Optional(Type.Boolean()),
         }),
         body: Type.Object({
-          placement: Type.Optional(PlacementSchema),
+          placement: placementSpec(['folder', 'resource_pool', 'host', 'cluster', 'datastore']),
           // `VM.DiskRelocateSpec` per disk key; its datastore is checked in planRelocate.
           disks: Type.Optional(
             Type.Record(
