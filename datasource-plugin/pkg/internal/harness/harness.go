@@ -54,7 +54,7 @@ func StartSimulator(args ...string) (*Simulator, error) {
 	if err := requireFresh(cli, simulatorSources, "npm run build -w simulator"); err != nil {
 		return nil, fmt.Errorf("the simulator build: %w", err)
 	}
-	cmd := exec.Command("node", append([]string{cli, "--port", "0"}, args...)...)
+	cmd := dieWithParent(exec.Command("node", append([]string{cli, "--port", "0"}, args...)...))
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -165,7 +165,7 @@ func StartPlugin() (*Plugin, error) {
 		return nil, fmt.Errorf("the plugin binary: %w", err)
 	}
 	c := goplugin.NewClient(&goplugin.ClientConfig{
-		Cmd: exec.Command(bin),
+		Cmd: dieWithParent(exec.Command(bin)),
 		HandshakeConfig: goplugin.HandshakeConfig{ProtocolVersion: grpcplugin.ProtocolVersion,
 			MagicCookieKey: grpcplugin.MagicCookieKey, MagicCookieValue: grpcplugin.MagicCookieValue},
 		VersionedPlugins: map[int]goplugin.PluginSet{grpcplugin.ProtocolVersion: {
