@@ -174,25 +174,10 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 	if berr == nil {
 		berr = cerr
 	}
-	if !m.authorize() {
-		return
-	}
-	if err := vmrules.ValidateMoRef("VM", source); err != nil {
-		m.refuse(err)
-		return
-	}
-	if berr == nil {
-		berr = ValidateName(req.Name)
-	}
-	s, ok := m.inventoryFor(berr)
+	s, src, ok := m.cloneSource(source, req.Name, berr)
 	if !ok {
 		return
 	}
-	src, ok := m.sourceOf(s, source)
-	if !ok {
-		return
-	}
-	m.params["sourceName"] = src.Name
 	e := estateOf(s)
 	p := req.Placement
 	if err := vmrules.CheckClonePlacement(placeOf(src), vmrules.Target{Folder: p.Folder, Cluster: p.Cluster, Host: p.Host, Datastore: p.Datastore}, e); err != nil {
@@ -249,18 +234,10 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 	if len(req.Disks) > 0 {
 		m.params["disks"] = req.Disks
 	}
-	if !m.authorize() || !m.checkID() {
-		return
-	}
-	s, ok := m.inventoryFor(berr)
+	s, vm, ok := m.existingVM(berr)
 	if !ok {
 		return
 	}
-	vm, ok := m.sourceOf(s, m.vmID)
-	if !ok {
-		return
-	}
-	m.vmName = vm.Name
 	m.params["fromHost"] = vm.Host
 	e := estateOf(s)
 	if err := vmrules.CheckMigrate(placeOf(vm), vmrules.Target{Cluster: req.Cluster, Host: req.Host, Datastore: req.Datastore, Disks: req.diskMap()}, e); err != nil {

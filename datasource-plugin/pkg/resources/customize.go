@@ -218,18 +218,10 @@ func (a *API) customizeVM(w http.ResponseWriter, r *http.Request) {
 	var req CustomizationRequest
 	berr := readBody(r, &req)
 	m.params = req.auditParams()
-	if !m.authorize() || !m.checkID() {
-		return
-	}
-	s, ok := m.inventoryFor(berr)
+	_, vm, ok := m.existingVM(berr)
 	if !ok {
 		return
 	}
-	vm, ok := m.sourceOf(s, m.vmID)
-	if !ok {
-		return
-	}
-	m.vmName = vm.Name
 	// The power state and guest OS from vCenter now, not from the cache.
 	info, err := a.d.VCenter.GetVM(r.Context(), vm.ID)
 	if err != nil {

@@ -51,25 +51,10 @@ func (a *API) instantCloneVM(w http.ResponseWriter, r *http.Request) {
 	berr := readBody(r, &req)
 	m.vmID, m.vmName = "", req.Name
 	m.params = map[string]any{"kind": "instant", "source": source, "name": req.Name, "placement": req.Placement}
-	if !m.authorize() {
-		return
-	}
-	if err := vmrules.ValidateMoRef("VM", source); err != nil {
-		m.refuse(err)
-		return
-	}
-	if berr == nil {
-		berr = ValidateName(req.Name)
-	}
-	s, ok := m.inventoryFor(berr)
+	s, src, ok := m.cloneSource(source, req.Name, berr)
 	if !ok {
 		return
 	}
-	src, ok := m.sourceOf(s, source)
-	if !ok {
-		return
-	}
-	m.params["sourceName"] = src.Name
 	p := req.Placement
 	if err := vmrules.CheckInstantClonePlacement(placeOf(src), p.Folder, p.ResourcePool, p.Datastore, estateOf(s), poolsOf(s)); err != nil {
 		m.refuse(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/models"
+	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 )
 
@@ -85,6 +86,52 @@ func (m *mutation) sourceOf(s *inventory.Snapshot, id string) (*inventory.VM, bo
 		return nil, false
 	}
 	return vm, true
+}
+
+// cloneSource runs the checks a clone and an instant clone share before their placement, in the
+// order of docs/contracts.md §3 "Clone and migrate": role, the source id's MoRef shape, the body
+// (berr), the new VM's name, the source in the cached inventory (recorded as params.sourceName).
+// false means the refusal is written and audited.
+func (m *mutation) cloneSource(source, name string, berr error) (*inventory.Snapshot, *inventory.VM, bool) {
+	if !m.authorize() {
+		return nil, nil, false
+	}
+	if err := vmrules.ValidateMoRef("VM", source); err != nil {
+		m.refuse(err)
+		return nil, nil, false
+	}
+	if berr == nil {
+		berr = ValidateName(name)
+	}
+	s, ok := m.inventoryFor(berr)
+	if !ok {
+		return nil, nil, false
+	}
+	src, ok := m.sourceOf(s, source)
+	if !ok {
+		return nil, nil, false
+	}
+	m.params["sourceName"] = src.Name
+	return s, src, true
+}
+
+// existingVM runs the checks of a change to the path's VM (migrate, customize) before its own:
+// role, the id's MoRef shape, the body (berr), the VM in the cached inventory (its name goes into
+// the audit event). false means the refusal is written and audited.
+func (m *mutation) existingVM(berr error) (*inventory.Snapshot, *inventory.VM, bool) {
+	if !m.authorize() || !m.checkID() {
+		return nil, nil, false
+	}
+	s, ok := m.inventoryFor(berr)
+	if !ok {
+		return nil, nil, false
+	}
+	vm, ok := m.sourceOf(s, m.vmID)
+	if !ok {
+		return nil, nil, false
+	}
+	m.vmName = vm.Name
+	return s, vm, true
 }
 
 // moverReady fails when the vCenter client cannot clone or relocate (as asked: directly or as a
