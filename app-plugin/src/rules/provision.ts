@@ -28,7 +28,7 @@ export function expandNames(pattern: string, count: number): { names?: string[];
     const err = validateVmName(pattern);
     return err ? { error: err } : { names: [pattern] };
   }
-  const width = runs[0].length;
+  const width = runs[0]!.length;
   if (String(count).length > width) {
     return { error: `${count} VMs need at least ${String(count).length} # for their numbers.` };
   }
