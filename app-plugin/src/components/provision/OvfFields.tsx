@@ -64,6 +64,8 @@ export function OvfFields({
     return <Loading text="Reading the OVF package…" />;
   }
   const o = info.value;
+  // The EULA is checked first (rules/provision.ts validateOvf), so the networks' turn comes after it.
+  const networkError = o.eulas.length === 0 || acceptEula ? error : undefined;
   return (
     <FieldSet label={`OVF package ${o.name}`}>
       {o.annotation && <p>{o.annotation}</p>}
@@ -89,8 +91,8 @@ export function OvfFields({
         <div key={n} data-testid={selectors.newVm.ovfNetwork(n)}>
           <Field
             label={`Network for the package's “${n}”`}
-            invalid={!!error && !mappings[n]}
-            error={error && !mappings[n] ? error : undefined}
+            invalid={!!networkError && !mappings[n]}
+            error={networkError && !mappings[n] ? networkError : undefined}
           >
             <Combobox
               aria-label={`Network for ${n}`}

@@ -59,7 +59,9 @@ export function ProvisionProgress({
         {finished < jobs.length
           ? `Creating ${jobs.length === 1 ? jobs[0].name : `${jobs.length} VMs`}… (${finished} of ${jobs.length} finished)`
           : failed
-            ? `${jobs.length - failed} of ${jobs.length} VMs created`
+            ? jobs.length === 1
+              ? `${jobs[0].name} was not created`
+              : `${jobs.length - failed} of ${jobs.length} VMs created`
             : `${jobs.length === 1 ? jobs[0].name : `All ${jobs.length} VMs`} created`}
       </h3>
       <ul className={styles.list} aria-label="Progress of the new VMs">
@@ -67,7 +69,7 @@ export function ProvisionProgress({
           <TaskRow key={j.name} client={client} name={j.name} start={j.start} pollMs={pollMs} onChange={onChange} />
         ))}
       </ul>
-      {finished === jobs.length && failed > 0 && (
+      {finished === jobs.length && failed > 0 && jobs.length > 1 && (
         <Alert severity="warning" title="Some VMs were not created">
           The reasons are next to each VM. The ones that were created stay; fix the cause and create the others again.
         </Alert>

@@ -1,0 +1,87 @@
+import React from 'react';
+import { Stack } from '@grafana/ui';
+import { MigrateHost } from '../../types';
+import { selectors } from '../../selectors';
+import { DataTable } from '../DataTable';
+import { enumText } from '../labels';
+import { UsagePercent } from '../UsagePercent';
+
+/** A usage figure now and after the move, each coloured at the alert levels. */
+function Change({ now, after, what, host }: { now?: number; after?: number; what: string; host: string }) {
+  return (
+    <Stack direction="row" gap={0.5} alignItems="center" justifyContent="flex-end">
+      <UsagePercent pct={now} label={`${what} of ${host} now`} />
+      <span aria-label="after the move">→</span>
+      <UsagePercent pct={after} label={`${what} of ${host} after the move`} />
+    </Stack>
+  );
+}
+
+/**
+ * The hosts a VM could move to: compatible ones can be chosen (a radio per row), the others are
+ * listed with the reason; CPU and memory now and after the move.
+ */
+export function MigrateHostsTable({
+  hosts,
+  chosen,
+  onChoose,
+}: {
+  hosts: MigrateHost[];
+  chosen: string;
+  onChoose: (id: string) => void;
+}) {
+  // Compatible hosts first, the quietest (lowest CPU after the move) at the top.
+  const rows = [...hosts].sort(
+    (a, b) =>
+      Number(b.compatible) - Number(a.compatible) ||
+      (a.cpuAfterPct ?? Infinity) - (b.cpuAfterPct ?? Infinity) ||
+      a.name.localeCompare(b.name)
+  );
+  return (
+    <DataTable
+      label="Target hosts"
+      testId={selectors.migrate.hosts}
+      rows={rows}
+      rowKey={(h) => h.id}
+      rowTestId={(h) => selectors.migrate.host(h.id)}
+      columns={[
+        {
+          id: 'pick',
+          header: 'Move to',
+          cell: (h) => (
+            <input
+              type="radio"
+              name="migrate-host"
+              aria-label={`Move to ${h.name}`}
+              disabled={!h.compatible}
+              checked={chosen === h.id}
+              onChange={() => onChoose(h.id)}
+            />
+          ),
+        },
+        { id: 'name', header: 'Host', rowHeader: true, cell: (h) => h.name },
+        { id: 'cluster', header: 'Cluster', cell: (h) => h.clusterName || '—' },
+        {
+          id: 'cpu',
+          header: 'CPU now → after',
+          numeric: true,
+          cell: (h) => <Change now={h.cpuUsagePct} after={h.cpuAfterPct} what="CPU" host={h.name} />,
+        },
+        {
+          id: 'mem',
+          header: 'Memory now → after',
+          numeric: true,
+          cell: (h) => <Change now={h.memoryUsagePct} after={h.memoryAfterPct} what="Memory" host={h.name} />,
+        },
+        {
+          id: 'state',
+          header: 'Can take the VM',
+          cell: (h) =>
+            h.compatible
+              ? 'Yes'
+              : `No: ${h.reason ?? (h.connectionState ? enumText(h.connectionState) : 'not compatible')}`,
+        },
+      ]}
+    />
+  );
+}
