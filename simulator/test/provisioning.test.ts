@@ -155,6 +155,87 @@ describe('relocate (POST /api/vcenter/vm/{vm}?action=relocate)', () => {
     expect(inv.vms.get(vm.id)!.disks.every((d) => d.vmdkFile.startsWith(`[${other.name}]`))).toBe(true);
   });
 
+  it('places each disk on its own datastore (RelocateSpec.disks), the VM home staying', async () => {
+    const inv = sim.state.inventory;
+    const vm = [...inv.vms.values()].find((v) => v.disks.length > 1)!;
+    const [first, second] = vm.disks;
+    const other = [...inv.datastores.values()].find(
+      (d) =>
+        d.id !== first.datastore && d.hosts.includes(vm.host) && inv.datastoreFree(d) > first.capacity + second.capacity
+    )!;
+    const home = vm.datastore;
+    const homeDs = inv.datastores.get(home)!;
+    const [homeUsed, otherUsed, homeCount] = [homeDs.vmUsed, other.vmUsed, homeDs.vmCount];
+    const r = await sim.vc(
+      `/vcenter/vm/${vm.id}?action=relocate`,
+      post({ disks: { [first.key]: { datastore: other.id } } })
+    );
+    expect(r.status).toBe(204);
+    const info = await json(await sim.vc(`/vcenter/vm/${vm.id}`));
+    expect(info.disks[first.key].backing.vmdk_file.startsWith(`[${other.name}]`)).toBe(true);
+    expect(info.disks[second.key].backing.vmdk_file.startsWith(`[${homeDs.name}]`)).toBe(true);
+    expect(inv.vms.get(vm.id)!.datastore).toBe(home);
+    expect([homeDs.vmUsed, other.vmUsed, homeDs.vmCount]).toEqual([
+      homeUsed - first.capacity,
+      otherUsed + first.capacity,
+      homeCount,
+    ]);
+    // vROps relates the VM to both datastores.
+    const rid = await resourceIdOf(sim, 'VirtualMachine', vm.id);
+    const parents = await json(await sim.ops(`/resources/${rid}/relationships?relationshipType=PARENT`));
+    const names = parents.resourceList
+      .filter((p: any) => p.resourceKey.resourceKindKey === 'Datastore')
+      .map((p: any) => p.resourceKey.name);
+    expect(names).toEqual(expect.arrayContaining([other.name, homeDs.name]));
+    // A placement datastore moves the VM home and the disks left out; a named disk goes where it is told.
+    const r2 = await sim.vc(
+      `/vcenter/vm/${vm.id}?action=relocate`,
+      post({ placement: { datastore: other.id }, disks: { [first.key]: { datastore: home } } })
+    );
+    expect([r2.status, r2.status === 204 ? '' : await r2.text()]).toEqual([204, '']);
+    const moved = inv.vms.get(vm.id)!;
+    expect(moved.datastore).toBe(other.id);
+    expect(moved.disks.find((d) => d.key === first.key)!.datastore).toBe(home);
+    expect(moved.disks.find((d) => d.key === second.key)!.datastore).toBe(other.id);
+  });
+
+  it.each([
+    ['an unknown disk key', 'key', 404, 'NOT_FOUND'],
+    ['an unknown datastore', 'ds', 404, 'NOT_FOUND'],
+    ['a disk without datastore', 'no-ds', 400, 'INVALID_ARGUMENT'],
+    ['a datastore the host does not mount', 'unmounted', 400, 'INVALID_ARGUMENT'],
+    ['a datastore without space', 'full', 400, 'INVALID_ARGUMENT'],
+  ])('refuses per-disk placement with %s and changes nothing', async (_what, kind, status, type) => {
+    const inv = sim.state.inventory;
+    const vm = [...inv.vms.values()].find((v) => v.disks.length > 0 && v.powerState === 'POWERED_OFF')!;
+    const disk = vm.disks[0];
+    const mounted = [...inv.datastores.values()].find((d) => d.id !== disk.datastore && d.hosts.includes(vm.host))!;
+    let disks: any = { [disk.key]: { datastore: mounted.id } };
+    if (kind === 'key') disks = { '9999': { datastore: mounted.id } };
+    if (kind === 'ds') disks = { [disk.key]: { datastore: 'datastore-999999' } };
+    if (kind === 'no-ds') disks = { [disk.key]: {} };
+    if (kind === 'unmounted') {
+      const away = [...inv.datastores.values()].find((d) => !d.hosts.includes(vm.host))!;
+      disks = { [disk.key]: { datastore: away.id } };
+    }
+    let restore = () => {};
+    if (kind === 'full') {
+      const other = mounted.otherUsed;
+      mounted.otherUsed = mounted.capacity - mounted.vmUsed - disk.capacity + 1;
+      restore = () => (mounted.otherUsed = other);
+    }
+    const before = JSON.stringify({ vm: inv.vms.get(vm.id), ds: [...inv.datastores.values()].map((d) => d.vmUsed) });
+    const r = await sim.vc(`/vcenter/vm/${vm.id}?action=relocate`, post({ disks }));
+    restore();
+    expect(r.status).toBe(status);
+    const b = await json(r);
+    expect(b.error_type).toBe(type);
+    if (kind === 'full') expect(b.messages[0].id).toBe('com.vmware.api.vcenter.vm.insufficient_disk_space');
+    expect(JSON.stringify({ vm: inv.vms.get(vm.id), ds: [...inv.datastores.values()].map((d) => d.vmUsed) })).toBe(
+      before
+    );
+  });
+
   it.each([
     ['a disconnected host', 'disconnected', 500, 'RESOURCE_INACCESSIBLE'],
     ['a host in another datacenter', 'other-dc', 400, 'INVALID_ARGUMENT'],

@@ -41,6 +41,25 @@ type MigrateRequest struct {
 	Host      string `json:"host,omitempty"`
 	Cluster   string `json:"cluster,omitempty"`
 	Datastore string `json:"datastore,omitempty"`
+	// Disks is per-disk placement: disk key → where it goes (VMware's `RelocateSpec.disks`).
+	Disks map[string]DiskTarget `json:"disks,omitempty"`
+}
+
+// DiskTarget is where one disk moves.
+type DiskTarget struct {
+	Datastore string `json:"datastore"`
+}
+
+// diskMap is the per-disk placement as the rules see it: disk key → datastore id.
+func (req *MigrateRequest) diskMap() map[string]string {
+	if len(req.Disks) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(req.Disks))
+	for k, d := range req.Disks {
+		out[k] = d.Datastore
+	}
+	return out
 }
 
 // estateOf is the inventory as the placement rules see it.
@@ -209,6 +228,9 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 	var req MigrateRequest
 	berr := readBody(r, &req)
 	m.params = map[string]any{"host": req.Host, "cluster": req.Cluster, "datastore": req.Datastore}
+	if len(req.Disks) > 0 {
+		m.params["disks"] = req.Disks
+	}
 	if !m.authorize() || !m.checkID() {
 		return
 	}
@@ -223,15 +245,36 @@ func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {
 	m.vmName = vm.Name
 	m.params["fromHost"] = vm.Host
 	e := estateOf(s)
-	if err := vmrules.CheckMigrate(placeOf(vm), vmrules.Target{Cluster: req.Cluster, Host: req.Host, Datastore: req.Datastore}, e); err != nil {
+	if err := vmrules.CheckMigrate(placeOf(vm), vmrules.Target{Cluster: req.Cluster, Host: req.Host, Datastore: req.Datastore, Disks: req.diskMap()}, e); err != nil {
 		m.refuse(err)
 		return
+	}
+	// Per-disk placement is checked against the VM's disks, which only vCenter knows (one read).
+	if len(req.Disks) > 0 {
+		disks, err := a.vmDisks(r.Context(), s, vm)
+		if err != nil {
+			m.fail(err)
+			return
+		}
+		if err := vmrules.CheckDiskPlacement(placeOf(vm), diskPlaces(disks), req.diskMap(), e); err != nil {
+			m.refuse(err)
+			return
+		}
 	}
 	mv, tk, ok := m.moverReady()
 	if !ok {
 		return
 	}
-	spec := vcenter.RelocateSpec{Placement: &vcenter.RelocatePlacementSpec{Host: req.Host, Cluster: req.Cluster, Datastore: req.Datastore}}
+	spec := vcenter.RelocateSpec{}
+	if req.Host != "" || req.Cluster != "" || req.Datastore != "" {
+		spec.Placement = &vcenter.RelocatePlacementSpec{Host: req.Host, Cluster: req.Cluster, Datastore: req.Datastore}
+	}
+	for k, d := range req.Disks {
+		if spec.Disks == nil {
+			spec.Disks = map[string]vcenter.DiskRelocateSpec{}
+		}
+		spec.Disks[k] = vcenter.DiskRelocateSpec{Datastore: d.Datastore}
+	}
 	// A Storage vMotion alone leaves the VM on its host; a cluster target is looked up.
 	candidates := []string{vm.Host}
 	if req.Host != "" || req.Cluster != "" {

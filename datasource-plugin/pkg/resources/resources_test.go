@@ -326,6 +326,7 @@ func FuzzResourceBodies(f *testing.F) {
 	for _, s := range []string{
 		`{"name":"a","guestOS":"UBUNTU_64","cpuCount":2,"memoryMiB":4096,"placement":{"folder":"group-v4","cluster":"domain-c1","datastore":"datastore-20"}}`,
 		`{"cpuCount":-1}`, `{"memoryMiB":1e309}`, `{"action":"start"}`, `{"confirmName":null}`, `[]`, `"x"`, ``,
+		`{"disks":{"2000":{"datastore":"datastore-20"}}}`, `{"disks":{"":{"datastore":""}},"host":"host-1"}`, `{"disks":[]}`,
 	} {
 		f.Add(s)
 	}
@@ -349,7 +350,7 @@ func FuzzResourceBodies(f *testing.F) {
 	rc := relay.NewWithHTTPClient(rs.URL, "t", rs.Client())
 	h := httpadapter.New(New(Deps{Query: qd, VCenter: vcc, Relay: rc, Settings: &models.Settings{Roles: models.ActionRoles{Create: "Admin", Edit: "Admin", Power: "Admin", Delete: "Admin"}}}))
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, c := range []struct{ m, p string }{{"POST", "vms"}, {"PATCH", "vms/vm-102/hardware"}, {"POST", "vms/vm-102/power"}, {"DELETE", "vms/vm-102"}} {
+		for _, c := range []struct{ m, p string }{{"POST", "vms"}, {"PATCH", "vms/vm-102/hardware"}, {"POST", "vms/vm-102/power"}, {"DELETE", "vms/vm-102"}, {"POST", "vms/vm-102/migrate"}} {
 			before := mutations(up)
 			var status int
 			err := h.CallResource(context.Background(), &backend.CallResourceRequest{PluginContext: backend.PluginContext{User: admin}, Path: c.p, Method: c.m, URL: "/", Body: []byte(body)},
@@ -368,5 +369,6 @@ func FuzzResourceBodies(f *testing.F) {
 func mutations(up *replay.Server) int {
 	return up.CallCount("POST /api/vcenter/vm") + up.CallCount("DELETE /api/vcenter/vm/vm-102") +
 		up.CallCount("POST /api/vcenter/vm/vm-102/power") + up.CallCount("POST /api/vcenter/vm/vm-102/guest/power") +
-		up.CallCount("PATCH /api/vcenter/vm/vm-102/hardware/cpu") + up.CallCount("PATCH /api/vcenter/vm/vm-102/hardware/memory")
+		up.CallCount("PATCH /api/vcenter/vm/vm-102/hardware/cpu") + up.CallCount("PATCH /api/vcenter/vm/vm-102/hardware/memory") +
+		up.CallCount("POST /api/vcenter/vm/vm-102") // relocate
 }

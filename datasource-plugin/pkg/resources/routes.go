@@ -66,6 +66,8 @@ func New(d Deps) *API {
 	m.HandleFunc("GET /vms/{id}", a.read(vmID(a.vmDetail)))
 	m.HandleFunc("GET /vms/{id}/history", a.read(vmID(a.history)))
 	m.HandleFunc("GET /vms/{id}/hardware/limits", a.read(vmID(a.limits)))
+	// Migrate options: a read for callers with the migrate role (migrate_options.go).
+	m.HandleFunc("GET /vms/{id}/migrate/options", a.migrateRole(vmID(a.migrateOptions)))
 	m.HandleFunc("GET /statkeys", a.read(a.statKeys))
 	m.HandleFunc("GET /statkeys/{resource}", a.read(a.resourceStatKeys))
 	m.HandleFunc("GET /options/guest-os", a.readAs(models.RoleEditor, a.guestOS))

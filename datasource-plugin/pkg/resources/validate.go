@@ -5,13 +5,11 @@
 package resources
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/privatecloud/vsphere/pkg/inventory"
-	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
 )
 
@@ -138,12 +136,7 @@ func ValidateCreate(req *CreateRequest, s *inventory.Snapshot) error {
 	if err := sameDatacenter(req, s); err != nil {
 		return err
 	}
-	for _, vm := range s.VMs {
-		if vm.Name == req.Name {
-			return fmt.Errorf("%w: a VM named %q already exists (%s)", models.ErrConflict, req.Name, vm.ID)
-		}
-	}
-	return nil
+	return nameTaken(s, req.Name)
 }
 
 func hasFolder(s *inventory.Snapshot, id string) bool {

@@ -39,10 +39,18 @@ type RelocatePlacementSpec struct {
 	Datastore    string `json:"datastore,omitempty"`
 }
 
-// RelocateSpec is the body of POST /api/vcenter/vm/{vm}?action=relocate (`VM.RelocateSpec`
-// without per-disk placement).
+// DiskRelocateSpec is `VM.DiskRelocateSpec` (vSphere API 7.0.0.0): the datastore a disk moves to
+// (VMware: "currently required").
+type DiskRelocateSpec struct {
+	Datastore string `json:"datastore"`
+}
+
+// RelocateSpec is the body of POST /api/vcenter/vm/{vm}?action=relocate (`VM.RelocateSpec`).
+// Disks maps disk keys ("2000") to where each goes; disks left out follow Placement.Datastore
+// when that is given, else stay.
 type RelocateSpec struct {
-	Placement *RelocatePlacementSpec `json:"placement,omitempty"`
+	Placement *RelocatePlacementSpec      `json:"placement,omitempty"`
+	Disks     map[string]DiskRelocateSpec `json:"disks,omitempty"`
 }
 
 // CloneVM clones a VM and returns the new VM's id (vCenter answers it as a JSON string). Not

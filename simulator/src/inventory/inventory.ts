@@ -372,11 +372,13 @@ export class Inventory {
 
   /** removeVm deletes a VM and gives its disk space back. */
   removeVm(vm: Vm): void {
-    const ds = this.datastores.get(vm.datastore);
-    if (ds) {
-      ds.vmUsed -= vm.disks.reduce((a, d) => a + d.capacity, 0);
-      ds.vmCount--;
+    // Each disk gives its space back where it lives (per-disk relocation may have spread them).
+    for (const d of vm.disks) {
+      const ds = this.datastores.get(d.datastore);
+      if (ds) ds.vmUsed -= d.capacity;
     }
+    const home = this.datastores.get(vm.datastore);
+    if (home) home.vmCount--;
     this.vms.delete(vm.id);
     this.vmsByHost.get(vm.host)?.delete(vm.id);
   }
@@ -396,24 +398,34 @@ export class Inventory {
    */
   relocateVm(
     vm: Vm,
-    to: { host: string; cluster: string; datacenter: string; resourcePool: string; datastore: string; folder: string },
+    to: {
+      host: string;
+      cluster: string;
+      datacenter: string;
+      resourcePool: string;
+      datastore: string;
+      folder: string;
+      /** Per-disk datastores (disk key → id); a disk left out follows `datastore` when that changes. */
+      disks?: Record<string, string>;
+    },
     now = Date.now()
   ): void {
-    if (to.datastore !== vm.datastore) {
-      const size = vm.disks.reduce((a, d) => a + d.capacity, 0);
+    const homeMoves = to.datastore !== vm.datastore;
+    for (const d of vm.disks) {
+      const target = to.disks?.[d.key] ?? (homeMoves ? to.datastore : d.datastore);
+      if (target === d.datastore) continue;
+      const from = this.datastores.get(d.datastore);
+      const dest = this.datastores.get(target)!;
+      if (from) from.vmUsed -= d.capacity;
+      dest.vmUsed += d.capacity;
+      d.datastore = dest.id;
+      d.vmdkFile = d.vmdkFile.replace(/^\[[^\]]*\]/, `[${dest.name}]`);
+    }
+    if (homeMoves) {
       const from = this.datastores.get(vm.datastore);
-      const dest = this.datastores.get(to.datastore)!;
-      if (from) {
-        from.vmUsed -= size;
-        from.vmCount--;
-      }
-      dest.vmUsed += size;
-      dest.vmCount++;
-      for (const d of vm.disks) {
-        d.datastore = dest.id;
-        d.vmdkFile = d.vmdkFile.replace(/^\[[^\]]*\]/, `[${dest.name}]`);
-      }
-      vm.datastore = dest.id;
+      if (from) from.vmCount--;
+      this.datastores.get(to.datastore)!.vmCount++;
+      vm.datastore = to.datastore;
     }
     if (to.host !== vm.host) this.moveVm(vm, to.host, 'vmotion', now);
     vm.cluster = to.cluster;

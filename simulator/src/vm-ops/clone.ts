@@ -104,9 +104,13 @@ export function planClone(inv: Inventory, spec: CloneSpec, id: string, now: numb
   return { vm, diskSizes, network, macSeed: seed & 0xffffff, powerOn: spec.power_on ?? false };
 }
 
-/** RelocateSpec is `VM.RelocateSpec` (placement only; per-disk placement is not simulated). */
+/**
+ * RelocateSpec is `VM.RelocateSpec` (vSphere API 7.0.0.0): placement, and `disks`, a map of disk
+ * key → `VM.DiskRelocateSpec` whose `datastore` is currently required.
+ */
 export interface RelocateSpec {
   placement?: { folder?: string; resource_pool?: string; host?: string; cluster?: string; datastore?: string };
+  disks?: Record<string, { datastore?: string }>;
 }
 
 /** RelocatePlan is where a VM goes (host / cluster / pool / datastore / folder). */
@@ -117,6 +121,37 @@ export interface RelocatePlan {
   resourcePool: string;
   datastore: string;
   folder: string;
+  /** Where each disk goes (disk key → datastore id), every disk listed. */
+  disks: Record<string, string>;
+}
+
+/**
+ * diskTargets is where each of the VM's disks goes: a disk named in `disks` to its datastore, any
+ * other to `placement.datastore` when given (VMware: "If unset, all disks will migrate to the
+ * datastore specified in RelocatePlacementSpec.datastore"), else it stays. Each disk datastore must
+ * exist, lie in the target's datacenter and be mounted by the target host.
+ */
+function diskTargets(
+  inv: Inventory,
+  vm: Vm,
+  spec: RelocateSpec,
+  target: { hostId: string; hostName: string; datacenter: string; datastore?: string }
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const keys = new Set(vm.disks.map((d) => d.key));
+  for (const [key, d] of Object.entries(spec.disks ?? {})) {
+    if (!keys.has(key)) throw objectNotFound(inv.vcenterUuid, 'Virtual disk', 'vm.hardware.disk', key);
+    if (!d || typeof d.datastore !== 'string' || !d.datastore)
+      throw invalidArgument(`disks['${key}'].datastore is required.`);
+    const ds = inv.datastores.get(d.datastore);
+    if (!ds) throw objectNotFound(inv.vcenterUuid, 'Datastore', 'datastore', d.datastore);
+    if (ds.datacenter !== target.datacenter)
+      throw invalidArgument(`Datastore '${ds.name}' for disk '${key}' is in another datacenter than the target.`);
+    if (!ds.hosts.includes(target.hostId))
+      throw invalidArgument(`Datastore '${ds.id}' is not accessible from host '${target.hostId}'.`);
+  }
+  for (const d of vm.disks) out[d.key] = spec.disks?.[d.key]?.datastore ?? target.datastore ?? d.datastore;
+  return out;
 }
 
 /**
@@ -126,8 +161,17 @@ export interface RelocatePlan {
  */
 export function planRelocate(inv: Inventory, vm: Vm, spec: RelocateSpec): RelocatePlan {
   const pl = spec.placement ?? {};
-  if (!pl.host && !pl.cluster && !pl.resource_pool && !pl.datastore && !pl.folder)
-    throw invalidArgument('placement must name a host, cluster, resource pool, datastore or folder.');
+  if (
+    !pl.host &&
+    !pl.cluster &&
+    !pl.resource_pool &&
+    !pl.datastore &&
+    !pl.folder &&
+    !Object.keys(spec.disks ?? {}).length
+  )
+    throw invalidArgument(
+      'placement must name a host, cluster, resource pool, datastore or folder, or disks must be given.'
+    );
   const target = placementFrom(inv, pl, {
     folder: vm.folder,
     resourcePool: vm.resourcePool,
@@ -143,17 +187,28 @@ export function planRelocate(inv: Inventory, vm: Vm, spec: RelocateSpec): Reloca
         `Host '${target.host.name}' has no access to network '${net?.name ?? n.network}' of the virtual machine.`
       );
   }
-  if (target.datastore.id !== vm.datastore) {
-    const need = vm.disks.reduce((a, d) => a + d.capacity, 0);
-    if (need > inv.datastoreFree(target.datastore))
+  const disks = diskTargets(inv, vm, spec, {
+    hostId: target.host.id,
+    hostName: target.host.name,
+    datacenter: target.cluster.datacenter,
+    datastore: target.datastore.id !== vm.datastore ? target.datastore.id : undefined,
+  });
+  // Room for every disk that changes datastore, per destination.
+  const need = new Map<string, number>();
+  for (const d of vm.disks)
+    if (disks[d.key] !== d.datastore) need.set(disks[d.key], (need.get(disks[d.key]) ?? 0) + d.capacity);
+  for (const [id, bytes] of need) {
+    const ds = inv.datastores.get(id)!;
+    if (bytes > inv.datastoreFree(ds))
       throw vapiError(
         'INVALID_ARGUMENT',
         'com.vmware.api.vcenter.vm.insufficient_disk_space',
-        `Insufficient disk space on datastore '${target.datastore.name}'.`,
-        [target.datastore.name]
+        `Insufficient disk space on datastore '${ds.name}'.`,
+        [ds.name]
       );
   }
   return {
+    disks,
     host: target.host.id,
     cluster: target.cluster.id,
     datacenter: target.cluster.datacenter,

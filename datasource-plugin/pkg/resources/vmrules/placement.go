@@ -37,6 +37,8 @@ type Target struct {
 	Cluster   string
 	Host      string
 	Datastore string
+	// Disks is a migrate's per-disk placement, disk key → datastore id (CheckDiskPlacement).
+	Disks map[string]string
 }
 
 // VMPlace is where a VM is now.
@@ -137,8 +139,8 @@ func CheckClonePlacement(src VMPlace, t Target, e Estate) error {
 // CheckMigrate checks a move of vm (host, cluster and/or datastore; folders do not move here):
 // something must be named and something must change.
 func CheckMigrate(vm VMPlace, t Target, e Estate) error {
-	if t.Host == "" && t.Cluster == "" && t.Datastore == "" {
-		return Invalid("choose a target host, cluster or datastore for VM %s", vm.Name)
+	if t.Host == "" && t.Cluster == "" && t.Datastore == "" && len(t.Disks) == 0 {
+		return Invalid("choose a target host, cluster or datastore for VM %s, or datastores for its disks", vm.Name)
 	}
 	if t.Folder != "" {
 		return Invalid("a migration does not move VMs between folders")
@@ -146,7 +148,7 @@ func CheckMigrate(vm VMPlace, t Target, e Estate) error {
 	if err := checkTarget(t, vm.Datacenter, e); err != nil {
 		return err
 	}
-	if t.Host != "" && t.Host == vm.Host && t.Datastore == "" {
+	if t.Host != "" && t.Host == vm.Host && t.Datastore == "" && len(t.Disks) == 0 {
 		return Invalid("VM %s already runs on host %s: choose another host or a datastore", vm.Name, e.name(t.Host))
 	}
 	return nil

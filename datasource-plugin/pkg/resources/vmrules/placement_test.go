@@ -70,6 +70,8 @@ func TestCheckMigrate(t *testing.T) {
 		{"cluster without connected host", Target{Cluster: "domain-c2"}, "has no connected host"},
 		{"host of another datacenter", Target{Host: "host-4"}, "esx-04 is in datacenter DC East"},
 		{"unknown datastore", Target{Host: "host-1", Datastore: "ds-x"}, `datastore "ds-x" does not exist`},
+		{"disks only (per-disk Storage vMotion)", Target{Disks: map[string]string{"2000": "datastore-1"}}, ""},
+		{"same host with disk placement", Target{Host: "host-1", Disks: map[string]string{"2000": "datastore-1"}}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

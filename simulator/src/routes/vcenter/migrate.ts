@@ -30,7 +30,13 @@ export const migrateRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
         }),
         body: Type.Object({
           placement: Type.Optional(PlacementSchema),
-          disks: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          // `VM.DiskRelocateSpec` per disk key; its datastore is checked in planRelocate.
+          disks: Type.Optional(
+            Type.Record(
+              Type.String(),
+              Type.Object({ datastore: Type.Optional(Type.String()) }, { additionalProperties: false })
+            )
+          ),
         }),
       },
     },
