@@ -246,4 +246,24 @@ describe('internal API, double opt-in, unsubscribe, audit (SQLite, real SMTP)', 
     expect(bad.statusCode).toBe(400);
     expect((await app.inject({ url: '/internal/audit?vm=vm-9', headers: internalHeaders })).json().total).toBe(0);
   });
+
+  it('records a guest customization (action customize) and filters by it', async () => {
+    const ev = {
+      time: '2026-11-26T11:00:00.000Z',
+      user: { login: 'ada', email: 'ada@example.com', role: 'Admin' },
+      action: 'customize',
+      vm: { id: 'vm-77', name: 'web-01' },
+      params: {
+        spec: 'linux-static-web',
+        hostName: 'web-01',
+        ip: { address: '10.50.0.11', prefix: 16, gateway: '10.50.0.1' },
+      },
+      outcome: 'success',
+    };
+    const r = await app.inject({ method: 'POST', url: '/internal/audit', headers: internalHeaders, payload: ev });
+    expect(r.statusCode).toBe(201);
+    const got = (await app.inject({ url: '/internal/audit?action=customize', headers: internalHeaders })).json();
+    expect(got.total).toBe(1);
+    expect(got.items[0]).toEqual({ id: r.json().id, ...ev });
+  });
 });

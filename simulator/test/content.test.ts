@@ -116,11 +116,26 @@ describe('OVF packages (POST /api/vcenter/ovf/library-item/{id}?action=filter|de
     const target = { resource_pool_id: cl.rootPool };
     const filter = await json(await sim.vc(`/vcenter/ovf/library-item/${ovf.id}?action=filter`, postJson({ target })));
     expect(filter).toMatchObject({ name: ovf.name, networks: ['VM Network'], EULAs: [expect.any(String)] });
+    const filterTemplate = await sim.vc(`/vcenter/ovf/library-item/${template.id}?action=filter`, postJson({ target }));
+    expect((await json(filterTemplate)).error_type).toBe('INVALID_ARGUMENT');
+    const noPool = await sim.vc(
+      `/vcenter/ovf/library-item/${ovf.id}?action=filter`,
+      postJson({ target: { resource_pool_id: 'resgroup-99999' } })
+    );
+    expect(noPool.status).toBe(404);
     const noEula = await sim.vc(
       `/vcenter/ovf/library-item/${ovf.id}?action=deploy`,
       postJson({ target, deployment_spec: { name: 'photon-1', accept_all_EULA: false } })
     );
     expect((await json(noEula)).error_type).toBe('INVALID_ARGUMENT');
+    const badNet = await sim.vc(
+      `/vcenter/ovf/library-item/${ovf.id}?action=deploy`,
+      postJson({ target, deployment_spec: { name: 'photon-1', accept_all_EULA: true, network_mappings: { LAN: 'x' } } })
+    );
+    expect(await json(badNet)).toMatchObject({
+      error_type: 'INVALID_ARGUMENT',
+      messages: [{ default_message: expect.stringContaining("has no network 'LAN'") }],
+    });
     const wrongType = await sim.vc(
       `/vcenter/ovf/library-item/${template.id}?action=deploy`,
       postJson({ target, deployment_spec: { name: 'photon-2', accept_all_EULA: true } })
@@ -150,9 +165,20 @@ describe('OVF packages (POST /api/vcenter/ovf/library-item/{id}?action=filter|de
 describe('guest customization specs', () => {
   it('lists Linux and Windows specs and returns one with its configuration', async () => {
     const list = await json(await sim.vc('/vcenter/guest/customization-specs'));
-    expect(new Set(list.map((s: any) => s.os_type))).toEqual(new Set(['LINUX', 'WINDOWS']));
+    expect(new Set(list.map((s: any) => s.OS_type))).toEqual(new Set(['LINUX', 'WINDOWS']));
+    // `CustomizationSpecs.Info`: last_modified and spec {name, description, fingerprint, spec}.
     const one = await json(await sim.vc('/vcenter/guest/customization-specs/windows-domain'));
-    expect(one.spec.configuration_spec.windows_config).toBeDefined();
+    expect(one).toMatchObject({ last_modified: expect.any(String), spec: { name: 'windows-domain' } });
+    expect(one.spec.spec.configuration_spec.windows_config.sysprep.user_data.computer_name).toEqual({
+      type: 'VIRTUAL_MACHINE',
+    });
+    const web = await json(await sim.vc('/vcenter/guest/customization-specs/linux-static-web'));
+    expect(web.spec.spec.interfaces[0].adapter.ipv4).toEqual({
+      type: 'STATIC',
+      ip_address: '10.50.0.10',
+      prefix: 16,
+      gateways: ['10.50.0.1'],
+    });
     expect((await sim.vc('/vcenter/guest/customization-specs/nope')).status).toBe(404);
   });
 
@@ -169,5 +195,117 @@ describe('guest customization specs', () => {
       204
     );
     expect(inv.vms.get(off.id)!.ipAddress).toBe('10.50.0.10');
+  });
+});
+
+describe('inline guest customization (Customization.SetSpec with spec)', () => {
+  const linuxSpec = (hostName: string, ipv4: unknown) => ({
+    configuration_spec: { linux_config: { hostname: { type: 'FIXED', fixed_name: hostName }, domain: 'lab.local' } },
+    global_DNS_settings: { dns_servers: ['10.0.0.53'] },
+    interfaces: [{ adapter: { ipv4 } }],
+  });
+  const staticIp = { type: 'STATIC', ip_address: '10.50.0.21', prefix: 16, gateways: ['10.50.0.1'] };
+  const offVm = (windows: boolean) =>
+    [...sim.state.inventory.vms.values()].find(
+      (v) => v.powerState === 'POWERED_OFF' && v.guestOS.startsWith('WINDOWS') === windows && v.nics.length === 1
+    )!;
+
+  it('applies a stored spec read back with a new host name and address to a powered-off VM', async () => {
+    const vm = offVm(false);
+    const stored = await json(await sim.vc('/vcenter/guest/customization-specs/linux-static-web'));
+    const spec = stored.spec.spec;
+    spec.configuration_spec.linux_config.hostname = { type: 'FIXED', fixed_name: 'web-21' };
+    spec.interfaces[0].adapter.ipv4.ip_address = '10.50.0.21';
+    const r = await sim.vc(`/vcenter/vm/${vm.id}/guest/customization`, put({ spec }));
+    expect(r.status).toBe(204);
+    expect(sim.state.inventory.vms.get(vm.id)).toMatchObject({ guestHostName: 'web-21', ipAddress: '10.50.0.21' });
+  });
+
+  it('takes a Windows computer name from sysprep user_data', async () => {
+    const vm = offVm(true);
+    const stored = await json(await sim.vc('/vcenter/guest/customization-specs/windows-domain'));
+    const spec = stored.spec.spec;
+    spec.configuration_spec.windows_config.sysprep.user_data.computer_name = { type: 'FIXED', fixed_name: 'APP-07' };
+    expect((await sim.vc(`/vcenter/vm/${vm.id}/guest/customization`, put({ spec }))).status).toBe(204);
+    expect(sim.state.inventory.vms.get(vm.id)!.guestHostName).toBe('APP-07');
+  });
+
+  it.each([
+    [
+      'name and spec together',
+      (s: any) => ({ name: 'linux-dhcp', spec: s }),
+      'INVALID_ARGUMENT',
+      'either name or spec',
+    ],
+    [
+      'a Windows configuration for a Linux guest',
+      (s: any) => ({
+        spec: {
+          ...s,
+          configuration_spec: {
+            windows_config: { sysprep: { user_data: { computer_name: { type: 'VIRTUAL_MACHINE' } } } },
+          },
+        },
+      }),
+      'INVALID_ARGUMENT',
+      'not a Windows guest',
+    ],
+    [
+      'a host name that is not a label',
+      () => ({ spec: linuxSpec('-web', staticIp) }),
+      'INVALID_ARGUMENT',
+      "Host name '-web' is not valid",
+    ],
+    [
+      'FIXED without fixed_name',
+      (s: any) => ({
+        spec: { ...s, configuration_spec: { linux_config: { hostname: { type: 'FIXED' }, domain: 'lab.local' } } },
+      }),
+      'INVALID_ARGUMENT',
+      'needs fixed_name',
+    ],
+    [
+      'a static address without prefix',
+      () => ({ spec: linuxSpec('web-22', { type: 'STATIC', ip_address: '10.50.0.22' }) }),
+      'INVALID_ARGUMENT',
+      'prefix must be between 1 and 32',
+    ],
+    [
+      'a bad gateway',
+      () => ({ spec: linuxSpec('web-22', { ...staticIp, gateways: ['10.50.0'] }) }),
+      'INVALID_ARGUMENT',
+      "holds '10.50.0'",
+    ],
+    [
+      'more adapter settings than NICs',
+      (s: any) => ({ spec: { ...s, interfaces: [...s.interfaces, ...s.interfaces] } }),
+      'INVALID_ARGUMENT',
+      'does not match the number of network adapters',
+    ],
+  ])('refuses %s and changes nothing', async (_what, body, type, msg) => {
+    const vm = offVm(false);
+    const before = { ...sim.state.inventory.vms.get(vm.id)! };
+    const r = await sim.vc(`/vcenter/vm/${vm.id}/guest/customization`, put(body(linuxSpec('web-22', staticIp))));
+    expect(r.status).toBe(400);
+    const b = await json(r);
+    expect(b.error_type).toBe(type);
+    expect(b.messages[0].default_message).toContain(msg);
+    expect(sim.state.inventory.vms.get(vm.id)).toMatchObject({
+      guestHostName: before.guestHostName,
+      ipAddress: before.ipAddress,
+    });
+  });
+
+  it('refuses a running VM (NOT_ALLOWED_IN_CURRENT_STATE) and an unknown VM (NOT_FOUND)', async () => {
+    const on = [...sim.state.inventory.vms.values()].find(
+      (v) => v.powerState === 'POWERED_ON' && !v.guestOS.startsWith('WINDOWS') && v.nics.length === 1
+    )!;
+    const r = await sim.vc(`/vcenter/vm/${on.id}/guest/customization`, put({ spec: linuxSpec('web-23', staticIp) }));
+    expect((await json(r)).error_type).toBe('NOT_ALLOWED_IN_CURRENT_STATE');
+    const gone = await sim.vc(
+      '/vcenter/vm/vm-999999/guest/customization',
+      put({ spec: linuxSpec('web-23', staticIp) })
+    );
+    expect(gone.status).toBe(404);
   });
 });

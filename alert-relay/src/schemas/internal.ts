@@ -103,6 +103,7 @@ const VmAction = Type.Union([
   Type.Literal('delete'),
   Type.Literal('clone'),
   Type.Literal('migrate'),
+  Type.Literal('customize'),
 ]);
 
 /** The subscription changes the relay records itself (docs/security.md). */

@@ -51,8 +51,10 @@ func TestTemplatesAndCustomizationSpecs(t *testing.T) {
 			t.Fatalf("templates lack %s: %s", want, s)
 		}
 	}
-	if strings.Contains(s, "photon-5-appliance") {
-		t.Fatalf("templates list the OVF package: %s", s)
+	// The OVF package too, marked as one, without hardware or guest (unknown before a deploy).
+	if !strings.Contains(s, `"type":"ovf","name":"photon-5-appliance","description":"photon-5-appliance (OVF package)","library":`) ||
+		!strings.Contains(s, `"libraryName":"Templates","sizeBytes":17179869184}`) || strings.Count(s, `"type":"vm-template"`) != 3 {
+		t.Fatalf("templates lack the OVF package or the item types: %s", s)
 	}
 	status, raw, err = plug.Call(ctx(t), e.inst, viewerUser, http.MethodGet, "customization-specs", nil)
 	if err != nil || status != 200 || !strings.Contains(string(raw), `{"name":"linux-dhcp","description":"Linux, host name from the VM name, DHCP","osType":"LINUX","osFamily":"Linux"}`) ||
@@ -88,7 +90,7 @@ func TestDeployTemplateRolesValidationAndAudit(t *testing.T) {
 		msg        string
 	}{
 		{"bad item id", "vm-1001", good, 400, "is not a content library item id"},
-		{"OVF package", ovf, good, 400, "is not a VM template (its type is OVF)"},
+		{"OVF package with a customization", ovf, good, 400, "an OVF package's guest is known only after the deploy"},
 		{"unknown item", "00000000-0000-4000-8000-000000000000", good, 404, "does not exist"},
 		{"Windows spec on Linux", ubuntu, with("customizationSpec", "windows-domain"), 400, "is for Windows guests; the template's guest OS is Ubuntu Linux (64-bit)"},
 		{"unknown spec", ubuntu, with("customizationSpec", "nope"), 400, `customization spec "nope" does not exist`},

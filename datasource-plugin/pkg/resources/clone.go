@@ -34,6 +34,9 @@ type CloneRequest struct {
 	Name      string         `json:"name"`
 	Placement ClonePlacement `json:"placement"`
 	PowerOn   bool           `json:"powerOn,omitempty"`
+	// Guest customization (customize.go): a stored spec by name, or with per-VM values.
+	CustomizationSpec string                `json:"customizationSpec,omitempty"`
+	Customization     *CustomizationRequest `json:"customization,omitempty"`
 }
 
 // MigrateRequest is the POST vms/{id}/migrate body: at least one part.
@@ -164,6 +167,13 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 	// Like create, the audit event is about the new VM; the source is a parameter.
 	m.vmID, m.vmName = "", req.Name
 	m.params = map[string]any{"source": source, "name": req.Name, "placement": req.Placement, "powerOn": req.PowerOn}
+	custom, cerr := customizationOf(req.Customization, req.CustomizationSpec)
+	if custom != nil {
+		m.params["customization"] = custom.auditParams()
+	}
+	if berr == nil {
+		berr = cerr
+	}
 	if !m.authorize() {
 		return
 	}
@@ -193,6 +203,11 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		m.refuse(err)
 		return
 	}
+	plan, err := a.planCustomization(r.Context(), custom, a.guestOf(r.Context(), src, custom), vmrules.CheckCustomizationFitsVM)
+	if err != nil {
+		m.refuseOrFail(err)
+		return
+	}
 	mv, tk, ok := m.moverReady()
 	if !ok {
 		return
@@ -201,9 +216,13 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 	if p != (ClonePlacement{}) {
 		spec.Placement = &vcenter.ClonePlacementSpec{Folder: p.Folder, Cluster: p.Cluster, Host: p.Host, Datastore: p.Datastore}
 	}
-	if req.PowerOn {
+	after := a.afterCreate(plan, req.PowerOn)
+	if req.PowerOn && after == nil {
 		on := true
 		spec.PowerOn = &on
+	}
+	if plan.byName() {
+		spec.GuestCustomizationSpec = &vcenter.GuestCustomizationByName{Name: plan.name}
 	}
 	done := func(ctx context.Context, id string) string {
 		a.cacheNewVM(ctx, s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name, Datacenter: src.Datacenter}},
@@ -211,7 +230,7 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		return id
 	}
 	if wantsTask(r) {
-		a.runTask(m, func(ctx context.Context) (string, error) { return tk.CloneVMTask(ctx, spec) }, done)
+		a.runTaskThen(m, func(ctx context.Context) (string, error) { return tk.CloneVMTask(ctx, spec) }, after, done)
 		return
 	}
 	id, err := mv.CloneVM(r.Context(), spec)
@@ -219,8 +238,7 @@ func (a *API) cloneVM(w http.ResponseWriter, r *http.Request) {
 		m.failNew(err, req.Name)
 		return
 	}
-	m.vmID = done(r.Context(), id)
-	m.succeed(http.StatusCreated, req.Name)
+	a.finishSync(m, id, req.Name, after, done)
 }
 
 func (a *API) migrateVM(w http.ResponseWriter, r *http.Request) {

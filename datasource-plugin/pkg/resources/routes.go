@@ -53,6 +53,9 @@ type API struct {
 	mux       *http.ServeMux
 	vmUsage   vmUsageCache
 	hostUsage hostUsageCache
+	// follow holds the backend's own steps of tasks (followups.go); templates caches GET templates.
+	follow   followups
+	tplCache templateCache
 }
 
 // New builds the resource API.
@@ -89,6 +92,10 @@ func New(d Deps) *API {
 	m.HandleFunc("GET /customization-specs", a.read(a.customizationSpecs))
 	m.HandleFunc("POST /templates/{item}/deploy", a.deployTemplate)
 	m.HandleFunc("GET /tasks/{task}", a.read(a.task))
+	// Provisioning (docs/contracts.md §3 "Templates", "Guest customization"): instant clone, OVF, customization.
+	m.HandleFunc("PUT /vms/{id}/customization", a.customizeVM)
+	m.HandleFunc("POST /vms/{id}/instant-clone", a.instantCloneVM)
+	m.HandleFunc("GET /templates/{item}/ovf", a.read(a.ovfSummary))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no resource %s %s", r.Method, r.URL.Path))
 	})

@@ -89,30 +89,48 @@ func (a *API) task(w http.ResponseWriter, r *http.Request) {
 		a.writeErr(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, statusOf(id, info))
+	writeJSON(w, http.StatusOK, a.follow.over(statusOf(id, info)))
 }
 
 // runTask starts the change as a task (after its intent is recorded), answers 202 and follows
 // the task in the background; done applies a success to the cache and returns the VM id the
 // outcome is about.
 func (a *API) runTask(m *mutation, start func(context.Context) (string, error), done func(ctx context.Context, result string) string) {
+	a.runTaskThen(m, start, nil, done)
+}
+
+// runTaskThen is runTask with the backend's own steps after vCenter's task succeeded (guest
+// customization, power on: customize.go). Until they end, GET tasks/{task} reads RUNNING with the
+// step's message (followups.go); the outcome is audited once, when everything ended.
+func (a *API) runTaskThen(m *mutation, start func(context.Context) (string, error), after func(ctx context.Context, vm string, step func(string)) error,
+	done func(ctx context.Context, result string) string) {
 	id, err := start(m.r.Context())
 	if err != nil {
 		m.fail(err)
 		return
 	}
 	m.params["task"] = id
+	if after != nil {
+		a.follow.begin(id)
+	}
 	writeJSON(m.w, http.StatusAccepted, map[string]string{"task": id})
 	tk := a.tasker()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(m.r.Context()), taskTimeout)
 		defer cancel()
 		failures := 0
+		end := func(vm string, err error) {
+			if after != nil {
+				a.follow.finish(id, vm, err)
+			}
+		}
 		for {
 			select {
 			case <-ctx.Done():
 				a.d.Query.Inventory.Invalidate()
-				m.emit("unknown", errors.New("the vCenter task "+id+" was not followed to its end: check the VM"))
+				err := errors.New("the vCenter task " + id + " was not followed to its end: check the VM")
+				end("", err)
+				m.emit("unknown", err)
 				return
 			case <-time.After(taskPoll):
 			}
@@ -120,6 +138,7 @@ func (a *API) runTask(m *mutation, start func(context.Context) (string, error), 
 			if err != nil {
 				if failures++; failures >= 30 {
 					a.d.Query.Inventory.Invalidate()
+					end("", err)
 					m.emit("unknown", err)
 					return
 				}
@@ -128,13 +147,24 @@ func (a *API) runTask(m *mutation, start func(context.Context) (string, error), 
 			failures = 0
 			switch info.Status {
 			case "SUCCEEDED":
-				if vm := done(ctx, info.ResultID()); vm != "" {
-					m.vmID = vm
+				vm := info.ResultID()
+				var aerr error
+				if after != nil {
+					aerr = after(ctx, vm, func(msg string) { a.follow.step(id, msg) })
+				}
+				if v := done(ctx, vm); v != "" {
+					m.vmID = v
+				}
+				end(vm, aerr)
+				if aerr != nil {
+					m.emit("failed", aerr)
+					return
 				}
 				m.emit("success", nil)
 				return
 			case "FAILED":
 				ferr := info.Failure("task " + id)
+				end("", ferr)
 				outcome := "failed"
 				if c := apierr.Classify(ferr).Status; c == http.StatusBadRequest || c == http.StatusConflict {
 					outcome = "refused"

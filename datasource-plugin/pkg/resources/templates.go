@@ -27,19 +27,23 @@ type TemplateSource interface {
 	ListCustomizationSpecs(ctx context.Context) ([]vcenter.CustomizationSpecSummary, error)
 }
 
-// Template is one item of GET templates.
+// Template is one item of GET templates: a VM template, or an OVF package (whose hardware and
+// guest are not known before a deploy: those fields are left out).
 type Template struct {
 	ID          string `json:"id"`
+	Type        string `json:"type"` // "vm-template" or "ovf"
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Library     string `json:"library"`
 	LibraryName string `json:"libraryName"`
-	GuestOS     string `json:"guestOS"`     // vCenter's id, e.g. UBUNTU_64
-	GuestName   string `json:"guestName"`   // as people read it
-	GuestFamily string `json:"guestFamily"` // LINUX, WINDOWS, …
-	CPUCount    int    `json:"cpuCount"`
-	MemoryMiB   int64  `json:"memoryMiB"`
-	DiskBytes   int64  `json:"diskBytes"`
+	GuestOS     string `json:"guestOS,omitempty"`     // vCenter's id, e.g. UBUNTU_64
+	GuestName   string `json:"guestName,omitempty"`   // as people read it
+	GuestFamily string `json:"guestFamily,omitempty"` // LINUX, WINDOWS, …
+	CPUCount    int    `json:"cpuCount,omitempty"`
+	MemoryMiB   int64  `json:"memoryMiB,omitempty"`
+	DiskBytes   int64  `json:"diskBytes,omitempty"`
+	// SizeBytes is an OVF package's size in the library.
+	SizeBytes int64 `json:"sizeBytes,omitempty"`
 }
 
 // CustomizationSpec is one item of GET customization-specs.
@@ -52,10 +56,14 @@ type CustomizationSpec struct {
 
 // DeployRequest is the POST templates/{item}/deploy body.
 type DeployRequest struct {
-	Name              string         `json:"name"`
-	Placement         ClonePlacement `json:"placement"`
-	PowerOn           bool           `json:"powerOn,omitempty"`
-	CustomizationSpec string         `json:"customizationSpec,omitempty"`
+	Name              string                `json:"name"`
+	Placement         ClonePlacement        `json:"placement"`
+	PowerOn           bool                  `json:"powerOn,omitempty"`
+	CustomizationSpec string                `json:"customizationSpec,omitempty"`
+	Customization     *CustomizationRequest `json:"customization,omitempty"`
+	// OVF packages only (ovf.go).
+	AcceptEULA      bool              `json:"acceptEula,omitempty"`
+	NetworkMappings map[string]string `json:"networkMappings,omitempty"`
 }
 
 var errNoTemplates = fmt.Errorf("%w: this vCenter client cannot read content libraries", models.ErrUpstream)
@@ -75,8 +83,11 @@ func guestFamily(id string) (family, name string) {
 	return "", inventory.GuestOSName(id)
 }
 
-// templateOf reads one library item as a template (nil, nil when it is not one).
+// templateOf reads one library item as a template or OVF package (nil, nil when it is neither).
 func templateOf(ctx context.Context, ts TemplateSource, it *vcenter.LibraryItem, libName string) (*Template, error) {
+	if it.Type == vmrules.OVFType {
+		return &Template{ID: it.ID, Type: it.Type, Name: it.Name, Description: it.Description, Library: it.LibraryID, LibraryName: libName, SizeBytes: it.Size}, nil
+	}
 	if it.Type != vmrules.TemplateType {
 		return nil, nil
 	}
@@ -84,7 +95,7 @@ func templateOf(ctx context.Context, ts TemplateSource, it *vcenter.LibraryItem,
 	if err != nil {
 		return nil, err
 	}
-	t := &Template{ID: it.ID, Name: it.Name, Description: it.Description, Library: it.LibraryID, LibraryName: libName,
+	t := &Template{ID: it.ID, Type: it.Type, Name: it.Name, Description: it.Description, Library: it.LibraryID, LibraryName: libName,
 		GuestOS: info.GuestOS, CPUCount: info.CPU.Count, MemoryMiB: info.Memory.SizeMiB}
 	t.GuestFamily, t.GuestName = guestFamily(info.GuestOS)
 	for _, d := range info.Disks {
@@ -99,34 +110,38 @@ func (a *API) templates(w http.ResponseWriter, r *http.Request) {
 		a.writeErr(w, r, errNoTemplates)
 		return
 	}
-	ctx := r.Context()
-	libs, err := ts.ListLibraries(ctx)
+	out, err := a.tplCache.get(r.Context(), r.URL.Query().Get("refresh") == "true", func(ctx context.Context) ([]Template, error) { return readTemplates(ctx, ts) })
 	if err != nil {
 		a.writeErr(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// readTemplates reads every library's VM templates and OVF packages, sorted by name.
+func readTemplates(ctx context.Context, ts TemplateSource) ([]Template, error) {
+	libs, err := ts.ListLibraries(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := []Template{}
 	for _, lib := range libs {
 		l, err := ts.GetLibrary(ctx, lib)
 		if err != nil {
-			a.writeErr(w, r, err)
-			return
+			return nil, err
 		}
 		items, err := ts.ListLibraryItems(ctx, lib)
 		if err != nil {
-			a.writeErr(w, r, err)
-			return
+			return nil, err
 		}
 		for _, id := range items {
 			it, err := ts.GetLibraryItem(ctx, id)
 			if err != nil {
-				a.writeErr(w, r, err)
-				return
+				return nil, err
 			}
 			t, err := templateOf(ctx, ts, it, l.Name)
 			if err != nil {
-				a.writeErr(w, r, err)
-				return
+				return nil, err
 			}
 			if t != nil {
 				out = append(out, *t)
@@ -134,7 +149,7 @@ func (a *API) templates(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 func specsOf(list []vcenter.CustomizationSpecSummary) []CustomizationSpec {
@@ -174,12 +189,20 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 	berr := readBody(r, &req)
 	m.vmID, m.vmName = "", req.Name
 	m.params = map[string]any{"template": item, "name": req.Name, "placement": req.Placement, "powerOn": req.PowerOn, "customizationSpec": req.CustomizationSpec}
+	custom, cerr := customizationOf(req.Customization, req.CustomizationSpec)
+	if custom != nil {
+		m.params["customization"] = custom.auditParams()
+		m.params["customizationSpec"] = custom.Spec
+	}
 	if !m.authorize() {
 		return
 	}
 	if err := vmrules.ValidateLibraryItemID(item); err != nil {
 		m.refuse(err)
 		return
+	}
+	if berr == nil {
+		berr = cerr
 	}
 	if berr == nil {
 		berr = ValidateName(req.Name)
@@ -216,34 +239,28 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.params["templateName"] = it.Name
+	if it.Type == vmrules.OVFType {
+		m.params["kind"] = "ovf"
+		a.deployOVF(m, s, it, &req, custom)
+		return
+	}
 	if err := vmrules.CheckTemplate(it.Name, it.Type); err != nil {
 		m.refuse(err)
 		return
 	}
-	if req.CustomizationSpec != "" {
+	if req.AcceptEULA || req.NetworkMappings != nil {
+		m.refuse(vmrules.Invalid("acceptEula and networkMappings are for OVF packages; %s is a VM template", it.Name))
+		return
+	}
+	var plan *customizationPlan
+	if custom != nil {
 		info, err := ts.GetVMTemplate(r.Context(), item)
 		if err != nil {
 			m.fail(err)
 			return
 		}
-		specs, err := ts.ListCustomizationSpecs(r.Context())
-		if err != nil {
-			m.fail(err)
-			return
-		}
-		var spec *vcenter.CustomizationSpecSummary
-		for i := range specs {
-			if specs[i].Name == req.CustomizationSpec {
-				spec = &specs[i]
-			}
-		}
-		if spec == nil {
-			m.refuse(vmrules.Invalid("customization spec %q does not exist", req.CustomizationSpec))
-			return
-		}
-		family, name := guestFamily(info.GuestOS)
-		if err := vmrules.CheckCustomizationFits(spec.Name, spec.OSType, family, name); err != nil {
-			m.refuse(err)
+		if plan, err = a.planCustomization(r.Context(), custom, guestTarget{"template " + it.Name, info.GuestOS, len(info.NICs)}, vmrules.CheckCustomizationFits); err != nil {
+			m.refuseOrFail(err)
 			return
 		}
 	}
@@ -259,21 +276,23 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 			Datastore string `json:"datastore"`
 		}{p.Datastore}
 	}
-	if req.PowerOn {
+	// With per-VM values the VM is customized while powered off, then powered on (customize.go).
+	after := a.afterCreate(plan, req.PowerOn)
+	if req.PowerOn && after == nil {
 		on := true
 		spec.PoweredOn = &on
 	}
-	if req.CustomizationSpec != "" {
+	if plan.byName() {
 		spec.GuestCustomization = &struct {
 			Name string `json:"name"`
-		}{req.CustomizationSpec}
+		}{plan.name}
 	}
 	done := func(ctx context.Context, id string) string {
 		a.cacheNewVM(ctx, s, inventory.VM{Object: inventory.Object{ID: id, Name: req.Name}}, candidateHosts(s, estateOf(s), p.Host, p.Cluster, ""))
 		return id
 	}
 	if wantsTask(r) {
-		a.runTask(m, func(ctx context.Context) (string, error) { return tk.DeployTemplateTask(ctx, item, spec) }, done)
+		a.runTaskThen(m, func(ctx context.Context) (string, error) { return tk.DeployTemplateTask(ctx, item, spec) }, after, done)
 		return
 	}
 	id, err := ts.DeployTemplate(r.Context(), item, spec)
@@ -281,6 +300,5 @@ func (a *API) deployTemplate(w http.ResponseWriter, r *http.Request) {
 		m.failNew(err, req.Name)
 		return
 	}
-	m.vmID = done(r.Context(), id)
-	m.succeed(http.StatusCreated, req.Name)
+	a.finishSync(m, id, req.Name, after, done)
 }

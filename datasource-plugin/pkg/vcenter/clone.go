@@ -28,6 +28,14 @@ type CloneSpec struct {
 	Name      string              `json:"name"`
 	Placement *ClonePlacementSpec `json:"placement,omitempty"`
 	PowerOn   *bool               `json:"power_on,omitempty"`
+	// GuestCustomizationSpec names a stored spec to apply (`VM.GuestCustomizationSpec`).
+	GuestCustomizationSpec *GuestCustomizationByName `json:"guest_customization_spec,omitempty"`
+}
+
+// GuestCustomizationByName is a stored customization spec by name (`VM.GuestCustomizationSpec`,
+// and deploy's `LibraryItems.GuestCustomizationSpec`).
+type GuestCustomizationByName struct {
+	Name string `json:"name"`
 }
 
 // RelocatePlacementSpec is `VM.RelocatePlacementSpec`: the parts left out stay as they are.

@@ -44,6 +44,10 @@ type VMTemplateInfo struct {
 	Disks map[string]struct {
 		Capacity int64 `json:"capacity"`
 	} `json:"disks"`
+	// NICs are the template's network adapters by key (`LibraryItems.EthernetInfo`, the fields we use).
+	NICs map[string]struct {
+		Network string `json:"network"`
+	} `json:"nics"`
 }
 
 // DeployPlacementSpec is `LibraryItems.DeployPlacementSpec`.
@@ -75,7 +79,7 @@ type DeploySpec struct {
 type CustomizationSpecSummary struct {
 	Name         string `json:"name"`
 	Description  string `json:"description"`
-	OSType       string `json:"os_type"` // "LINUX" or "WINDOWS"
+	OSType       string `json:"OS_type"` // "LINUX" or "WINDOWS" (`CustomizationSpecs.Summary`)
 	LastModified string `json:"last_modified"`
 }
 

@@ -22,6 +22,9 @@ const (
 	// ActionClone and ActionMigrate: clone a VM; move it to another host, cluster or datastore.
 	ActionClone   Action = "clone"
 	ActionMigrate Action = "migrate"
+	// ActionCustomize applies a guest customization to a VM; it needs the clone role (vSphere's
+	// "Virtual machine > Provisioning" privileges: Clone, Deploy template, Customize).
+	ActionCustomize Action = "customize"
 )
 
 // Actions lists every VM action.
@@ -29,7 +32,7 @@ var Actions = []Action{ActionCreate, ActionEdit, ActionPower, ActionDelete, Acti
 
 // verb is how a refusal names the action.
 var verb = map[Action]string{ActionCreate: "creating a VM", ActionEdit: "changing a VM's hardware", ActionPower: "powering a VM", ActionDelete: "deleting a VM",
-	ActionClone: "cloning a VM", ActionMigrate: "migrating a VM"}
+	ActionClone: "cloning a VM", ActionMigrate: "migrating a VM", ActionCustomize: "customizing a VM's guest"}
 
 // RequiredRole is the configured minimum role for an action; an unknown action needs Admin.
 func RequiredRole(a Action, roles models.ActionRoles) models.Role {
@@ -42,7 +45,7 @@ func RequiredRole(a Action, roles models.ActionRoles) models.Role {
 		return roles.Power
 	case ActionDelete:
 		return roles.Delete
-	case ActionClone:
+	case ActionClone, ActionCustomize:
 		return roles.Clone
 	case ActionMigrate:
 		return roles.Migrate

@@ -36,11 +36,20 @@ func CheckTemplate(name, itemType string) error {
 // specOS is the spec's os_type (LINUX, WINDOWS), guestFamily the guest OS family (WINDOWS, LINUX,
 // OTHER…; "" when unknown, which is left to vCenter).
 func CheckCustomizationFits(spec, specOS, guestFamily, guestName string) error {
+	return checkFits(spec, specOS, guestFamily, guestName, "the template's")
+}
+
+// CheckCustomizationFitsVM is CheckCustomizationFits for an existing VM's guest.
+func CheckCustomizationFitsVM(spec, specOS, guestFamily, guestName string) error {
+	return checkFits(spec, specOS, guestFamily, guestName, "the VM's")
+}
+
+func checkFits(spec, specOS, guestFamily, guestName, whose string) error {
 	if guestFamily == "" || specOS == "" {
 		return nil
 	}
 	if (specOS == "WINDOWS") != (guestFamily == "WINDOWS") {
-		return Invalid("customization spec %s is for %s guests; the template's guest OS is %s", spec, osWord(specOS), guestName)
+		return Invalid("customization spec %s is for %s guests; %s guest OS is %s", spec, osWord(specOS), whose, guestName)
 	}
 	return nil
 }
@@ -51,3 +60,6 @@ func osWord(os string) string {
 	}
 	return "Linux"
 }
+
+// OVFType is the content library item type of an OVF package.
+const OVFType = "ovf"

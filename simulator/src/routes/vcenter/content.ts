@@ -1,5 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CUSTOMIZATION_SPECS, specByName, specInfo } from '../../inventory/customization';
+import {
+  CUSTOMIZATION_SPECS,
+  type InlineSpec,
+  checkInlineSpec,
+  specByName,
+  specInfo,
+} from '../../inventory/customization';
+import { GUEST_OS_BY_ID } from '../../inventory/guest-os';
 import type { LibraryItem } from '../../inventory/library';
 import type { VcenterState } from '../../state';
 import { checkCustomization } from '../../vm-ops/clone';
@@ -12,6 +19,7 @@ import { sessionUser } from './session';
 import { getVm } from './vm';
 
 const CREATED = '2025-01-01T00:00:00.000Z';
+const OVF_NETWORKS = ['VM Network'];
 const OVF_EULA = 'This appliance is provided for testing only. By deploying it you accept these terms.';
 
 function itemModel(i: LibraryItem) {
@@ -218,7 +226,7 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
           name: it.name,
           annotation: it.description,
           EULAs: [OVF_EULA],
-          networks: ['VM Network'],
+          networks: [...OVF_NETWORKS],
           storage_groups: [],
         };
       }
@@ -235,6 +243,13 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
           'com.vmware.vcenter.ovf.eula_not_accepted',
           `The EULA of '${it.name}' must be accepted (accept_all_EULA).`
         );
+      for (const k of Object.keys(d.network_mappings ?? {}))
+        if (!OVF_NETWORKS.includes(k))
+          throw vapiError(
+            'INVALID_ARGUMENT',
+            'com.vmware.vcenter.ovf.invalid_network_mapping',
+            `The OVF package '${it.name}' has no network '${k}'; its networks are ${OVF_NETWORKS.map((n) => `'${n}'`).join(', ')}.`
+          );
       const folder = req.body.target.folder_id ?? inv.datacenters.get(pool.datacenter)!.vmFolder;
       const plan = planDeploy(
         inv,
@@ -268,7 +283,7 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
     CUSTOMIZATION_SPECS.map((s) => ({
       name: s.name,
       description: s.description,
-      os_type: s.osType,
+      OS_type: s.osType,
       last_modified: CREATED,
     }))
   );
@@ -288,15 +303,81 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
     }
   );
 
+  // `Customization.SetSpec` (vSphere API 7.0.0.0): a stored spec by `name`, or one inline as
+  // `spec` (`guest.CustomizationSpec`); neither clears a pending customization.
+  const HostnameGen = Type.Object({
+    type: StringEnum(['FIXED', 'PREFIX', 'VIRTUAL_MACHINE', 'USER_INPUT_REQUIRED'] as const),
+    fixed_name: Type.Optional(Type.String()),
+    prefix: Type.Optional(Type.String()),
+  });
+  const InlineSpecSchema = Type.Object({
+    configuration_spec: Type.Object({
+      linux_config: Type.Optional(
+        Type.Object({ hostname: HostnameGen, domain: Type.String(), time_zone: Type.Optional(Type.String()) })
+      ),
+      windows_config: Type.Optional(
+        Type.Object({
+          reboot: Type.Optional(StringEnum(['REBOOT', 'NO_REBOOT', 'SHUTDOWN'] as const)),
+          sysprep: Type.Optional(
+            Type.Object({ user_data: Type.Object({ computer_name: HostnameGen }) }, { additionalProperties: true })
+          ),
+          sysprep_xml: Type.Optional(Type.String()),
+        })
+      ),
+      cloud_config: Type.Optional(Type.Object({})),
+    }),
+    global_DNS_settings: Type.Object({
+      dns_servers: Type.Optional(Type.Array(Type.String())),
+      dns_suffix_list: Type.Optional(Type.Array(Type.String())),
+    }),
+    interfaces: Type.Array(
+      Type.Object({
+        mac_address: Type.Optional(Type.String()),
+        adapter: Type.Object(
+          {
+            ipv4: Type.Optional(
+              Type.Object({
+                type: StringEnum(['DHCP', 'STATIC', 'USER_INPUT_REQUIRED'] as const),
+                ip_address: Type.Optional(Type.String()),
+                prefix: Type.Optional(Type.Integer()),
+                gateways: Type.Optional(Type.Array(Type.String())),
+              })
+            ),
+          },
+          { additionalProperties: true }
+        ),
+      })
+    ),
+  });
   app.put(
     '/vcenter/vm/:vm/guest/customization',
     {
-      schema: { params: Type.Object({ vm: Type.String() }), body: Type.Object({ name: Type.Optional(Type.String()) }) },
+      schema: {
+        params: Type.Object({ vm: Type.String() }),
+        body: Type.Object({ name: Type.Optional(Type.String()), spec: Type.Optional(InlineSpecSchema) }),
+      },
     },
     async (req, reply) => {
       const vm = getVm(state, req.params.vm);
-      if (!req.body.name) return reply.code(204).send(); // no name = clear a pending customization
-      const spec = checkCustomization(state.inventory, req.body.name, vm.guestOS);
+      const { name, spec } = req.body;
+      if (!name && !spec) return reply.code(204).send(); // neither = clear a pending customization
+      if (name && spec)
+        throw vapiError(
+          'INVALID_ARGUMENT',
+          'com.vmware.vapi.std.errors.invalid_argument',
+          'Give either name or spec, not both.'
+        );
+      const windows = GUEST_OS_BY_ID.get(vm.guestOS)?.family === 'WINDOWS';
+      const stored = name ? checkCustomization(state.inventory, name, vm.guestOS) : undefined;
+      let applied: { hostName: string; ipv4?: string } = { hostName: vm.name };
+      if (spec) {
+        const r = checkInlineSpec(spec as InlineSpec, { name: vm.name, id: vm.id, windows, nicCount: vm.nics.length });
+        if ('error' in r)
+          throw vapiError('INVALID_ARGUMENT', 'com.vmware.api.vcenter.vm.guest.customization.invalid_spec', r.error);
+        applied = r;
+      } else if (stored?.ip.mode === 'STATIC') {
+        applied.ipv4 = stored.ip.address;
+      }
       if (vm.powerState !== 'POWERED_OFF')
         throw vapiError(
           'NOT_ALLOWED_IN_CURRENT_STATE',
@@ -306,8 +387,8 @@ export const contentRoutes: FastifyPluginAsyncTypebox<{ state: VcenterState }> =
           [invalidState(vm.powerState)]
         );
       // The guest applies it on its next boot; the simulated guest takes it at once.
-      vm.guestHostName = vm.name;
-      if (spec.ip.mode === 'STATIC') vm.ipAddress = spec.ip.address;
+      vm.guestHostName = applied.hostName;
+      if (applied.ipv4) vm.ipAddress = applied.ipv4;
       return reply.code(204).send();
     }
   );
