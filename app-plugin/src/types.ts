@@ -291,6 +291,8 @@ export interface LibraryItem {
   cpuCount?: number;
   memoryMiB?: number;
   diskBytes?: number;
+  /** An OVF package's size. */
+  sizeBytes?: number;
 }
 
 /** What `GET templates/{item}/ovf` reads from an OVF package before deploying it. */
@@ -334,7 +336,8 @@ export interface MigrateHost {
   memoryUsagePct?: number;
   cpuAfterPct?: number;
   memoryAfterPct?: number;
-  datastores: string[];
+  /** Datastores the host mounts; absent when vROps cannot say. */
+  datastores?: string[];
 }
 
 /** A datastore the VM's disks could move to. */
@@ -344,7 +347,8 @@ export interface MigrateDatastore {
   type?: string;
   freeBytes: number;
   capacityBytes: number;
-  hosts: string[];
+  /** Hosts that mount it; absent when vROps cannot say. */
+  hosts?: string[];
   fits: boolean;
   reason?: string;
 }

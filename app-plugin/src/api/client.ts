@@ -175,6 +175,13 @@ export class VsphereClient {
   deployTemplate(item: string, body: DeployRequest): Promise<{ task: string }> {
     return request('POST', this.url(`templates/${encodeURIComponent(item)}/deploy`, { async: 'true' }), body);
   }
+  /**
+   * Deploys an OVF package and answers the new VM (the backend runs OVF deploys without a task:
+   * docs/contracts.md §3, `?async=true` is for VM templates only).
+   */
+  deployOvf(item: string, body: DeployRequest): Promise<VmDetail> {
+    return request('POST', this.url(`templates/${encodeURIComponent(item)}/deploy`), body);
+  }
   /** Stored guest customization specs. */
   customizationSpecs(): Promise<CustomizationSpecInfo[]> {
     return request('GET', this.url('customization-specs'));

@@ -42,9 +42,11 @@ export function useTask(
             return;
           }
           if (t.done || t.status === 'FAILED') {
+            // A step after the create can fail (customizing, powering on): `vm` then names the VM that exists.
             setState({
               phase: 'failed',
               progress: t.progress,
+              vm: t.vm,
               error: t.error || t.message || 'vCenter reported a failure.',
             });
             return;

@@ -112,6 +112,7 @@ describe('New VM: from template', () => {
   it('an OVF package needs its EULA accepted and its networks mapped; one VM opens when ready', async () => {
     let body: unknown;
     let ovfQuery = '';
+    let async: string | null = 'unset';
     useBackend(
       routes({
         [`GET ${RES}/templates/${PHOTON}/ovf`]: (r) => {
@@ -123,11 +124,12 @@ describe('New VM: from template', () => {
             networks: ['nat'],
           };
         },
+        // OVF deploys answer the new VM (no task).
         [`POST ${RES}/templates/${PHOTON}/deploy`]: (r) => {
           body = r.data;
-          return { task: 'o1' };
+          async = r.query.get('async');
+          return { id: 'vm-300', name: 'photon-01' };
         },
-        ...taskRoutes(['o1'], () => ({ status: 'SUCCEEDED', done: true, vm: 'vm-300' })),
       })
     );
     open();
@@ -135,6 +137,8 @@ describe('New VM: from template', () => {
     expect(await screen.findByText('You may run this appliance.')).toBeInTheDocument();
     expect(ovfQuery).toBe('folder=group-v3&cluster=domain-c1');
     await fill(selectors.newVm.name, 'photon-01');
+    // OVF packages take no customization.
+    expect(screen.queryByTestId(selectors.newVm.spec)).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId(selectors.newVm.review));
     // Next to the checkbox and in the form's alert.
     expect(screen.getAllByText('Accept the license agreement of the OVF package to deploy it.')).toHaveLength(2);
@@ -157,6 +161,7 @@ describe('New VM: from template', () => {
       acceptEula: true,
       networkMappings: { nat: 'network-1' },
     });
+    expect(async).toBeNull();
   });
 
   it('without the OVF call on the backend, says OVF packages are not available and sends no deploy', async () => {
@@ -176,6 +181,32 @@ describe('New VM: from template', () => {
       screen.getByText('The OVF package’s requirements could not be read; it cannot be deployed.')
     ).toBeInTheDocument();
     expect(b.sent.some((r) => r.method === 'POST')).toBe(false);
+  });
+
+  it('a VM whose customization failed after the create is linked with the reason', async () => {
+    useBackend(
+      routes({
+        [`POST ${RES}/templates/${UBUNTU}/deploy`]: { task: 'c1' },
+        ...taskRoutes(['c1'], () => ({
+          status: 'FAILED',
+          done: true,
+          vm: 'vm-301',
+          error: 'web-01 was created but not customized: the guest has no network adapter',
+        })),
+      })
+    );
+    open();
+    await userEvent.click(await screen.findByRole('button', { name: 'Use ubuntu-22.04-template' }));
+    await fill(selectors.newVm.name, 'web-01');
+    await userEvent.click(screen.getByTestId(selectors.newVm.review));
+    await userEvent.click(await screen.findByTestId(selectors.newVm.submit));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Created, but not finished: web-01 was created but not customized: the guest has no network adapter'
+    );
+    expect(screen.getByRole('link', { name: 'web-01' })).toHaveAttribute(
+      'href',
+      '/a/privatecloud-vsphere-app/vms/vm-301'
+    );
   });
 
   it('shows the backend’s words when a deploy is refused', async () => {

@@ -84,6 +84,19 @@ describe('datastores a target host can use', () => {
   ])('%s for %j', (h, disk, ids) => {
     expect(datastoreChoices(options, host(h), disk).map((d) => d.id)).toEqual(ids);
   });
+  it('without vROps (no mount lists) nothing is ruled out: vCenter decides', () => {
+    const bare: MigrateOptions = {
+      ...options,
+      hosts: options.hosts.map(({ datastores: _d, ...h }) => h),
+      datastores: options.datastores.map(({ hosts: _h, ...d }) => d),
+    };
+    const h = bare.hosts.find((x) => x.id === 'host-9')!;
+    expect(datastoreChoices(bare, h).map((d) => d.id)).toEqual(['datastore-1', 'datastore-3']);
+    expect(keepsDatastores(bare, h)).toBe(true);
+    expect(migrateRequest(bare, { host: 'host-9', mode: 'keep', datastore: '', disks: {} })).toEqual({
+      body: { host: 'host-9' },
+    });
+  });
   it('no host, no choice', () => {
     expect(datastoreChoices(options, undefined)).toEqual([]);
   });

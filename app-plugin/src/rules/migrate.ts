@@ -15,9 +15,15 @@ export function levelOf(pct?: number): 'ok' | 'warning' | 'critical' | undefined
   return pct === undefined || pct === null || !isFinite(pct) ? undefined : usageLevel(pct);
 }
 
-/** Whether a host mounts a datastore (either side of vROps' relation may name it). */
+/**
+ * Whether a host mounts a datastore (either side of vROps' relation may name it). When neither
+ * side is known (no vROps) nothing is ruled out: vCenter decides.
+ */
 export function mounts(host: MigrateHost, ds: MigrateDatastore): boolean {
-  return host.datastores.includes(ds.id) || ds.hosts.includes(host.id);
+  if (!host.datastores && !ds.hosts) {
+    return true;
+  }
+  return !!host.datastores?.includes(ds.id) || !!ds.hosts?.includes(host.id);
 }
 
 /** One disk of the VM as the options list it. */
@@ -40,7 +46,7 @@ export function datastoreChoices(o: MigrateOptions, host: MigrateHost | undefine
 export function keepsDatastores(o: MigrateOptions, host: MigrateHost): boolean {
   return o.vm.datastores.every((id) => {
     const ds = o.datastores.find((d) => d.id === id);
-    return host.datastores.includes(id) || (ds ? ds.hosts.includes(host.id) : false);
+    return ds ? mounts(host, ds) : !host.datastores || host.datastores.includes(id);
   });
 }
 

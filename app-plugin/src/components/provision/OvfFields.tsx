@@ -71,21 +71,21 @@ export function OvfFields({
       {o.annotation && <p>{o.annotation}</p>}
       {o.sizeBytes !== undefined && <p>Download size {formatBytes(o.sizeBytes)}.</p>}
       {o.eulas.length > 0 && (
-        <Field label="License agreements" invalid={!!error && !acceptEula} error={!acceptEula ? error : undefined}>
-          <div>
-            {o.eulas.map((text, i) => (
-              <pre key={i} className={styles.eula} tabIndex={0} aria-label={`License agreement ${i + 1}`}>
-                {text}
-              </pre>
-            ))}
+        <>
+          {o.eulas.map((text, i) => (
+            <pre key={i} className={styles.eula} tabIndex={0} aria-label={`License agreement ${i + 1}`}>
+              {text}
+            </pre>
+          ))}
+          <Field label="License agreements" invalid={!!error && !acceptEula} error={!acceptEula ? error : undefined}>
             <Checkbox
               data-testid={selectors.newVm.eula}
               label={`I accept the license agreement${o.eulas.length > 1 ? 's' : ''}`}
               value={acceptEula}
               onChange={(e) => onChange(e.currentTarget.checked, mappings)}
             />
-          </div>
-        </Field>
+          </Field>
+        </>
       )}
       {o.networks.map((n) => (
         <div key={n} data-testid={selectors.newVm.ovfNetwork(n)}>

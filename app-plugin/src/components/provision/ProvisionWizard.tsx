@@ -84,6 +84,9 @@ export function ProvisionWizard({
   const needBytes = isClone ? target.vm.disks.reduce((s, d) => s + d.capacityBytes, 0) : item?.diskBytes;
   const running = isClone && target.vm.powerState === 'POWERED_ON';
   const kind = isClone ? (instant && running ? 'instant' : 'clone') : 'template';
+  // An instant clone keeps the source's guest state; an OVF package's guest is known only after the
+  // deploy (docs/contracts.md §3 "Guest customization"): neither takes a customization.
+  const customizable = kind !== 'instant' && !isOvf;
   const sourceText = isClone
     ? `${kind === 'instant' ? 'instant clones' : 'clones'} of ${target.vm.name}`
     : `from the ${isOvf ? 'OVF package' : 'template'} ${item!.name}`;
@@ -102,7 +105,7 @@ export function ProvisionWizard({
   }, [isOvf, ovfInfo, ovf.mappings, placement.networks]);
 
   const review = () => {
-    const r = planProvision(f, { kind, family, needBytes }, placement);
+    const r = planProvision(customizable ? f : { ...f, spec: '' }, { kind, family, needBytes }, placement);
     const e: ProvisionErrors = { ...r.errors };
     if (isOvf) {
       const ovfErr = ovfInfo
@@ -130,12 +133,16 @@ export function ProvisionWizard({
                 .then((d) => ({ vm: d.id }), unsupportedAs('Instant clone'))
             : target.kind === 'clone'
               ? client.cloneVm(target.vm.id, cloneRequest(f, vm, false)).catch(unsupportedAs('Cloning'))
-              : client
-                  .deployTemplate(
-                    target.item.id,
-                    deployRequest(f, vm, isOvf ? { acceptEula: ovf.accept, networkMappings: ovf.mappings } : undefined)
-                  )
-                  .catch(unsupportedAs('Deploying from a library item')),
+              : isOvf
+                ? client
+                    .deployOvf(
+                      target.item.id,
+                      deployRequest(f, vm, { acceptEula: ovf.accept, networkMappings: ovf.mappings })
+                    )
+                    .then((d) => ({ vm: d.id }), unsupportedAs('Deploying an OVF package'))
+                : client
+                    .deployTemplate(target.item.id, deployRequest(f, vm))
+                    .catch(unsupportedAs('Deploying from a library item')),
       }))
     );
     setStep('progress');
@@ -261,7 +268,8 @@ export function ProvisionWizard({
           error={errors.ovf}
         />
       )}
-      {kind !== 'instant' &&
+      {isOvf && <p>OVF packages are deployed without guest customization; customize the VM afterwards.</p>}
+      {customizable &&
         (specs.error ? (
           <Alert severity="warning" title="No guest customization">
             The stored customization specs could not be read: {specs.error.message}

@@ -31,7 +31,7 @@ export function TaskRow({
       <Stack direction="column" gap={0.5}>
         <Stack direction="row" gap={1} alignItems="center" justifyContent="space-between">
           <strong>
-            {t.phase === 'done' && t.vm ? (
+            {t.vm && (t.phase === 'done' || t.phase === 'failed') ? (
               <Link className={styles.link} to={vmUrl(t.vm)}>
                 {name}
               </Link>
@@ -46,7 +46,13 @@ export function TaskRow({
           role={t.phase === 'failed' ? 'alert' : undefined}
           className={t.phase === 'failed' ? undefined : styles.muted}
         >
-          {t.phase === 'failed' ? `Not created: ${t.error}` : t.phase === 'done' ? 'Ready' : t.message}
+          {t.phase === 'failed'
+            ? t.vm
+              ? `Created, but not finished: ${t.error}`
+              : `Not created: ${t.error}`
+            : t.phase === 'done'
+              ? 'Ready'
+              : t.message}
         </span>
       </Stack>
     </li>
