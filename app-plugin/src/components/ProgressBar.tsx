@@ -29,6 +29,8 @@ export function ProgressBar({
       className={styles.track}
     >
       <div
+        // A new element when the percentage becomes known, so the bar grows from 0 instead of shrinking.
+        key={pct === undefined ? 'unknown' : 'known'}
         className={cx(styles.bar, state === 'done' && styles.done, state === 'failed' && styles.failed)}
         style={{ width: `${pct ?? 100}%`, opacity: pct === undefined && state === 'running' ? 0.35 : 1 }}
       />

@@ -48,7 +48,17 @@ export function TemplateFlow({
             { id: 'os', header: 'Guest OS', cell: (t) => t.guestName || (t.guestOS ? guestOsText(t.guestOS) : '—') },
             { id: 'cpu', header: 'CPUs', numeric: true, cell: (t) => t.cpuCount ?? '—' },
             { id: 'mem', header: 'Memory', numeric: true, cell: (t) => formatMiB(t.memoryMiB) },
-            { id: 'disk', header: 'Disk', numeric: true, cell: (t) => formatBytes(t.diskBytes) },
+            {
+              id: 'disk',
+              header: 'Disk',
+              numeric: true,
+              cell: (t) =>
+                t.diskBytes !== undefined
+                  ? formatBytes(t.diskBytes)
+                  : t.sizeBytes !== undefined
+                    ? `${formatBytes(t.sizeBytes)} package`
+                    : '—',
+            },
             { id: 'lib', header: 'Library', cell: (t) => t.libraryName || '—' },
             {
               id: 'pick',
