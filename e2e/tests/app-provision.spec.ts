@@ -29,6 +29,8 @@ async function choose(page: Page, testId: string, search: string, name: string |
 
 /** Saves the page as it is now, in the theme the test runs in (e2e/artifacts/<name>-<theme>.png). */
 async function snap(page: Page, name: string, theme: string) {
+  // No hover tooltip over the fields.
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(artifactsDir, `${name}-${theme}.png`), fullPage: true });
 }
 
@@ -115,6 +117,12 @@ for (const theme of THEMES) {
     // The bars move with the vCenter task (the simulator's tasks take seconds).
     await expect(progress.getByRole('progressbar')).toHaveCount(3);
     await expect(progress).toContainText(/Creating 3 VMs… \(\d of 3 finished\)/);
+    // For the screenshot only: wait (best effort) until a bar shows the task under way.
+    await progress
+      .locator('[role=progressbar][data-state=running]:not([aria-valuenow="0"])')
+      .first()
+      .waitFor({ timeout: 5000 })
+      .catch(() => undefined);
     await snap(page, 'app-new-vm-progress', theme);
     await expect(progress).toContainText('All 3 VMs created', { timeout: 90_000 });
     expect(deploys).toEqual([202, 202, 202]);
