@@ -39,6 +39,7 @@ export const selectors = {
     average: (stat: string) => `data-testid vm-detail-average-${stat}`,
     history: 'data-testid vm-detail-history',
     edit: 'data-testid vm-detail-edit',
+    clone: 'data-testid vm-detail-clone',
     delete: 'data-testid vm-detail-delete',
   },
   editHardware: {

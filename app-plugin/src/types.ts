@@ -105,19 +105,21 @@ export interface NamedRef {
   name: string;
 }
 
-/** Placement choices for the create form (`GET options/placement`). */
+/** Placement choices for the create form (`GET options/placement`); `datacenter` when the backend sends it. */
 export interface PlacementOptions {
-  folders: NamedRef[];
-  clusters: NamedRef[];
-  hosts: Array<NamedRef & { cluster: string }>;
+  folders: Array<NamedRef & { datacenter?: string }>;
+  clusters: Array<NamedRef & { datacenter?: string }>;
+  hosts: Array<NamedRef & { cluster: string; datacenter?: string }>;
   resourcePools: Array<NamedRef & { cluster: string }>;
   /**
    * `hosts`: ids of the hosts that mount the datastore / reach the network. When the backend sends
    * it, the create form offers only what the chosen cluster or host can use; without it every
    * datastore and network is offered and vCenter decides.
    */
-  datastores: Array<NamedRef & { type: string; capacityBytes: number; freeBytes: number; hosts?: string[] }>;
-  networks: Array<NamedRef & { type: string; hosts?: string[] }>;
+  datastores: Array<
+    NamedRef & { type: string; capacityBytes: number; freeBytes: number; hosts?: string[]; datacenter?: string }
+  >;
+  networks: Array<NamedRef & { type: string; hosts?: string[]; datacenter?: string }>;
 }
 
 /** Body of `POST vms`. */

@@ -191,6 +191,48 @@ describe('New VM: clone from VM', () => {
     );
   });
 
+  it('offers only placement in the source VM’s datacenter', async () => {
+    useBackend(
+      routes({
+        [`GET ${RES}/options/placement`]: {
+          ...placement,
+          folders: [
+            { id: 'group-v3', name: 'Web', datacenter: 'datacenter-1' },
+            { id: 'group-v9', name: 'West VMs', datacenter: 'datacenter-9' },
+          ],
+          clusters: [
+            { id: 'domain-c1', name: 'Cluster A', datacenter: 'datacenter-1' },
+            { id: 'domain-c9', name: 'West', datacenter: 'datacenter-9' },
+          ],
+        },
+      })
+    );
+    open();
+    await choose(selectors.newVm.source, 'web', /web-42/);
+    await screen.findByTestId(selectors.newVm.form);
+    await userEvent.click(within(screen.getByTestId(selectors.newVm.folder)).getByRole('combobox'));
+    expect(await screen.findByRole('option', { name: 'Web' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'West VMs' })).not.toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(within(screen.getByTestId(selectors.newVm.compute)).getByRole('combobox'));
+    expect(await screen.findByRole('option', { name: 'Cluster Cluster A' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'Cluster West' })).not.toBeInTheDocument();
+  });
+
+  it('the VM page’s Clone link preselects the source; the picker is fixed once the summary shows', async () => {
+    useBackend(routes());
+    renderPage(<CreateVm pollMs={5} />, {
+      path: '/a/privatecloud-vsphere-app/vms/new?how=clone&source=vm-42',
+      route: '/a/privatecloud-vsphere-app/vms/new',
+    });
+    await screen.findByTestId(selectors.newVm.form);
+    expect(within(screen.getByTestId(selectors.newVm.source)).getByRole('combobox')).toHaveValue('web-42');
+    expect(screen.getByTestId(selectors.newVm.name)).toHaveValue('web-42-clone');
+    await userEvent.click(screen.getByTestId(selectors.newVm.review));
+    await screen.findByTestId(selectors.newVm.summary);
+    expect(screen.queryByTestId(selectors.newVm.source)).not.toBeInTheDocument();
+  });
+
   it('an Editor cannot clone (the default clone role is Admin) and is told why', async () => {
     useBackend(routes({ [`GET ${RES}/me`]: EDITOR }));
     open();

@@ -139,6 +139,7 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
   const edit = usePermission('edit');
   const del = usePermission('delete');
   const migrate = usePermission('migrate');
+  const clone = usePermission('clone');
   const [dialog, setDialog] = useState<'edit' | 'delete' | 'migrate' | undefined>();
 
   if (vm.error) {
@@ -177,6 +178,17 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
             aria-label={`Edit hardware of ${v.name}`}
           >
             Edit hardware
+          </GatedButton>
+          <GatedButton
+            allowed={clone.allowed}
+            reason={clone.reason}
+            variant="secondary"
+            icon="copy"
+            onClick={() => navigate(`${prefixRoute(ROUTES.CreateVm)}?how=clone&source=${encodeURIComponent(v.id)}`)}
+            data-testid={selectors.vmDetail.clone}
+            aria-label={`Clone ${v.name}`}
+          >
+            Clone
           </GatedButton>
           <GatedButton
             allowed={migrate.allowed}

@@ -1,5 +1,7 @@
 import {
   cloneRequest,
+  datacenterOf,
+  placementIn,
   deployRequest,
   expandNames,
   placementOf,
@@ -217,5 +219,51 @@ describe('request bodies', () => {
     [{ eulas: [], networks: [] }, false, {}, undefined],
   ])('OVF %j accepted=%s %j', (info, accept, maps, want) => {
     expect(validateOvf(info, accept, maps)).toBe(want);
+  });
+});
+
+describe('one datacenter', () => {
+  const two: PlacementOptions = {
+    folders: [
+      { id: 'group-v3', name: 'East VMs', datacenter: 'dc-east' },
+      { id: 'group-v9', name: 'West VMs', datacenter: 'dc-west' },
+      { id: 'group-v1', name: 'Unknown' },
+    ],
+    clusters: [
+      { id: 'domain-c1', name: 'East', datacenter: 'dc-east' },
+      { id: 'domain-c2', name: 'West', datacenter: 'dc-west' },
+    ],
+    hosts: [
+      { id: 'host-1', name: 'esx-e1', cluster: 'domain-c1', datacenter: 'dc-east' },
+      { id: 'host-2', name: 'esx-w1', cluster: 'domain-c2', datacenter: 'dc-west' },
+    ],
+    resourcePools: [
+      { id: 'resgroup-1', name: 'E', cluster: 'domain-c1' },
+      { id: 'resgroup-2', name: 'W', cluster: 'domain-c2' },
+    ],
+    datastores: [
+      { id: 'datastore-1', name: 'e', type: 'VMFS', capacityBytes: 1, freeBytes: 1, datacenter: 'dc-east' },
+      { id: 'datastore-2', name: 'w', type: 'VMFS', capacityBytes: 1, freeBytes: 1, datacenter: 'dc-west' },
+    ],
+    networks: [{ id: 'network-1', name: 'VM Network', type: 'STANDARD_PORTGROUP', datacenter: 'dc-west' }],
+  };
+  it.each([
+    ['cluster:domain-c2', '', 'dc-west'],
+    ['host:host-1', 'group-v9', 'dc-east'],
+    ['', 'group-v9', 'dc-west'],
+    ['', 'group-v1', undefined],
+    ['', '', undefined],
+  ])('compute %j folder %j → %s', (compute, folder, dc) => {
+    expect(datacenterOf(two, compute, folder)).toBe(dc);
+  });
+  it('keeps the datacenter’s choices and those without a datacenter', () => {
+    const east = placementIn(two, 'dc-east');
+    expect(east.folders.map((x) => x.id)).toEqual(['group-v3', 'group-v1']);
+    expect(east.clusters.map((x) => x.id)).toEqual(['domain-c1']);
+    expect(east.hosts.map((x) => x.id)).toEqual(['host-1']);
+    expect(east.resourcePools.map((x) => x.id)).toEqual(['resgroup-1']);
+    expect(east.datastores.map((x) => x.id)).toEqual(['datastore-1']);
+    expect(east.networks).toEqual([]);
+    expect(placementIn(two, undefined)).toBe(two);
   });
 });

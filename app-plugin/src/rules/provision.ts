@@ -227,3 +227,36 @@ export function validateOvf(
   }
   return undefined;
 }
+
+/** The datacenter of a chosen compute resource or folder ("cluster:<id>", "host:<id>"), when known. */
+export function datacenterOf(placement: PlacementOptions, compute: string, folder: string): string | undefined {
+  const [kind, id] = compute.split(/:(.*)/s);
+  const fromCompute =
+    kind === 'cluster'
+      ? placement.clusters.find((c) => c.id === id)?.datacenter
+      : kind === 'host'
+        ? placement.hosts.find((h) => h.id === id)?.datacenter
+        : undefined;
+  return fromCompute ?? placement.folders.find((f) => f.id === folder)?.datacenter;
+}
+
+/**
+ * Only the choices in one datacenter (vCenter places a VM's parts in one datacenter: a clone in its
+ * source's). Choices whose datacenter the backend did not send stay; no datacenter = all.
+ */
+export function placementIn(placement: PlacementOptions, datacenter: string | undefined): PlacementOptions {
+  if (!datacenter) {
+    return placement;
+  }
+  const keep = <T extends { datacenter?: string }>(xs: T[]) =>
+    xs.filter((x) => !x.datacenter || x.datacenter === datacenter);
+  const clusters = keep(placement.clusters);
+  return {
+    folders: keep(placement.folders),
+    clusters,
+    hosts: keep(placement.hosts),
+    resourcePools: placement.resourcePools.filter((p) => clusters.some((c) => c.id === p.cluster)),
+    datastores: keep(placement.datastores),
+    networks: keep(placement.networks),
+  };
+}

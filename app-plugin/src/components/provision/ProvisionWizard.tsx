@@ -4,9 +4,11 @@ import { ApiError, toApiError, VsphereClient } from '../../api/client';
 import { isUnsupported } from '../../api/errors';
 import {
   cloneRequest,
+  datacenterOf,
   deployRequest,
   MAX_COUNT,
   PlannedVm,
+  placementIn,
   planProvision,
   ProvisionErrors,
   ProvisionForm,
@@ -45,11 +47,14 @@ export function ProvisionWizard({
   placement,
   target,
   pollMs,
+  onStep,
 }: {
   client: VsphereClient;
   placement: PlacementOptions;
   target: ProvisionTarget;
   pollMs?: number;
+  /** Told when the flow moves between the form, the summary and the progress. */
+  onStep?: (step: 'form' | 'summary' | 'progress') => void;
 }) {
   const isClone = target.kind === 'clone';
   const item = target.kind === 'template' ? target.item : undefined;
@@ -57,7 +62,8 @@ export function ProvisionWizard({
   const [f, setF] = useState<ProvisionForm>(() => ({
     namePattern: isClone ? `${target.vm.name}-clone` : '',
     count: '1',
-    folder: isClone ? '' : (placement.folders[0]?.id ?? ''),
+    // A template's first choices: the first cluster and a folder of its datacenter.
+    folder: isClone ? '' : (placementIn(placement, placement.clusters[0]?.datacenter).folders[0]?.id ?? ''),
     compute: isClone ? '' : placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '',
     datastore: '',
     powerOn: true,
@@ -68,7 +74,11 @@ export function ProvisionWizard({
   }));
   const [instant, setInstant] = useState(false);
   const [errors, setErrors] = useState<ProvisionErrors>({});
-  const [step, setStep] = useState<'form' | 'summary' | 'progress'>('form');
+  const [step, setStepState] = useState<'form' | 'summary' | 'progress'>('form');
+  const setStep = (next: 'form' | 'summary' | 'progress') => {
+    setStepState(next);
+    onStep?.(next);
+  };
   const [plan, setPlan] = useState<PlannedVm[]>([]);
   const [jobs, setJobs] = useState<ProvisionJob[]>([]);
   const [ovf, setOvf] = useState<{ accept: boolean; mappings: Record<string, string> }>({
@@ -78,7 +88,18 @@ export function ProvisionWizard({
   const [ovfInfo, setOvfInfo] = useState<OvfInfo | undefined>();
   const onOvfInfo = useCallback((i: OvfInfo | undefined) => setOvfInfo(i), []);
   const specs = useAsync(() => client.customizationSpecs(), [client]);
-  const patch = (p: Partial<ProvisionForm>) => setF((old) => ({ ...old, ...p }));
+  // Every part in one datacenter: a clone's is its source's; a deploy's is the chosen cluster's or
+  // host's (or folder's). A folder of another datacenter is dropped when the compute choice moves.
+  const dcOf = (x: ProvisionForm) =>
+    target.kind === 'clone' ? target.vm.datacenter || undefined : datacenterOf(placement, x.compute, x.folder);
+  const patch = (p: Partial<ProvisionForm>) =>
+    setF((old) => {
+      const next = { ...old, ...p };
+      const dc = datacenterOf(placement, next.compute, '');
+      const folder = placement.folders.find((x) => x.id === next.folder);
+      return dc && folder?.datacenter && folder.datacenter !== dc ? { ...next, folder: '' } : next;
+    });
+  const scoped = placementIn(placement, dcOf(f));
 
   const family = isClone ? target.family : item?.guestFamily;
   const needBytes = isClone ? target.vm.disks.reduce((s, d) => s + d.capacityBytes, 0) : item?.diskBytes;
@@ -105,7 +126,7 @@ export function ProvisionWizard({
   }, [isOvf, ovfInfo, ovf.mappings, placement.networks]);
 
   const review = () => {
-    const r = planProvision(customizable ? f : { ...f, spec: '' }, { kind, family, needBytes }, placement);
+    const r = planProvision(customizable ? f : { ...f, spec: '' }, { kind, family, needBytes }, scoped);
     const e: ProvisionErrors = { ...r.errors };
     if (isOvf) {
       const ovfErr = ovfInfo
@@ -245,7 +266,7 @@ export function ProvisionWizard({
         )}
       </FieldSet>
       <PlacementFields
-        placement={placement}
+        placement={scoped}
         f={f}
         errors={errors}
         onChange={patch}
@@ -260,7 +281,7 @@ export function ProvisionWizard({
           item={item}
           folder={f.folder}
           compute={f.compute}
-          networks={placement.networks}
+          networks={scoped.networks}
           acceptEula={ovf.accept}
           mappings={ovf.mappings}
           onChange={(accept, mappings) => setOvf({ accept, mappings })}

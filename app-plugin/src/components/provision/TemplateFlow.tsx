@@ -24,6 +24,8 @@ export function TemplateFlow({
 }) {
   const items = useAsync(() => client.templates(), [client]);
   const [chosen, setChosen] = useState<LibraryItem | undefined>();
+  // Past the form (summary, progress) the choice is fixed.
+  const [locked, setLocked] = useState(false);
   if (items.error) {
     return <ErrorState title="Could not read the content libraries" error={items.error} onRetry={items.reload} />;
   }
@@ -39,7 +41,7 @@ export function TemplateFlow({
         <DataTable
           label="Templates"
           testId={selectors.newVm.templates}
-          rows={items.value}
+          rows={locked && chosen ? [chosen] : items.value}
           rowKey={(t) => t.id}
           rowTestId={(t) => selectors.newVm.template(t.id)}
           columns={[
@@ -66,6 +68,7 @@ export function TemplateFlow({
               cell: (t) => (
                 <Button
                   size="sm"
+                  disabled={locked}
                   variant={chosen?.id === t.id ? 'primary' : 'secondary'}
                   aria-pressed={chosen?.id === t.id}
                   aria-label={`Use ${t.name}`}
@@ -84,6 +87,7 @@ export function TemplateFlow({
           client={client}
           placement={placement}
           pollMs={pollMs}
+          onStep={(step) => setLocked(step !== 'form')}
           target={{ kind: 'template', item: chosen }}
         />
       )}
