@@ -155,9 +155,11 @@ for (const theme of THEMES) {
     test.setTimeout(90_000);
     const running = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=1&sort=name'));
     const src = running.items[0];
-    await open(`${APP}/vms/new?how=clone`, { theme });
-    await choose(page, sel.newVm.source, src.name, new RegExp(`^${src.name}`));
+    // From the VM's page: Clone opens New VM with the VM as the source.
+    await open(`${APP}/vms/${src.id}`, { theme });
+    await page.getByTestId(sel.vmDetail.clone).click();
     await expect(page.getByTestId(sel.newVm.form)).toBeVisible();
+    await expect(page.getByTestId(sel.newVm.source).getByRole('combobox')).toHaveValue(src.name);
     const name = `e2e-${theme}-clone`;
     await page.getByTestId(sel.newVm.name).fill(name);
     await snap(page, 'app-new-vm-clone', theme);
