@@ -230,3 +230,27 @@ for (const theme of THEMES) {
     await expect(page.getByTestId(sel.vmDetail.container)).toContainText(name);
   });
 }
+
+test('a clone whose name is taken is refused in the backend’s words, and nothing is created', async ({
+  page,
+  open,
+  hostUrl,
+}) => {
+  need('simUrl');
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?pageSize=2&sort=name'));
+  const [src, other] = vms.items;
+  const before = (await getJSON(page, api(hostUrl, 'inventory/vms?pageSize=1'))).total;
+  await open(`${APP}/vms/new?how=clone&source=${src.id}`);
+  await page.getByTestId(sel.newVm.name).fill(other.name);
+  await page.getByTestId(sel.newVm.review).click();
+  const call = page.waitForResponse((r) => r.url().includes(`/vms/${src.id}/clone?async=true`));
+  await page.getByTestId(sel.newVm.submit).click();
+  const res = await call;
+  expect(res.status()).toBe(409);
+  const { message } = await res.json();
+  const row = page.getByTestId(sel.provision.task(other.name));
+  await expect(row.getByRole('alert')).toHaveText(`Not created: ${message}`);
+  await expect(row.getByRole('progressbar')).toHaveAttribute('data-state', 'failed');
+  await expect(page).toHaveURL(/\/vms\/new/);
+  expect((await getJSON(page, api(hostUrl, 'inventory/vms?pageSize=1'))).total).toBe(before);
+});
