@@ -56,7 +56,9 @@ const host = (id: string) => options.hosts.find((h) => h.id === id)!;
 describe('after-move levels', () => {
   it.each([
     [undefined, undefined],
+    [null as unknown as number, undefined],
     [NaN, undefined],
+    [0, 'ok'],
     [79.9, 'ok'],
     [80, 'warning'],
     [94.9, 'warning'],
@@ -97,6 +99,53 @@ describe('datastores a target host can use', () => {
       body: { host: 'host-9' },
     });
   });
+  it('one side of the mount relation is enough', () => {
+    const h = { id: 'host-x', name: 'x', compatible: true, datastores: ['datastore-9'] };
+    const onlyHostSide = { id: 'datastore-9', name: 'n', freeBytes: 1, capacityBytes: 1, fits: true };
+    const onlyDsSide = { id: 'datastore-8', name: 'm', freeBytes: 1, capacityBytes: 1, fits: true, hosts: ['host-x'] };
+    const neither = { id: 'datastore-7', name: 'o', freeBytes: 1, capacityBytes: 1, fits: true, hosts: ['host-y'] };
+    const o = { ...options, datastores: [onlyHostSide, onlyDsSide, neither] };
+    expect(datastoreChoices(o, h).map((d) => d.id)).toEqual(['datastore-9', 'datastore-8']);
+    expect(datastoreChoices(o, { ...h, datastores: undefined }).map((d) => d.id)).toEqual([
+      'datastore-9',
+      'datastore-8',
+    ]);
+  });
+  it('a disk of exactly the free space fits; a disk on a full datastore may stay there', () => {
+    const full = {
+      id: 'datastore-1',
+      name: 'full',
+      freeBytes: 0,
+      capacityBytes: 1000 * GiB,
+      hosts: ['host-8'],
+      fits: false,
+    };
+    const exact = {
+      id: 'datastore-2',
+      name: 'exact',
+      freeBytes: 40 * GiB,
+      capacityBytes: 100 * GiB,
+      hosts: ['host-8'],
+      fits: false,
+    };
+    const o = { ...options, datastores: [full, exact] };
+    expect(datastoreChoices(o, host('host-8'), options.vm.disks[0]).map((d) => d.id)).toEqual([
+      'datastore-1',
+      'datastore-2',
+    ]);
+    expect(datastoreChoices(o, host('host-8'), options.vm.disks[1]).map((d) => d.id)).toEqual(['datastore-1']);
+  });
+  it.each([
+    [['datastore-1'], ['datastore-1'], true],
+    [['datastore-1'], ['datastore-3'], false],
+    [['datastore-1', 'datastore-3'], ['datastore-1'], false],
+    [['datastore-x'], ['datastore-x'], true],
+    [['datastore-x'], ['datastore-1'], false],
+    [['datastore-x'], undefined, true],
+  ])('the VM on %j, the host mounting %j: keeps = %s', (vmDs, hostDs, keeps) => {
+    const o = { ...options, vm: { ...options.vm, datastores: vmDs } };
+    expect(keepsDatastores(o, { id: 'host-z', name: 'z', compatible: true, datastores: hostDs })).toBe(keeps);
+  });
   it('no host, no choice', () => {
     expect(datastoreChoices(options, undefined)).toEqual([]);
   });
@@ -136,6 +185,24 @@ describe('migrate request', () => {
     ],
   ])('%j', (choice, want) => {
     expect(migrateRequest(options, choice)).toEqual(want);
+  });
+
+  it.each([
+    [{ cpuAfterPct: 50 }, 'on esx-11: CPU — → 50.0 %, memory — → —.'],
+    [{ memoryAfterPct: 50 }, 'on esx-11: CPU — → —, memory — → 50.0 %.'],
+    [{}, 'no usage figures for esx-11.'],
+  ])('summary with %j', (figures, text) => {
+    const h = { id: 'host-11', name: 'esx-11', compatible: true, datastores: ['datastore-1'], ...figures };
+    expect(moveSummary(options, h, { ...c, host: 'host-11' })).toContain(text);
+  });
+  it('a host that cannot take the VM and has no reason', () => {
+    const o = { ...options, hosts: [{ id: 'host-12', name: 'esx-12', compatible: false, datastores: [] }] };
+    expect(migrateRequest(o, { ...c, host: 'host-12' })).toEqual({
+      error: 'esx-12 cannot take the VM: not compatible.',
+    });
+    expect(moveSummary(options, host('host-8'), { ...c, mode: 'all', datastore: 'datastore-gone' })).toContain(
+      'its disks move to another datastore;'
+    );
   });
 
   it('summary in words', () => {

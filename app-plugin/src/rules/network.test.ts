@@ -14,6 +14,7 @@ describe('host names', () => {
     ['web-', 'LINUX', 'The host name web- must not start or end with a hyphen.'],
     ['1234', 'WINDOWS', 'The computer name 1234 must not be only digits.'],
     ['1234', 'LINUX', undefined],
+    ['12ab', 'WINDOWS', undefined],
   ])('%j (%s) → %j', (name, family, message) => {
     expect(validateHostName(name, family)).toBe(message);
   });
@@ -25,6 +26,7 @@ describe('host names', () => {
     ['sql-server-prod-east-01', 'WINDOWS', 'sql-server-prod'],
     ['sql-server-pro-x', 'WINDOWS', 'sql-server-pro'],
     ['ü', 'LINUX', ''],
+    ['a'.repeat(70), 'LINUX', 'a'.repeat(63)],
   ])('from the VM name %j (%s) → %j', (vm, family, host) => {
     expect(hostNameFromVmName(vm, family)).toBe(host);
   });
@@ -41,6 +43,8 @@ describe('IPv4', () => {
     ['10.01.1.1', undefined],
     ['a.b.c.d', undefined],
     ['', undefined],
+    ['x1.2.3.4', undefined],
+    ['1.2.3.4x', undefined],
   ])('parses %j → %s', (s, n) => {
     expect(parseIpv4(s)).toBe(n);
   });
@@ -73,6 +77,23 @@ describe('IPv4', () => {
     [{ ...ok, gateway: '10.51.0.1' }, 1, { gateway: 'The gateway 10.51.0.1 is not in 10.50.0.0/16.' }],
     [{ ...ok, gateway: '10.50.0.12' }, 3, { gateway: "The gateway 10.50.0.12 is one of the VMs' addresses." }],
     [{ ...ok, gateway: '10.50.0.14' }, 3, { addresses: ['10.50.0.11', '10.50.0.12', '10.50.0.13'] }],
+    [
+      { address: '10.0.0.1', prefix: '32', gateway: '10.0.0.1' },
+      1,
+      { gateway: "The gateway 10.0.0.1 is one of the VMs' addresses." },
+    ],
+    [
+      { address: '10.0.0.1', prefix: '32', gateway: '10.0.0.2' },
+      1,
+      { gateway: 'The gateway 10.0.0.2 is not in 10.0.0.1/32.' },
+    ],
+    [{ address: '10.0.0.1', prefix: '31', gateway: '10.0.0.0' }, 1, { addresses: ['10.0.0.1'] }],
+    [{ address: '10.0.0.1', prefix: '1', gateway: '10.0.0.0' }, 1, { addresses: ['10.0.0.1'] }],
+    [{ address: '10.0.0.1', prefix: ' 8 ', gateway: '10.0.0.254' }, 2, { addresses: ['10.0.0.1', '10.0.0.2'] }],
+    [{ ...ok, gateway: '10.50.0.11' }, 3, { gateway: "The gateway 10.50.0.11 is one of the VMs' addresses." }],
+    [{ ...ok, gateway: '10.50.0.13' }, 3, { gateway: "The gateway 10.50.0.13 is one of the VMs' addresses." }],
+    [{ ...ok, prefix: '16x' }, 1, { prefix: 'Enter a prefix length from 1 to 32 (24 is 255.255.255.0).' }],
+    [{ ...ok, prefix: 'x16' }, 1, { prefix: 'Enter a prefix length from 1 to 32 (24 is 255.255.255.0).' }],
     [{ ...ok, prefix: '33' }, 1, { prefix: 'Enter a prefix length from 1 to 32 (24 is 255.255.255.0).' }],
     [{ ...ok, prefix: '0' }, 1, { prefix: 'Enter a prefix length from 1 to 32 (24 is 255.255.255.0).' }],
     [{ ...ok, prefix: '' }, 1, { prefix: 'Enter a prefix length from 1 to 32 (24 is 255.255.255.0).' }],

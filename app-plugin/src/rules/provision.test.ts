@@ -96,6 +96,21 @@ describe('planning VMs', () => {
     expect(r.plan?.[0].customization?.ip).toEqual(want.ip);
   });
 
+  it.each([
+    [{ count: ' 10 ', namePattern: 'web-##', spec: '' }, 10],
+    [{ count: '2', namePattern: 'web-##', datastore: 'datastore-1' }, 2],
+  ])('accepts %j', (over, n) => {
+    // 2 × 50 GiB fit exactly into ds-small's 100 GiB.
+    const r = planProvision(form({ ipMode: 'dhcp', ...over }), { kind: 'clone', needBytes: 50 * GiB }, placement);
+    expect(r.errors).toEqual({});
+    expect(r.plan).toHaveLength(n);
+  });
+
+  it('a blank host name pattern is the VM names', () => {
+    const r = planProvision(form({ hostNamePattern: '  ', ipMode: 'dhcp' }), { kind: 'clone' }, placement);
+    expect(r.plan?.map((p) => p.hostName)).toEqual(['web-01', 'web-02', 'web-03']);
+  });
+
   it('a host name pattern of its own', () => {
     const r = planProvision(form({ hostNamePattern: 'lnx-web-##', ipMode: 'dhcp' }), { kind: 'clone' }, placement);
     expect(r.plan?.map((p) => p.hostName)).toEqual(['lnx-web-01', 'lnx-web-02', 'lnx-web-03']);
@@ -114,6 +129,13 @@ describe('planning VMs', () => {
     [{ count: '0' }, {}, { count: 'Choose 1 to 10 VMs.' }],
     [{ count: '11' }, {}, { count: 'Choose 1 to 10 VMs.' }],
     [{ count: 'two' }, {}, { count: 'Choose 1 to 10 VMs.' }],
+    [{ count: '3x' }, {}, { count: 'Choose 1 to 10 VMs.' }],
+    [{ count: 'x3' }, {}, { count: 'Choose 1 to 10 VMs.' }],
+    [
+      { count: '1', namePattern: 'web-01', datastore: 'datastore-1' },
+      { needBytes: 101 * GiB },
+      { datastore: 'ds-small has too little free space for the copy.' },
+    ],
     [
       { namePattern: 'web' },
       {},
