@@ -68,12 +68,19 @@ for (const [i, theme] of (['light', 'dark'] as const).entries()) {
     const summary = page.getByTestId(sel.migrate.summary);
     await expect(summary).toContainText(`${vm.name} moves from ${vm.hostName} to ${target.name}`);
     await expect(summary).toContainText(`CPU ${pct(target.cpuUsagePct)} → ${pct(target.cpuAfterPct)}`);
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(artifactsDir, `app-migrate-${theme}.png`) });
 
     const started = page.waitForResponse((r) => r.url().includes(`/vms/${vm.id}/migrate?async=true`));
     await page.getByTestId(sel.migrate.submit).click();
     expect((await started).status()).toBe(202);
-    await expect(page.getByRole('progressbar', { name: `Progress of moving ${vm.name}` })).toBeVisible();
+    const bar = page.getByRole('progressbar', { name: `Progress of moving ${vm.name}` });
+    await expect(bar).toBeVisible();
+    // For the screenshot only: wait (best effort) until the task reports progress.
+    await page
+      .locator('[role=progressbar][data-state=running]:not([aria-valuenow="0"])')
+      .waitFor({ timeout: 5000 })
+      .catch(() => undefined);
     await page.screenshot({ path: path.join(artifactsDir, `app-migrate-progress-${theme}.png`) });
     // Done: the dialog closes and the page shows the new host and the vMotion.
     await expect(page.getByTestId(sel.migrate.modal)).toHaveCount(0, { timeout: 60_000 });

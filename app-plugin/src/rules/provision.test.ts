@@ -106,6 +106,25 @@ describe('planning VMs', () => {
     expect(r.plan).toHaveLength(n);
   });
 
+  it('DHCP ignores the static fields; spaces around the patterns and the gateway do not count', () => {
+    const dhcp = planProvision(
+      form({ ipMode: 'dhcp', ip: { address: 'x', prefix: '', gateway: '' }, hostNamePattern: ' lnx-## ' }),
+      { kind: 'clone' },
+      placement
+    );
+    expect(dhcp.errors).toEqual({});
+    expect(dhcp.plan?.map((p) => p.hostName)).toEqual(['lnx-01', 'lnx-02', 'lnx-03']);
+    const r = planProvision(
+      form({ ip: { address: '10.50.0.11', prefix: '16', gateway: ' 10.50.0.1 ' } }),
+      { kind: 'clone' },
+      placement
+    );
+    expect(r.plan?.[0].customization?.ip).toEqual({ address: '10.50.0.11', prefix: 16, gateway: '10.50.0.1' });
+    expect(r.plan?.[0].ipText).toBe('10.50.0.11/16 via 10.50.0.1');
+    const bad = planProvision(form({ hostNamePattern: ' web_## ' }), { kind: 'clone' }, placement);
+    expect(bad.errors.hostNamePattern).toBe('The host name web_01 may only have letters, digits and hyphens.');
+  });
+
   it('a blank host name pattern is the VM names', () => {
     const r = planProvision(form({ hostNamePattern: '  ', ipMode: 'dhcp' }), { kind: 'clone' }, placement);
     expect(r.plan?.map((p) => p.hostName)).toEqual(['web-01', 'web-02', 'web-03']);
@@ -198,30 +217,31 @@ describe('request bodies', () => {
     ['cluster:domain-c2', { folder: 'group-v3', cluster: 'domain-c2', datastore: 'datastore-2' }],
     ['host:host-21', { folder: 'group-v3', host: 'host-21', datastore: 'datastore-2' }],
     ['', { folder: 'group-v3', datastore: 'datastore-2' }],
+    ['pool:resgroup-1', { folder: 'group-v3', datastore: 'datastore-2' }],
   ])('placement of %j', (compute, want) => {
-    expect(placementOf(form({ compute }))).toEqual(want);
+    expect(placementOf(form({ compute }))).toStrictEqual(want);
   });
   it('clone and instant clone', () => {
-    expect(cloneRequest(form(), vm, false)).toEqual({
+    expect(cloneRequest(form(), vm, false)).toStrictEqual({
       name: 'web-01',
       placement: { folder: 'group-v3', cluster: 'domain-c2', datastore: 'datastore-2' },
       powerOn: true,
       customization: vm.customization,
     });
-    expect(cloneRequest(form(), vm, true)).toEqual({
+    expect(cloneRequest(form(), vm, true)).toStrictEqual({
       name: 'web-01',
       placement: { folder: 'group-v3', datastore: 'datastore-2' },
     });
   });
   it('deploy of a template and of an OVF package', () => {
-    expect(deployRequest(form({ powerOn: false }), { name: 'web-01' })).toEqual({
+    expect(deployRequest(form({ powerOn: false }), { name: 'web-01' })).toStrictEqual({
       name: 'web-01',
       placement: { folder: 'group-v3', cluster: 'domain-c2', datastore: 'datastore-2' },
       powerOn: false,
     });
     expect(
       deployRequest(form(), vm, { acceptEula: true, networkMappings: { 'VM Network': 'network-1', Other: '' } })
-    ).toEqual({
+    ).toStrictEqual({
       name: 'web-01',
       placement: { folder: 'group-v3', cluster: 'domain-c2', datastore: 'datastore-2' },
       powerOn: true,
