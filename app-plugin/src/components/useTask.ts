@@ -10,6 +10,8 @@ export interface TaskState {
   /** The new (or moved) VM's id when done. */
   vm?: string;
   error?: string;
+  /** The task could not be followed: it may still end either way. */
+  unknown?: boolean;
 }
 
 /** Consecutive failed reads of a task before the page gives up on following it. */
@@ -61,6 +63,7 @@ export function useTask(
           if (++failures >= MAX_READ_FAILURES) {
             setState({
               phase: 'failed',
+              unknown: true,
               error: `The task's progress could not be read (${toApiError(e).message}); check the VM in a minute: vCenter may finish it anyway.`,
             });
             return;

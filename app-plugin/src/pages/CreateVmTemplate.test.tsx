@@ -209,6 +209,36 @@ describe('New VM: from template', () => {
     );
   });
 
+  it('the way is switched with the radio buttons and kept in the URL', async () => {
+    useBackend(routes());
+    renderPage(<CreateVm pollMs={5} />, {
+      path: '/a/privatecloud-vsphere-app/vms/new',
+      route: '/a/privatecloud-vsphere-app/vms/new',
+    });
+    expect(await screen.findByRole('radio', { name: 'Blank' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'From template' }));
+    expect(await screen.findByTestId(selectors.newVm.templates)).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent('/vms/new?how=template');
+  });
+
+  it('says so when the task’s progress cannot be read, without claiming a failure of vCenter', async () => {
+    useBackend(
+      routes({
+        [`POST ${RES}/templates/${UBUNTU}/deploy`]: { task: 'lost' },
+        [`GET ${RES}/tasks/lost`]: fail(502, 'upstream_error', 'vCenter did not answer within 30 s'),
+      })
+    );
+    open();
+    await userEvent.click(await screen.findByRole('button', { name: 'Use ubuntu-22.04-template' }));
+    await fill(selectors.newVm.name, 'web-01');
+    await userEvent.click(screen.getByTestId(selectors.newVm.review));
+    await userEvent.click(await screen.findByTestId(selectors.newVm.submit));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      "Outcome unknown: The task's progress could not be read (vCenter did not answer within 30 s); check the VM in a minute: vCenter may finish it anyway."
+    );
+    expect(screen.getByRole('heading', { name: 'web-01: outcome unknown' })).toBeInTheDocument();
+  });
+
   it('shows the backend’s words when a deploy is refused', async () => {
     useBackend(
       routes({

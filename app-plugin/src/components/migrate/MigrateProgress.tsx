@@ -42,7 +42,7 @@ export function MigrateProgress({
         state={t.phase === 'done' ? 'done' : t.phase === 'failed' ? 'failed' : 'running'}
       />
       {t.phase === 'failed' ? (
-        <Alert severity="error" title={`${vmName} was not moved`}>
+        <Alert severity="error" title={t.unknown ? `${vmName}: outcome unknown` : `${vmName} was not moved`}>
           {t.error}
         </Alert>
       ) : (

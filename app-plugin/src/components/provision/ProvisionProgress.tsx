@@ -60,7 +60,9 @@ export function ProvisionProgress({
           ? `Creating ${jobs.length === 1 ? jobs[0].name : `${jobs.length} VMs`}… (${finished} of ${jobs.length} finished)`
           : failed
             ? jobs.length === 1
-              ? `${jobs[0].name} was not created`
+              ? states[jobs[0].name]?.unknown
+                ? `${jobs[0].name}: outcome unknown`
+                : `${jobs[0].name} was not created`
               : `${jobs.length - failed} of ${jobs.length} VMs created`
             : `${jobs.length === 1 ? jobs[0].name : `All ${jobs.length} VMs`} created`}
       </h3>

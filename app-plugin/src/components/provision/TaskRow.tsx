@@ -47,9 +47,11 @@ export function TaskRow({
           className={t.phase === 'failed' ? undefined : styles.muted}
         >
           {t.phase === 'failed'
-            ? t.vm
-              ? `Created, but not finished: ${t.error}`
-              : `Not created: ${t.error}`
+            ? t.unknown
+              ? `Outcome unknown: ${t.error}`
+              : t.vm
+                ? `Created, but not finished: ${t.error}`
+                : `Not created: ${t.error}`
             : t.phase === 'done'
               ? 'Ready'
               : t.message}
