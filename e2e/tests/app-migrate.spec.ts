@@ -51,10 +51,15 @@ for (const [i, theme] of (['light', 'dark'] as const).entries()) {
     expect(target.cpuAfterPct).toBeGreaterThanOrEqual(target.cpuUsagePct);
     await expect(row).toContainText(`${pct(target.cpuUsagePct)}→${pct(target.cpuAfterPct)}`);
     await expect(row).toContainText(`${pct(target.memoryUsagePct)}→${pct(target.memoryAfterPct)}`);
-    // The VM's own host is listed, not selectable, with the reason.
+    // The VM's own host is not compatible for a vMotion; choosing it moves the disks only.
+    expect(current.compatible).toBe(false);
     const own = hosts.getByTestId(sel.migrate.host(current.id));
-    await expect(own).toContainText(`No: ${current.reason}`);
-    await expect(own.getByRole('radio')).toBeDisabled();
+    await expect(own).toContainText('Runs here: choose it to move the disks only');
+    await expect(own.getByRole('radio', { name: `Stay on ${current.name} (move the disks only)` })).toBeEnabled();
+    // Hosts that cannot take the VM (none in the seeded inventory unless disconnected) are not selectable.
+    for (const h of o.hosts.filter((x: any) => !x.compatible && x.id !== vm.host)) {
+      await expect(hosts.getByTestId(sel.migrate.host(h.id)).getByRole('radio')).toBeDisabled();
+    }
 
     await row.getByRole('radio', { name: `Move to ${target.name}` }).check();
     const keep = page.getByRole('radio', { name: 'Keep current' });
@@ -90,6 +95,46 @@ for (const [i, theme] of (['light', 'dark'] as const).entries()) {
     expect(after.host).toBe(target.id);
   });
 }
+
+test('on its own host only the disks move (Storage vMotion), and the VM stays where it runs', async ({
+  page,
+  open,
+  hostUrl,
+}) => {
+  need('simUrl');
+  const vms = await getJSON(page, api(hostUrl, 'inventory/vms?powerState=POWERED_ON&pageSize=5&sort=name'));
+  const vm = await getJSON(page, api(hostUrl, `vms/${vms.items[2].id}`));
+  const o = await getJSON(page, api(hostUrl, `vms/${vm.id}/migrate/options`));
+  const own = o.hosts.find((h: any) => h.id === vm.host);
+  // A datastore the host mounts, with room, that the VM is not on yet.
+  const target = o.datastores.find(
+    (d: any) => d.fits && !o.vm.datastores.includes(d.id) && (d.hosts ?? []).includes(vm.host)
+  );
+  expect(target, 'the VM has another datastore with room on its host').toBeTruthy();
+  await open(`${APP}/vms/${vm.id}`);
+  await page.getByTestId(sel.migrate.open).click();
+  await page.getByRole('radio', { name: `Stay on ${own.name} (move the disks only)` }).check();
+  await expect(page.getByRole('radio', { name: 'Keep current' })).toBeDisabled();
+  const ds = page.getByTestId(sel.migrate.datastore).getByRole('combobox');
+  await ds.click();
+  await ds.fill(target.name);
+  await page
+    .getByRole('option', { name: new RegExp(target.name) })
+    .first()
+    .click();
+  await expect(page.getByTestId(sel.migrate.summary)).toContainText(
+    `${vm.name} stays on ${own.name}; its disks move to ${target.name}`
+  );
+  const started = page.waitForResponse((r) => r.url().includes(`/vms/${vm.id}/migrate?async=true`));
+  await page.getByRole('button', { name: 'Move the disks' }).click();
+  const res = await started;
+  expect(res.status(), await res.text()).toBe(202);
+  expect(res.request().postDataJSON()).toEqual({ host: vm.host, datastore: target.id });
+  await expect(page.getByTestId(sel.migrate.modal)).toHaveCount(0, { timeout: 60_000 });
+  const after = await getJSON(page, api(hostUrl, `vms/${vm.id}`));
+  expect(after.host).toBe(vm.host);
+  expect(after.disks.every((d: any) => d.vmdkFile.startsWith(`[${target.name}]`))).toBe(true);
+});
 
 test('a Viewer sees Migrate disabled with the reason, and a crafted request is refused', async ({
   page,

@@ -1,4 +1,13 @@
-import { datastoreChoices, effectText, keepsDatastores, levelOf, migrateRequest, moveSummary } from './migrate';
+import {
+  datastoreChoices,
+  effectText,
+  isCurrentHost,
+  keepsDatastores,
+  levelOf,
+  migrateRequest,
+  moveSummary,
+  selectable,
+} from './migrate';
 import { MigrateOptions } from '../types';
 
 const GiB = 1024 ** 3;
@@ -146,6 +155,14 @@ describe('datastores a target host can use', () => {
     const o = { ...options, vm: { ...options.vm, datastores: vmDs } };
     expect(keepsDatastores(o, { id: 'host-z', name: 'z', compatible: true, datastores: hostDs })).toBe(keeps);
   });
+  it.each([
+    ['host-7', true, true],
+    ['host-8', false, true],
+    ['host-10', false, false],
+  ])('%s: current %s, selectable %s', (id, current, sel) => {
+    expect(isCurrentHost(options, host(id))).toBe(current);
+    expect(selectable(options, host(id))).toBe(sel);
+  });
   it('no host, no choice', () => {
     expect(datastoreChoices(options, undefined)).toEqual([]);
   });
@@ -202,6 +219,19 @@ describe('migrate request', () => {
     });
     expect(moveSummary(options, host('host-8'), { ...c, mode: 'all', datastore: 'datastore-gone' })).toContain(
       'its disks move to another datastore;'
+    );
+  });
+
+  it('the current host moves the disks only', () => {
+    const own = host('host-7');
+    expect(migrateRequest(options, { ...c, host: 'host-7' })).toEqual({
+      error: 'The VM already runs on esx-07: choose where its disks go, or another host.',
+    });
+    expect(migrateRequest(options, { ...c, host: 'host-7', mode: 'all', datastore: 'datastore-1' })).toEqual({
+      body: { host: 'host-7', datastore: 'datastore-1' },
+    });
+    expect(moveSummary(options, own, { ...c, host: 'host-7', mode: 'all', datastore: 'datastore-1' })).toBe(
+      "web-42 stays on esx-07; its disks move to shared-01 (Storage vMotion only; the host's CPU and memory do not change)."
     );
   });
 

@@ -50,6 +50,19 @@ export function keepsDatastores(o: MigrateOptions, host: MigrateHost): boolean {
   });
 }
 
+/**
+ * Whether `host` is the one the VM runs on: choosing it moves only the disks (Storage vMotion). The
+ * backend lists it as not compatible ("current host") because a vMotion to it means nothing.
+ */
+export function isCurrentHost(o: MigrateOptions, host: MigrateHost): boolean {
+  return host.id === o.vm.host;
+}
+
+/** Whether a host can be chosen: a compatible one, or the VM's own (to move its disks only). */
+export function selectable(o: MigrateOptions, host: MigrateHost): boolean {
+  return host.compatible || isCurrentHost(o, host);
+}
+
 /** The migrate choices as made in the dialog. */
 export interface MigrateChoice {
   host: string;
@@ -64,8 +77,11 @@ export function migrateRequest(o: MigrateOptions, c: MigrateChoice): { body?: Mi
   if (!host) {
     return { error: 'Choose the host to move the VM to.' };
   }
-  if (!host.compatible) {
+  if (!selectable(o, host)) {
     return { error: `${host.name} cannot take the VM: ${host.reason ?? 'not compatible'}.` };
+  }
+  if (c.mode === 'keep' && isCurrentHost(o, host)) {
+    return { error: `The VM already runs on ${host.name}: choose where its disks go, or another host.` };
   }
   if (c.mode === 'keep') {
     if (!keepsDatastores(o, host)) {
@@ -107,5 +123,8 @@ export function moveSummary(o: MigrateOptions, host: MigrateHost, c: MigrateChoi
     host.cpuAfterPct === undefined && host.memoryAfterPct === undefined
       ? `no usage figures for ${host.name}${o.metricsError ? ` (${o.metricsError})` : ''}`
       : `on ${host.name}: ${effectText('CPU', host.cpuUsagePct, host.cpuAfterPct)}, ${effectText('memory', host.memoryUsagePct, host.memoryAfterPct)}`;
+  if (isCurrentHost(o, host)) {
+    return `${o.vm.name} stays on ${host.name}; ${where} (Storage vMotion only; the host's CPU and memory do not change).`;
+  }
   return `${o.vm.name} moves from ${o.vm.hostName} to ${host.name}${host.clusterName ? ` (cluster ${host.clusterName})` : ''}; ${where}; ${figures}.`;
 }

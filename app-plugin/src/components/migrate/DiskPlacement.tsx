@@ -1,6 +1,6 @@
 import React from 'react';
 import { Combobox, Field, RadioButtonGroup } from '@grafana/ui';
-import { datastoreChoices, DiskMode, keepsDatastores, MigrateChoice } from '../../rules/migrate';
+import { datastoreChoices, DiskMode, isCurrentHost, keepsDatastores, MigrateChoice } from '../../rules/migrate';
 import { selectors } from '../../selectors';
 import { MigrateDatastore, MigrateHost, MigrateOptions } from '../../types';
 import { formatBytes } from '../format';
@@ -29,14 +29,18 @@ export function DiskPlacement({
   choice: MigrateChoice;
   onChange: (patch: Partial<MigrateChoice>) => void;
 }) {
-  const keeps = keepsDatastores(options, host);
+  // On the VM's own host only the disks can move.
+  const own = isCurrentHost(options, host);
+  const keeps = !own && keepsDatastores(options, host);
   const modes: Array<{ label: string; value: DiskMode; description: string }> = [
     {
       label: 'Keep current',
       value: 'keep',
-      description: keeps
-        ? 'The disks stay on their datastores (vMotion only)'
-        : `${host.name} does not mount the VM's datastores`,
+      description: own
+        ? `The VM already runs on ${host.name}: the disks have to move`
+        : keeps
+          ? 'The disks stay on their datastores (vMotion only)'
+          : `${host.name} does not mount the VM's datastores`,
     },
     { label: 'Move all', value: 'all', description: 'All disks to one datastore (Storage vMotion too)' },
     { label: 'Per disk', value: 'perDisk', description: 'A datastore for each disk' },

@@ -23,10 +23,13 @@ function Change({ now, after, what, host }: { now?: number; after?: number; what
  */
 export function MigrateHostsTable({
   hosts,
+  current,
   chosen,
   onChoose,
 }: {
   hosts: MigrateHost[];
+  /** The VM's own host: it can be chosen to move the disks only. */
+  current: string;
   chosen: string;
   onChoose: (id: string) => void;
 }) {
@@ -52,8 +55,8 @@ export function MigrateHostsTable({
             <input
               type="radio"
               name="migrate-host"
-              aria-label={`Move to ${h.name}`}
-              disabled={!h.compatible}
+              aria-label={h.id === current ? `Stay on ${h.name} (move the disks only)` : `Move to ${h.name}`}
+              disabled={!h.compatible && h.id !== current}
               checked={chosen === h.id}
               onChange={() => onChoose(h.id)}
             />
@@ -79,7 +82,9 @@ export function MigrateHostsTable({
           cell: (h) =>
             h.compatible
               ? 'Yes'
-              : `No: ${h.reason ?? (h.connectionState ? enumText(h.connectionState) : 'not compatible')}`,
+              : h.id === current
+                ? 'Runs here: choose it to move the disks only'
+                : `No: ${h.reason ?? (h.connectionState ? enumText(h.connectionState) : 'not compatible')}`,
         },
       ]}
     />

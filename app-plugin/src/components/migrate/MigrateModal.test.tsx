@@ -84,6 +84,14 @@ const options: MigrateOptions = {
       fits: true,
     },
     {
+      id: 'datastore-7',
+      name: 'prod-fast',
+      freeBytes: 900 * GiB,
+      capacityBytes: 1000 * GiB,
+      hosts: ['host-7'],
+      fits: true,
+    },
+    {
       id: 'datastore-5',
       name: 'nearly-full',
       freeBytes: 10 * GiB,
@@ -151,8 +159,10 @@ describe('Migrate', () => {
       'data-level',
       'critical'
     );
-    expect(row('host-7')).toHaveTextContent('No: current host');
-    expect(within(row('host-7')).getByRole('radio')).toBeDisabled();
+    expect(row('host-7')).toHaveTextContent('Runs here: choose it to move the disks only');
+    expect(
+      within(row('host-7')).getByRole('radio', { name: 'Stay on esx-07.lab (move the disks only)' })
+    ).toBeEnabled();
     expect(within(row('host-10')).getByRole('radio')).toBeDisabled();
     expect(row('host-10')).toHaveTextContent('No: the host is not connected (Not responding)');
 
@@ -207,6 +217,32 @@ describe('Migrate', () => {
     expect(await screen.findByText('The network VM Network is not available on host esx-08.lab.')).toBeInTheDocument();
     expect(screen.getByTestId(selectors.migrate.progress)).toHaveAttribute('data-phase', 'failed');
     expect(body).toEqual({ host: 'host-8', disks: { '2000': { datastore: 'datastore-1' } } });
+  });
+
+  it('on its own host only the disks move (Storage vMotion)', async () => {
+    let body: unknown;
+    useBackend(
+      routes({
+        [`GET ${RES}/vms/vm-42`]: vmDetail(),
+        [`POST ${RES}/vms/vm-42/migrate`]: (r) => {
+          body = r.data;
+          return { task: 'm3' };
+        },
+        [`GET ${RES}/tasks/m3`]: { id: 'm3', status: 'SUCCEEDED', progress: 100, message: '', done: true, vm: 'vm-42' },
+      })
+    );
+    open();
+    await userEvent.click(await screen.findByTestId(selectors.migrate.open));
+    await userEvent.click(await screen.findByRole('radio', { name: 'Stay on esx-07.lab (move the disks only)' }));
+    expect(screen.getByRole('radio', { name: 'Keep current' })).toBeDisabled();
+    await userEvent.click(within(screen.getByTestId(selectors.migrate.datastore)).getByRole('combobox'));
+    await userEvent.click(await screen.findByRole('option', { name: /prod-fast/ }));
+    expect(screen.getByTestId(selectors.migrate.summary)).toHaveTextContent(
+      "web-42 stays on esx-07.lab; its disks move to prod-fast (Storage vMotion only; the host's CPU and memory do not change)."
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Move the disks' }));
+    await waitFor(() => expect(screen.queryByTestId(selectors.migrate.modal)).not.toBeInTheDocument());
+    expect(body).toEqual({ host: 'host-7', datastore: 'datastore-7' });
   });
 
   it('says migration is not available when the backend has no migrate options', async () => {

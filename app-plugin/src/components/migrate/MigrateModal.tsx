@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { Alert, Button, Modal, Stack } from '@grafana/ui';
 import { VsphereClient } from '../../api/client';
 import { isUnsupported } from '../../api/errors';
-import { keepsDatastores, MigrateChoice, migrateRequest, moveSummary } from '../../rules/migrate';
+import { isCurrentHost, keepsDatastores, MigrateChoice, migrateRequest, moveSummary } from '../../rules/migrate';
 import { selectors } from '../../selectors';
 import { MigrateOptions, MigrateRequest } from '../../types';
 import { ErrorState } from '../ErrorState';
@@ -17,7 +17,7 @@ import { MigrateProgress } from './MigrateProgress';
 /** The choice a newly picked host starts with: keep the disks where the host can reach them. */
 function startChoice(o: MigrateOptions, hostId: string): MigrateChoice {
   const host = o.hosts.find((h) => h.id === hostId)!;
-  const keeps = keepsDatastores(o, host);
+  const keeps = !isCurrentHost(o, host) && keepsDatastores(o, host);
   return {
     host: hostId,
     mode: keeps ? 'keep' : 'all',
@@ -47,13 +47,17 @@ function Body({
     (ok: boolean, err?: string) => {
       setEnded(ok ? 'done' : 'failed');
       if (ok) {
-        notifySuccess(`${vm.name} moved to ${host?.name ?? 'the new host'}`);
+        notifySuccess(
+          host && isCurrentHost(options, host)
+            ? `${vm.name}'s disks moved`
+            : `${vm.name} moved to ${host?.name ?? 'the new host'}`
+        );
         onClose(true);
       } else {
         notifyError(`${vm.name} was not moved`, err ?? '');
       }
     },
-    [vm.name, host?.name, onClose]
+    [vm.name, host, options, onClose]
   );
   if (sent && host) {
     return (
@@ -63,6 +67,7 @@ function Body({
           vmId={vm.id}
           vmName={vm.name}
           target={host.name}
+          disksOnly={isCurrentHost(options, host)}
           body={sent}
           pollMs={pollMs}
           onEnd={onEnd}
@@ -98,6 +103,7 @@ function Body({
       )}
       <MigrateHostsTable
         hosts={options.hosts}
+        current={vm.host}
         chosen={choice.host}
         onChoose={(id) => {
           setChoice(startChoice(options, id));
@@ -123,7 +129,7 @@ function Body({
           Cancel
         </Button>
         <Button icon="arrow-right" disabled={!host} onClick={submit} data-testid={selectors.migrate.submit}>
-          {host ? `Move to ${host.name}` : 'Move'}
+          {host ? (isCurrentHost(options, host) ? 'Move the disks' : `Move to ${host.name}`) : 'Move'}
         </Button>
       </Modal.ButtonRow>
     </Stack>

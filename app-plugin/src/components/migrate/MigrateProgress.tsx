@@ -15,6 +15,7 @@ export function MigrateProgress({
   body,
   pollMs,
   onEnd,
+  disksOnly,
 }: {
   client: VsphereClient;
   vmId: string;
@@ -23,6 +24,8 @@ export function MigrateProgress({
   body: MigrateRequest;
   pollMs: number;
   onEnd: (ok: boolean, error?: string) => void;
+  /** The VM stays on its host; only its disks move. */
+  disksOnly?: boolean;
 }) {
   const t = useTask(client, () => client.migrateVm(vmId, body), pollMs);
   useEffect(() => {
@@ -33,7 +36,13 @@ export function MigrateProgress({
   return (
     <div data-testid={selectors.migrate.progress} data-phase={t.phase} aria-live="polite">
       <p>
-        {t.phase === 'done' ? `${vmName} now runs on ${target}.` : `Moving ${vmName} to ${target}…`}{' '}
+        {disksOnly
+          ? t.phase === 'done'
+            ? `${vmName}'s disks moved.`
+            : `Moving ${vmName}'s disks…`
+          : t.phase === 'done'
+            ? `${vmName} now runs on ${target}.`
+            : `Moving ${vmName} to ${target}…`}{' '}
         {t.progress !== undefined && `${Math.round(t.progress)} %`}
       </p>
       <ProgressBar
