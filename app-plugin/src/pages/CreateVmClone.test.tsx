@@ -155,6 +155,11 @@ describe('New VM: clone from VM', () => {
     expect(screen.queryByTestId(selectors.newVm.compute)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.newVm.spec)).not.toBeInTheDocument();
     expect(screen.getByText("esx-07.lab (the source's host)")).toBeInTheDocument();
+    // Only datastores the source's host mounts.
+    await userEvent.click(within(screen.getByTestId(selectors.newVm.datastore)).getByRole('combobox'));
+    expect(await screen.findByRole('option', { name: /a-shared/ })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: /b-shared/ })).not.toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
     await userEvent.click(screen.getByTestId(selectors.newVm.review));
     expect(await screen.findByTestId(selectors.newVm.summary)).toHaveTextContent(
       "1 VM, instant clones of web-42, in the source's folder, on host esx-07.lab"

@@ -267,7 +267,8 @@ export function ProvisionWizard({
       </FieldSet>
       <PlacementFields
         placement={scoped}
-        f={f}
+        // An instant clone runs on the source's host: only datastores that host mounts are offered.
+        f={kind === 'instant' && target.kind === 'clone' ? { ...f, compute: `host:${target.vm.host}` } : f}
         errors={errors}
         onChange={patch}
         optional={isClone}
