@@ -73,6 +73,10 @@ for (const [i, theme] of (['light', 'dark'] as const).entries()) {
     const summary = page.getByTestId(sel.migrate.summary);
     await expect(summary).toContainText(`${vm.name} moves from ${vm.hostName} to ${target.name}`);
     await expect(summary).toContainText(`CPU ${pct(target.cpuUsagePct)} → ${pct(target.cpuAfterPct)}`);
+    // What people read in the dialog: names, not MoRef ids or enums.
+    expect(await page.getByTestId(sel.migrate.modal).innerText()).not.toMatch(
+      /\b(vm|host|domain-c|datastore|group-v)-\d+\b|CONNECTED|NOT_RESPONDING/
+    );
     await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(artifactsDir, `app-migrate-${theme}.png`) });
 

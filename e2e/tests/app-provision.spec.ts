@@ -104,6 +104,10 @@ for (const theme of THEMES) {
         `10.50.${net}.1${i}/16 via 10.50.0.1`
       );
     }
+    // What people read: names, not MoRef ids or enums.
+    expect(await summary.innerText()).not.toMatch(
+      /\b(vm|host|domain-c|datastore|group-v|network)-\d+\b|POWERED_|UBUNTU_64/
+    );
     await snap(page, 'app-new-vm-summary', theme);
 
     const deploys: number[] = [];
