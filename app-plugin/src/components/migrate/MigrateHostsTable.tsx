@@ -1,21 +1,9 @@
 import React from 'react';
-import { Stack } from '@grafana/ui';
 import { MigrateHost } from '../../types';
 import { selectors } from '../../selectors';
 import { DataTable } from '../DataTable';
 import { enumText } from '../labels';
-import { UsagePercent } from '../UsagePercent';
-
-/** A usage figure now and after the move, each coloured at the alert levels. */
-function Change({ now, after, what, host }: { now?: number; after?: number; what: string; host: string }) {
-  return (
-    <Stack direction="row" gap={0.5} alignItems="center" justifyContent="flex-end">
-      <UsagePercent pct={now} label={`${what} of ${host} now`} />
-      <span aria-label="after the move">→</span>
-      <UsagePercent pct={after} label={`${what} of ${host} after the move`} />
-    </Stack>
-  );
-}
+import { UsageChange } from './UsageChange';
 
 /**
  * The hosts a VM could move to: compatible ones can be chosen (a radio per row), the others are
@@ -68,13 +56,13 @@ export function MigrateHostsTable({
           id: 'cpu',
           header: 'CPU now → after',
           numeric: true,
-          cell: (h) => <Change now={h.cpuUsagePct} after={h.cpuAfterPct} what="CPU" host={h.name} />,
+          cell: (h) => <UsageChange now={h.cpuUsagePct} after={h.cpuAfterPct} what="CPU" host={h.name} />,
         },
         {
           id: 'mem',
           header: 'Memory now → after',
           numeric: true,
-          cell: (h) => <Change now={h.memoryUsagePct} after={h.memoryAfterPct} what="Memory" host={h.name} />,
+          cell: (h) => <UsageChange now={h.memoryUsagePct} after={h.memoryAfterPct} what="Memory" host={h.name} />,
         },
         {
           id: 'state',
