@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { toApiError, VsphereClient } from '../api/client';
 import { TaskInfo } from '../types';
 
@@ -28,6 +28,8 @@ export function useTask(
   pollMs: number
 ): TaskState {
   const [state, setState] = useState<TaskState>({ phase: 'starting', message: 'Sending the request' });
+  // The request is sent once per mount, also when React runs the effect twice (StrictMode keeps refs).
+  const sent = useRef<Promise<{ task?: string; vm?: string }> | undefined>(undefined);
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -72,7 +74,8 @@ export function useTask(
         }
       );
     };
-    start().then(
+    sent.current ??= start();
+    sent.current.then(
       (r) => {
         if (stopped) {
           return;
