@@ -105,19 +105,21 @@ export interface NamedRef {
   name: string;
 }
 
-/** Placement choices for the create form (`GET options/placement`). */
+/** Placement choices for the create form (`GET options/placement`); `datacenter` when the backend sends it. */
 export interface PlacementOptions {
-  folders: NamedRef[];
-  clusters: NamedRef[];
-  hosts: Array<NamedRef & { cluster: string }>;
+  folders: Array<NamedRef & { datacenter?: string }>;
+  clusters: Array<NamedRef & { datacenter?: string }>;
+  hosts: Array<NamedRef & { cluster: string; datacenter?: string }>;
   resourcePools: Array<NamedRef & { cluster: string }>;
   /**
    * `hosts`: ids of the hosts that mount the datastore / reach the network. When the backend sends
    * it, the create form offers only what the chosen cluster or host can use; without it every
    * datastore and network is offered and vCenter decides.
    */
-  datastores: Array<NamedRef & { type: string; capacityBytes: number; freeBytes: number; hosts?: string[] }>;
-  networks: Array<NamedRef & { type: string; hosts?: string[] }>;
+  datastores: Array<
+    NamedRef & { type: string; capacityBytes: number; freeBytes: number; hosts?: string[]; datacenter?: string }
+  >;
+  networks: Array<NamedRef & { type: string; hosts?: string[]; datacenter?: string }>;
 }
 
 /** Body of `POST vms`. */
@@ -143,7 +145,7 @@ export interface AuditEvent {
   id: string;
   time: string;
   user: { login: string; email: string; role: string };
-  action: 'create' | 'updateHardware' | 'power' | 'delete';
+  action: 'create' | 'updateHardware' | 'power' | 'delete' | 'clone' | 'migrate' | 'customize';
   vm: { id: string; name: string };
   params: Record<string, unknown>;
   outcome: 'success' | 'refused' | 'failed' | 'unknown';
@@ -156,6 +158,9 @@ export interface Permissions {
   edit: boolean;
   power: boolean;
   delete: boolean;
+  /** Clone, instant clone, deploy from a template and guest customization (vSphere's Provisioning privileges). */
+  clone: boolean;
+  migrate: boolean;
   manageSubscriptions: boolean;
 }
 
@@ -237,4 +242,142 @@ export interface DatastoreSummary {
 /** Settings the app stores in its plugin jsonData. */
 export interface AppSettings {
   datasources?: string[];
+}
+
+/** Where a clone or deploy goes; parts left out are the source's (clone) or the template's (datastore). */
+export interface ClonePlacement {
+  folder?: string;
+  cluster?: string;
+  host?: string;
+  resourcePool?: string;
+  datastore?: string;
+}
+
+/** Per-VM guest customization: a stored spec with this VM's host name and IPv4 settings. */
+export interface Customization {
+  spec: string;
+  hostName?: string;
+  ip?: { address: string; prefix: number; gateway: string } | 'dhcp';
+}
+
+/** Body of `POST vms/{id}/clone` and `POST vms/{id}/instant-clone`. */
+export interface CloneRequest {
+  name: string;
+  placement?: ClonePlacement;
+  powerOn?: boolean;
+  customization?: Customization;
+}
+
+/** Body of `POST templates/{item}/deploy` (VM templates and OVF packages). */
+export interface DeployRequest {
+  name: string;
+  placement: ClonePlacement;
+  powerOn?: boolean;
+  customization?: Customization;
+  acceptEula?: boolean;
+  networkMappings?: Record<string, string>;
+}
+
+/** A content library item of `GET templates`: a VM template or an OVF package. */
+export interface LibraryItem {
+  id: string;
+  name: string;
+  description?: string;
+  library?: string;
+  libraryName?: string;
+  /** Absent from backends that list VM templates only. */
+  type?: 'vm-template' | 'ovf';
+  guestOS?: string;
+  guestName?: string;
+  guestFamily?: string;
+  cpuCount?: number;
+  memoryMiB?: number;
+  diskBytes?: number;
+  /** An OVF package's size. */
+  sizeBytes?: number;
+}
+
+/** What `GET templates/{item}/ovf` reads from an OVF package before deploying it. */
+export interface OvfInfo {
+  name: string;
+  annotation?: string;
+  eulas: string[];
+  networks: string[];
+  sizeBytes?: number;
+}
+
+/** A stored guest customization spec (`GET customization-specs`). */
+export interface CustomizationSpecInfo {
+  name: string;
+  description: string;
+  osType: 'LINUX' | 'WINDOWS' | string;
+  osFamily: string;
+}
+
+/** Progress of a vCenter task (`GET tasks/{task}`). */
+export interface TaskInfo {
+  id: string;
+  status: 'PENDING' | 'RUNNING' | 'BLOCKED' | 'SUCCEEDED' | 'FAILED';
+  progress: number;
+  message: string;
+  done: boolean;
+  vm?: string;
+  error?: string;
+}
+
+/** A host the VM could move to (`GET vms/{id}/migrate/options`). */
+export interface MigrateHost {
+  id: string;
+  name: string;
+  cluster?: string;
+  clusterName?: string;
+  connectionState?: string;
+  compatible: boolean;
+  reason?: string;
+  cpuUsagePct?: number;
+  memoryUsagePct?: number;
+  cpuAfterPct?: number;
+  memoryAfterPct?: number;
+  /** Datastores the host mounts; absent when vROps cannot say. */
+  datastores?: string[];
+}
+
+/** A datastore the VM's disks could move to. */
+export interface MigrateDatastore {
+  id: string;
+  name: string;
+  type?: string;
+  freeBytes: number;
+  capacityBytes: number;
+  /** Hosts that mount it; absent when vROps cannot say. */
+  hosts?: string[];
+  fits: boolean;
+  reason?: string;
+}
+
+/** Answer of `GET vms/{id}/migrate/options`. */
+export interface MigrateOptions {
+  vm: {
+    id: string;
+    name: string;
+    host: string;
+    hostName: string;
+    cluster?: string;
+    clusterName?: string;
+    datastores: string[];
+    disks: Array<{ key: string; label: string; datastore: string; capacityBytes: number }>;
+    cpuUsageMHz?: number;
+    memoryUsageBytes?: number;
+  };
+  hosts: MigrateHost[];
+  datastores: MigrateDatastore[];
+  metricsError?: string;
+}
+
+/** Body of `POST vms/{id}/migrate`. */
+export interface MigrateRequest {
+  host?: string;
+  cluster?: string;
+  datastore?: string;
+  disks?: Record<string, { datastore: string }>;
 }

@@ -4,18 +4,26 @@ import { getBackendSrv } from '@grafana/runtime';
 import { ApiError, toApiError } from './errors';
 import {
   AuditEvent,
+  CloneRequest,
   ClusterSummary,
+  CustomizationSpecInfo,
+  DeployRequest,
   DatastoreSummary,
   GuestOsOption,
   HardwareLimits,
   HostChange,
   HostPage,
+  LibraryItem,
   Me,
+  MigrateOptions,
+  MigrateRequest,
+  OvfInfo,
   Page,
   PlacementOptions,
   PowerAction,
   PowerState,
   Subscription,
+  TaskInfo,
   VmCreateRequest,
   VmDetail,
   VmHardwarePatch,
@@ -143,6 +151,52 @@ export class VsphereClient {
   /** Creates a VM. */
   createVm(body: VmCreateRequest): Promise<{ id: string; name: string }> {
     return request('POST', this.url('vms'), body);
+  }
+  /**
+   * Starts a clone as a vCenter task (`POST vms/{id}/clone?async=true` → `202 { task }`), followed
+   * with `task()`.
+   */
+  cloneVm(id: string, body: CloneRequest): Promise<{ task: string }> {
+    return request('POST', this.url(`vms/${encodeURIComponent(id)}/clone`, { async: 'true' }), body);
+  }
+  /** Instant clone of a running VM; answers the new, running VM (no task). */
+  instantCloneVm(id: string, body: CloneRequest): Promise<VmDetail> {
+    return request('POST', this.url(`vms/${encodeURIComponent(id)}/instant-clone`), body);
+  }
+  /** Content library items: VM templates and OVF packages. */
+  templates(): Promise<LibraryItem[]> {
+    return request('GET', this.url('templates'));
+  }
+  /** What an OVF package needs before deploying: EULAs and the networks to map. */
+  ovfInfo(item: string, placement: { folder?: string; cluster?: string; host?: string }): Promise<OvfInfo> {
+    return request('GET', this.url(`templates/${encodeURIComponent(item)}/ovf`, { ...placement }));
+  }
+  /** Starts a deploy from a library item as a vCenter task. */
+  deployTemplate(item: string, body: DeployRequest): Promise<{ task: string }> {
+    return request('POST', this.url(`templates/${encodeURIComponent(item)}/deploy`, { async: 'true' }), body);
+  }
+  /**
+   * Deploys an OVF package and answers the new VM (the backend runs OVF deploys without a task:
+   * docs/contracts.md §3, `?async=true` is for VM templates only).
+   */
+  deployOvf(item: string, body: DeployRequest): Promise<VmDetail> {
+    return request('POST', this.url(`templates/${encodeURIComponent(item)}/deploy`), body);
+  }
+  /** Stored guest customization specs. */
+  customizationSpecs(): Promise<CustomizationSpecInfo[]> {
+    return request('GET', this.url('customization-specs'));
+  }
+  /** Progress of a vCenter task the backend started. */
+  task(id: string): Promise<TaskInfo> {
+    return request('GET', this.url(`tasks/${encodeURIComponent(id)}`));
+  }
+  /** Hosts and datastores a VM can move to, with the expected effect. */
+  migrateOptions(id: string): Promise<MigrateOptions> {
+    return request('GET', this.url(`vms/${encodeURIComponent(id)}/migrate/options`));
+  }
+  /** Starts a migration (vMotion and/or Storage vMotion) as a vCenter task. */
+  migrateVm(id: string, body: MigrateRequest): Promise<{ task: string }> {
+    return request('POST', this.url(`vms/${encodeURIComponent(id)}/migrate`, { async: 'true' }), body);
   }
   /** Guest OS choices. */
   guestOs(): Promise<GuestOsOption[]> {

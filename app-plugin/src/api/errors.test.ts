@@ -1,4 +1,4 @@
-import { ApiError, errorAdvice, toApiError } from './errors';
+import { ApiError, errorAdvice, isUnsupported, toApiError } from './errors';
 
 describe('toApiError', () => {
   it.each([
@@ -52,5 +52,15 @@ describe('errorAdvice', () => {
     ['http_418', 418, '', /reload the page/],
   ])('%s (%i) %j', (code, status, message, advice) => {
     expect(errorAdvice({ code, status, message })).toMatch(advice);
+  });
+});
+
+describe('isUnsupported', () => {
+  it.each([
+    [404, 'no resource GET /vms/vm-1/migrate/options', true],
+    [404, 'VM vm-1 not found', false],
+    [400, 'no resource GET /x', false],
+  ])('%i %j → %s', (status, message, want) => {
+    expect(isUnsupported({ status, message })).toBe(want);
   });
 });

@@ -97,3 +97,12 @@ export function errorAdvice(err: { code: string; status: number; message: string
   }
   return 'Retry; if it persists, reload the page.';
 }
+
+/**
+ * Whether the data source's backend does not offer a call at all (an older backend answers
+ * `404 not_found` "no resource <METHOD> <path>", pkg/resources/routes.go), as opposed to a 404
+ * about the object asked for.
+ */
+export function isUnsupported(err: { status: number; message: string }): boolean {
+  return err.status === 404 && /^no resource /i.test(err.message);
+}

@@ -102,6 +102,8 @@ const defaultRole: Record<keyof Permissions, string> = {
   edit: 'Editor',
   power: 'Editor',
   delete: 'Admin',
+  clone: 'Admin',
+  migrate: 'Editor',
   manageSubscriptions: 'Admin',
 };
 
@@ -110,6 +112,8 @@ const actionWords: Record<keyof Permissions, string> = {
   edit: 'change VM hardware',
   power: 'change VM power state',
   delete: 'delete VMs',
+  clone: 'clone VMs or deploy templates',
+  migrate: 'move VMs to other hosts or datastores',
   manageSubscriptions: "manage other users' alert e-mails",
 };
 

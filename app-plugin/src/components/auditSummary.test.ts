@@ -14,6 +14,40 @@ describe('auditSummary', () => {
       '2 vCPUs, 4.0 GiB memory, 40 GiB disk, Ubuntu Linux (64-bit)',
     ],
     [{ action: 'delete', params: { confirmName: 'web-01' } }, 'delete, confirmed by typing the name'],
+    [{ action: 'clone', params: { source: 'vm-42', sourceName: 'web-42' } }, 'clone of web-42'],
+    [{ action: 'clone', params: { kind: 'instant', sourceName: 'web-42' } }, 'instant clone of web-42'],
+    [{ action: 'clone', params: {} }, 'clone of another VM'],
+    [
+      { action: 'clone', params: { templateName: 'ubuntu-22.04', customizationSpec: 'linux-dhcp' } },
+      'deploy from ubuntu-22.04, customized: linux-dhcp',
+    ],
+    [
+      {
+        action: 'clone',
+        params: {
+          templateName: 'ubuntu-22.04',
+          customization: { spec: 'linux-static-web', hostName: 'web-01', ip: { address: '10.50.0.11', prefix: 16 } },
+        },
+      },
+      'deploy from ubuntu-22.04, customized: linux-static-web, host web-01, 10.50.0.11/16',
+    ],
+    [
+      {
+        action: 'customize',
+        params: { spec: 'linux-static-web', hostName: 'web-01', ip: { address: '10.50.0.11', prefix: 16 } },
+      },
+      'Customized guest: linux-static-web, host web-01, 10.50.0.11/16',
+    ],
+    [{ action: 'customize', params: { spec: 'linux-dhcp', ip: 'dhcp' } }, 'Customized guest: linux-dhcp, DHCP'],
+    [{ action: 'customize', params: {} }, 'Customized guest: stored spec'],
+    [{ action: 'migrate', params: { host: 'host-9', toHostName: 'esx-09' } }, 'move to host esx-09'],
+    [{ action: 'migrate', params: { host: 'host-9' } }, 'move to another host'],
+    [
+      { action: 'migrate', params: { host: 'host-9', datastore: 'datastore-9' } },
+      'move to another host, disks to another datastore',
+    ],
+    [{ action: 'migrate', params: { disks: { '2000': { datastore: 'd' } }, datastoreName: 'ds-9' } }, 'disks to ds-9'],
+    [{ action: 'migrate', params: {} }, 'move'],
   ] as const)('%j → %j', (event, text) => {
     expect(auditSummary(event as never)).toBe(text);
   });

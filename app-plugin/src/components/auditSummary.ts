@@ -71,9 +71,53 @@ export function auditSummary(e: Pick<AuditEvent, 'action' | 'params'>, osNames?:
     }
     case 'delete':
       return 'delete, confirmed by typing the name';
+    case 'clone': {
+      const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const what = str(p.templateName)
+        ? `deploy from ${str(p.templateName)}`
+        : `${p.kind === 'instant' ? 'instant clone' : 'clone'} of ${str(p.sourceName) ?? 'another VM'}`;
+      const c = customizationText(
+        p.customization ?? (str(p.customizationSpec) ? { spec: p.customizationSpec } : undefined)
+      );
+      return [what, c && `customized: ${c}`].filter(Boolean).join(', ');
+    }
+    case 'migrate': {
+      const to = [p.toHostName, p.hostName].find((v) => typeof v === 'string' && v);
+      const parts = [to ? `move to host ${to}` : p.host ? 'move to another host' : ''];
+      if (p.datastore || p.disks) {
+        parts.push(p.datastoreName ? `disks to ${p.datastoreName}` : 'disks to another datastore');
+      }
+      return parts.filter(Boolean).join(', ') || 'move';
+    }
+    case 'customize':
+      return `Customized guest: ${customizationText(p) ?? 'stored spec'}`;
     default:
       return '';
   }
+}
+
+/** "linux-static-web, host web-01, 10.50.0.11/16" from a customization (`{ spec, hostName?, ip? }`). */
+export function customizationText(c: unknown): string | undefined {
+  if (!c || typeof c !== 'object') {
+    return undefined;
+  }
+  const o = c as { spec?: unknown; hostName?: unknown; ip?: unknown };
+  if (typeof o.spec !== 'string' || !o.spec) {
+    return undefined;
+  }
+  const parts = [o.spec];
+  if (typeof o.hostName === 'string' && o.hostName) {
+    parts.push(`host ${o.hostName}`);
+  }
+  if (o.ip === 'dhcp') {
+    parts.push('DHCP');
+  } else if (o.ip && typeof o.ip === 'object') {
+    const ip = o.ip as { address?: unknown; prefix?: unknown };
+    if (typeof ip.address === 'string') {
+      parts.push(`${ip.address}${typeof ip.prefix === 'number' ? `/${ip.prefix}` : ''}`);
+    }
+  }
+  return parts.join(', ');
 }
 
 /** The parameters as "key: value" lines for the expandable details (nested objects flattened). */

@@ -29,6 +29,9 @@ const actionText: Record<string, string> = {
   updateHardware: 'Edit hardware',
   power: 'Power',
   delete: 'Delete',
+  clone: 'Clone or deploy',
+  migrate: 'Migrate',
+  customize: 'Customize guest',
 };
 
 /** `datetime-local` value → ISO time, or undefined when empty or invalid. */

@@ -1,323 +1,90 @@
-import React, { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import {
-  Alert,
-  Button,
-  Combobox,
-  ComboboxOption,
-  Field,
-  FieldSet,
-  Input,
-  LoadingPlaceholder,
-  RadioButtonGroup,
-  Stack,
-} from '@grafana/ui';
-import { toApiError, VsphereClient } from '../api/client';
-import { errorAdvice } from '../api/errors';
+import React from 'react';
+import { Alert, RadioButtonGroup, Stack } from '@grafana/ui';
+import { VsphereClient } from '../api/client';
 import { usePermission } from '../components/AppContext';
 import { AppPage } from '../components/AppPage';
 import { ErrorState } from '../components/ErrorState';
 import { Loading } from '../components/Loading';
-import { formatBytes } from '../components/format';
-import { enumText, toMiB } from '../components/labels';
 import { useAsync } from '../components/hooks';
-import { notifyError, notifySuccess } from '../components/notify';
-import { vmUrl } from '../constants';
-import { FieldRow } from '../components/FieldRow';
+import { BlankForm } from '../components/provision/BlankForm';
+import { CloneFlow } from '../components/provision/CloneFlow';
+import { TemplateFlow } from '../components/provision/TemplateFlow';
+import { useUrlState } from '../components/useUrlState';
 import { selectors } from '../selectors';
-import { GuestOsOption, PlacementOptions } from '../types';
-import { CreateErrors, CreateForm, reachableHosts, reaches, validateCreate } from '../rules/createVm';
 
-const UNITS: Array<{ label: string; value: 'GiB' | 'MiB' }> = [
-  { label: 'GiB', value: 'GiB' },
-  { label: 'MiB', value: 'MiB' },
+type Mode = 'blank' | 'clone' | 'template';
+
+const MODES: Array<{ label: string; value: Mode; description: string; icon: string }> = [
+  { label: 'Blank', value: 'blank', description: 'An empty VM: choose guest OS and hardware', icon: 'file-blank' },
+  { label: 'Clone from VM', value: 'clone', description: 'A copy of an existing VM', icon: 'copy' },
+  {
+    label: 'From template',
+    value: 'template',
+    description: 'A VM template or OVF package of a content library',
+    icon: 'book',
+  },
 ];
 
-function Form({
-  client,
-  guestOs,
-  placement,
-}: {
-  client: VsphereClient;
-  guestOs: GuestOsOption[];
-  placement: PlacementOptions;
-}) {
-  const navigate = useNavigate();
-  const [f, setF] = useState<CreateForm>({
-    name: '',
-    guestOS: '',
-    cpu: '2',
-    coresPerSocket: '',
-    memoryMiB: '4',
-    memoryUnit: 'GiB',
-    diskGiB: '40',
-    network:
-      placement.networks.find((n) =>
-        reaches(n, reachableHosts(placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '', placement))
-      )?.id ?? '',
-    folder: placement.folders[0]?.id ?? '',
-    compute: placement.clusters[0] ? `cluster:${placement.clusters[0].id}` : '',
-    datastore: '',
-  });
-  const [errors, setErrors] = useState<CreateErrors>({});
-  const [formError, setFormError] = useState<string | undefined>();
-  const [advice, setAdvice] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof CreateForm) => (v: string) => setF((old) => ({ ...old, [k]: v }));
-
-  const osOptions = useMemo<Array<ComboboxOption<string>>>(
-    () => guestOs.map((o) => ({ label: o.name, value: o.id, description: enumText(o.family) })),
-    [guestOs]
-  );
-  const computeOptions: Array<ComboboxOption<string>> = [
-    ...placement.clusters.map((c) => ({ label: `Cluster ${c.name}`, value: `cluster:${c.id}` })),
-    ...placement.hosts.map((h) => ({ label: `Host ${h.name}`, value: `host:${h.id}` })),
-    ...placement.resourcePools.map((p) => ({ label: `Resource pool ${p.name}`, value: `pool:${p.id}` })),
-  ];
-  const reach = reachableHosts(f.compute, placement);
-  const known = placement.datastores.some((d) => d.hosts) || placement.networks.some((n) => n.hosts);
-  const dsOptions = placement.datastores
-    .filter((d) => reaches(d, reach))
-    .map((d) => ({
-      label: `${d.name} — ${formatBytes(d.freeBytes)} free of ${formatBytes(d.capacityBytes)}`,
-      value: d.id,
-      description: d.type,
-    }));
-  const netOptions = placement.networks
-    .filter((n) => reaches(n, reach))
-    .map((n) => ({ label: n.name, value: n.id, description: enumText(n.type) }));
-  /** A new compute resource drops a datastore or network it cannot reach. */
-  const setCompute = (compute: string) => {
-    const r = reachableHosts(compute, placement);
-    setF((old) => {
-      const ds = placement.datastores.find((d) => d.id === old.datastore);
-      const net = placement.networks.find((n) => n.id === old.network);
-      return {
-        ...old,
-        compute,
-        datastore: ds && reaches(ds, r) ? old.datastore : '',
-        network: net && !reaches(net, r) ? '' : old.network,
-      };
-    });
-  };
-
-  const submit = async () => {
-    const v = validateCreate(f, placement);
-    setErrors(v.errors);
-    setFormError(undefined);
-    setAdvice(undefined);
-    if (!v.body) {
-      return;
-    }
-    setBusy(true);
-    try {
-      const res = await client.createVm(v.body);
-      notifySuccess(`${res.name} created`);
-      navigate(vmUrl(res.id));
-    } catch (e) {
-      const err = toApiError(e);
-      setFormError(err.message);
-      setAdvice(errorAdvice(err));
-      notifyError(`Could not create ${f.name}`, err.message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const field = (k: keyof CreateForm) => ({ invalid: !!errors[k], error: errors[k] });
-  /** A number input with its label, hint and the validation message next to it. */
-  const numberField = (k: keyof CreateForm, label: string, description: string, id: string, testId: string) => (
-    <Field label={label} description={description} {...field(k)}>
-      <Input
-        id={id}
-        type="number"
-        width={16}
-        value={f[k]}
-        onChange={(e) => set(k)(e.currentTarget.value)}
-        data-testid={testId}
-      />
-    </Field>
-  );
-  return (
-    <form
-      data-testid={selectors.createVm.form}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <FieldSet label="Virtual machine">
-        <Field label="Name" description="Up to 80 characters, no / \ or %" {...field('name')}>
-          <Input
-            id="create-name"
-            width={50}
-            value={f.name}
-            onChange={(e) => set('name')(e.currentTarget.value)}
-            data-testid={selectors.createVm.name}
-          />
-        </Field>
-        <div data-testid={selectors.createVm.guestOs}>
-          <Field label="Guest OS" description="Type to search" {...field('guestOS')}>
-            <Combobox
-              id="create-guest-os"
-              aria-label="Guest OS"
-              width={50}
-              options={osOptions}
-              value={f.guestOS || null}
-              placeholder="Search guest OS"
-              onChange={(o) => set('guestOS')(o?.value ?? '')}
-            />
-          </Field>
-        </div>
-      </FieldSet>
-      <FieldSet label="Hardware">
-        <Stack direction="row" gap={2} wrap="wrap">
-          {numberField('cpu', 'CPUs', '1–128', 'create-cpu', selectors.createVm.cpu)}
-          {numberField(
-            'coresPerSocket',
-            'Cores per socket',
-            'Optional; divides CPUs',
-            'create-cps',
-            selectors.createVm.coresPerSocket
-          )}
-          <Field label="Memory" description="A multiple of 4 MiB" {...field('memoryMiB')}>
-            <FieldRow>
-              <Input
-                id="create-mem"
-                type="number"
-                step="any"
-                width={12}
-                value={f.memoryMiB}
-                onChange={(e) => set('memoryMiB')(e.currentTarget.value)}
-                data-testid={selectors.createVm.memory}
-              />
-              <RadioButtonGroup
-                aria-label="Memory unit"
-                options={UNITS}
-                value={f.memoryUnit ?? 'MiB'}
-                onChange={(u) =>
-                  setF((old) => {
-                    // The size stays: 4 GiB becomes 4096 MiB.
-                    const mib = toMiB(old.memoryMiB, old.memoryUnit ?? 'MiB');
-                    const amount = mib === undefined ? old.memoryMiB : u === 'GiB' ? String(mib / 1024) : String(mib);
-                    return { ...old, memoryUnit: u, memoryMiB: amount };
-                  })
-                }
-              />
-            </FieldRow>
-          </Field>
-          {numberField('diskGiB', 'Disk (GiB)', 'Empty = no disk', 'create-disk', selectors.createVm.disk)}
-        </Stack>
-        <div data-testid={selectors.createVm.network}>
-          <Field label="Network" {...field('network')}>
-            <Combobox
-              aria-label="Network"
-              width={50}
-              isClearable
-              options={netOptions}
-              value={f.network || null}
-              placeholder="No network"
-              onChange={(o) => set('network')(o?.value ?? '')}
-            />
-          </Field>
-        </div>
-      </FieldSet>
-      <FieldSet label="Placement">
-        <div data-testid={selectors.createVm.folder}>
-          <Field label="Folder" {...field('folder')}>
-            <Combobox
-              aria-label="Folder"
-              width={50}
-              options={placement.folders.map((x) => ({ label: x.name, value: x.id }))}
-              value={f.folder || null}
-              onChange={(o) => set('folder')(o?.value ?? '')}
-            />
-          </Field>
-        </div>
-        <div data-testid={selectors.createVm.compute}>
-          <Field label="Cluster, host or resource pool" {...field('compute')}>
-            <Combobox
-              aria-label="Compute resource"
-              width={50}
-              options={computeOptions}
-              value={f.compute || null}
-              onChange={(o) => setCompute(o?.value ?? '')}
-            />
-          </Field>
-        </div>
-        <div data-testid={selectors.createVm.datastore}>
-          <Field
-            label="Datastore"
-            description={
-              known
-                ? 'Only datastores the chosen cluster or host mounts; free space shown'
-                : 'Free space shown; vCenter checks that the chosen cluster or host mounts it'
-            }
-            {...field('datastore')}
-          >
-            <Combobox
-              aria-label="Datastore"
-              width={70}
-              options={dsOptions}
-              value={f.datastore || null}
-              placeholder="Choose a datastore"
-              onChange={(o) => set('datastore')(o?.value ?? '')}
-            />
-          </Field>
-        </div>
-      </FieldSet>
-      {Object.keys(errors).length > 0 && (
-        <Alert severity="error" title="Check the form">
-          {Object.keys(errors).length} field(s) need attention; nothing was sent.
-        </Alert>
-      )}
-      {formError && (
-        <Alert severity="error" title="vCenter did not create the VM">
-          <div>{formError}</div>
-          {advice && <div>{advice}</div>}
-        </Alert>
-      )}
-      {busy && (
-        <div data-testid={selectors.createVm.progress} aria-live="polite">
-          <LoadingPlaceholder text="vCenter is creating the VM…" />
-        </div>
-      )}
-      <Button type="submit" disabled={busy} icon={busy ? 'spinner' : 'plus'} data-testid={selectors.createVm.submit}>
-        {busy ? 'Creating…' : 'Create VM'}
-      </Button>
-    </form>
-  );
-}
-
-function CreateBody({ client }: { client: VsphereClient }) {
-  const perm = usePermission('create');
-  // The choices are only fetched for users who may create, so a Viewer's page sends nothing more.
+function CreateBody({ client, pollMs }: { client: VsphereClient; pollMs?: number }) {
+  const create = usePermission('create');
+  const clone = usePermission('clone');
+  // The way is in the URL (`?how=clone`), so a link can open the clone or template form directly.
+  const [url, setUrl] = useUrlState({ how: '' });
+  const urlMode = url.how;
+  const fallback: Mode = create.allowed || !clone.allowed ? 'blank' : 'clone';
+  const mode: Mode = MODES.some((m) => m.value === urlMode) ? (urlMode as Mode) : fallback;
+  const perm = mode === 'blank' ? create : clone;
+  const any = create.allowed || clone.allowed;
+  // The choices are only fetched for users who may create or clone, so a Viewer's page sends nothing more.
   const options = useAsync(
-    () => (perm.allowed ? Promise.all([client.guestOs(), client.placement()]) : Promise.resolve(undefined)),
-    [client, perm.allowed]
+    () => (any ? Promise.all([client.guestOs(), client.placement()]) : Promise.resolve(undefined)),
+    [client, any]
   );
-  if (!perm.allowed) {
-    return perm.reason?.startsWith('Checking') ? (
+  if (!any) {
+    return create.reason?.startsWith('Checking') ? (
       <Loading text="Checking your permissions…" />
     ) : (
       <Alert severity="info" title="You cannot create VMs">
-        {perm.reason}
+        {create.reason} {clone.reason}
       </Alert>
     );
   }
-  if (options.error) {
-    return (
-      <ErrorState title="Could not load the choices for a new VM" error={options.error} onRetry={options.reload} />
-    );
-  }
-  if (!options.value) {
-    return <Loading text="Loading guest OS and placement choices…" />;
-  }
-  return <Form client={client} guestOs={options.value[0]} placement={options.value[1]} />;
+  const disabled = MODES.filter((m) => !(m.value === 'blank' ? create : clone).allowed).map((m) => m.value);
+  return (
+    <Stack direction="column" gap={2}>
+      <RadioButtonGroup
+        aria-label="How to create the VM"
+        data-testid={selectors.newVm.mode}
+        options={MODES}
+        disabledOptions={disabled}
+        value={mode}
+        onChange={(m) => setUrl({ how: m })}
+      />
+      <p>{MODES.find((m) => m.value === mode)?.description}</p>
+      {!perm.allowed ? (
+        <Alert severity="info" title="Not allowed">
+          {perm.reason}
+        </Alert>
+      ) : options.error ? (
+        <ErrorState title="Could not load the choices for a new VM" error={options.error} onRetry={options.reload} />
+      ) : !options.value ? (
+        <Loading text="Loading guest OS and placement choices…" />
+      ) : mode === 'blank' ? (
+        <BlankForm client={client} guestOs={options.value[0]} placement={options.value[1]} />
+      ) : mode === 'clone' ? (
+        <CloneFlow client={client} guestOs={options.value[0]} placement={options.value[1]} pollMs={pollMs} />
+      ) : (
+        <TemplateFlow client={client} placement={options.value[1]} pollMs={pollMs} />
+      )}
+    </Stack>
+  );
 }
 
-/** Create VM form. */
-export default function CreateVm() {
-  return <AppPage subTitle="A new VM on the chosen vCenter">{(client) => <CreateBody client={client} />}</AppPage>;
+/** New VM: blank, cloned from a VM, or deployed from a content library item. */
+export default function CreateVm({ pollMs }: { pollMs?: number }) {
+  return (
+    <AppPage subTitle="A new VM on the chosen vCenter">
+      {(client) => <CreateBody client={client} pollMs={pollMs} />}
+    </AppPage>
+  );
 }

@@ -242,4 +242,13 @@ describe('VM detail', () => {
     expect(deleted).toEqual({ confirmName: 'web-42' });
     expect(runtimeState.events.at(-1)).toEqual({ type: 'alert-success', payload: ['web-42 deleted'] });
   });
+
+  it('Clone opens New VM with this VM as the source', async () => {
+    useBackend(routes());
+    open();
+    await userEvent.click(await screen.findByTestId(selectors.vmDetail.clone));
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '/a/privatecloud-vsphere-app/vms/new?how=clone&source=vm-42'
+    );
+  });
 });

@@ -12,6 +12,7 @@ import { Loading } from '../components/Loading';
 import { PowerBadge } from '../components/PowerBadge';
 import { DeleteVmModal } from '../components/DeleteVmModal';
 import { EditHardwareModal } from '../components/EditHardwareModal';
+import { MigrateModal } from '../components/migrate/MigrateModal';
 import { formatBytes, formatMiB, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
 import { PowerActions } from '../components/PowerActions';
@@ -127,16 +128,19 @@ function History({ client, id }: { client: VsphereClient; id: string }) {
   );
 }
 
-function Detail({ client, id }: { client: VsphereClient; id: string }) {
+function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pollMs?: number }) {
   const styles = useStyles2(getStyles);
   const navigate = useNavigate();
   const vm = useAsync(() => client.vm(id), [client, id]);
   const osNames = useGuestOsNames(client);
   // What the last power operation or hardware change answered, shown at once over the loaded VM.
+  const [historyKey, setHistoryKey] = useState(0);
   const [fresh, setFresh] = useState<{ base?: VmDetail; patch: Partial<VmDetail> }>({ patch: {} });
   const edit = usePermission('edit');
   const del = usePermission('delete');
-  const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
+  const migrate = usePermission('migrate');
+  const clone = usePermission('clone');
+  const [dialog, setDialog] = useState<'edit' | 'delete' | 'migrate' | undefined>();
 
   if (vm.error) {
     return vm.error.status === 404 || vm.error.code === 'not_found' ? (
@@ -176,6 +180,28 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
             Edit hardware
           </GatedButton>
           <GatedButton
+            allowed={clone.allowed}
+            reason={clone.reason}
+            variant="secondary"
+            icon="copy"
+            onClick={() => navigate(`${prefixRoute(ROUTES.CreateVm)}?how=clone&source=${encodeURIComponent(v.id)}`)}
+            data-testid={selectors.vmDetail.clone}
+            aria-label={`Clone ${v.name}`}
+          >
+            Clone
+          </GatedButton>
+          <GatedButton
+            allowed={migrate.allowed}
+            reason={migrate.reason}
+            variant="secondary"
+            icon="exchange-alt"
+            onClick={() => setDialog('migrate')}
+            data-testid={selectors.migrate.open}
+            aria-label={`Migrate ${v.name}`}
+          >
+            Migrate
+          </GatedButton>
+          <GatedButton
             allowed={del.allowed}
             reason={del.reason}
             variant="destructive"
@@ -190,7 +216,7 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
         </Stack>
         <InfoTable vm={v} osNames={osNames} />
         <UsageCharts uid={client.uid} kind="VirtualMachine" id={v.id} />
-        <History client={client} id={v.id} />
+        <History key={historyKey} client={client} id={v.id} />
       </Stack>
       {dialog === 'edit' && (
         <EditHardwareModal
@@ -201,6 +227,21 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
             setDialog(undefined);
             if (updated) {
               applyFresh(updated);
+            }
+          }}
+        />
+      )}
+      {dialog === 'migrate' && (
+        <MigrateModal
+          client={client}
+          vm={v}
+          pollMs={pollMs}
+          onClose={(moved) => {
+            setDialog(undefined);
+            if (moved) {
+              // The VM runs elsewhere now: read it again so the page shows its new host.
+              vm.reload();
+              setHistoryKey((k) => k + 1);
             }
           }}
         />
@@ -219,7 +260,7 @@ function Detail({ client, id }: { client: VsphereClient; id: string }) {
 }
 
 /** VM detail at /a/privatecloud-vsphere-app/vms/:id (deep-linkable). */
-export default function VmDetailPage() {
+export default function VmDetailPage({ pollMs }: { pollMs?: number }) {
   const { id = '' } = useParams();
-  return <AppPage>{(client) => <Detail client={client} id={id} />}</AppPage>;
+  return <AppPage>{(client) => <Detail client={client} id={id} pollMs={pollMs} />}</AppPage>;
 }

@@ -198,12 +198,18 @@ function VmTable({ client }: { client: VsphereClient }) {
 /** Virtual machines: searchable, sortable, server-paged table with quick power actions. */
 export default function VmList() {
   const create = usePermission('create');
+  const clone = usePermission('clone');
   return (
     <AppPage
       actions={
-        create.allowed ? (
-          <LinkButton icon="plus" href={prefixRoute(ROUTES.CreateVm)} data-testid={selectors.vmList.create}>
-            Create VM
+        create.allowed || clone.allowed ? (
+          <LinkButton
+            icon="plus"
+            // A role that may clone but not create starts on Clone from VM.
+            href={`${prefixRoute(ROUTES.CreateVm)}${create.allowed ? '' : '?how=clone'}`}
+            data-testid={selectors.vmList.create}
+          >
+            New VM
           </LinkButton>
         ) : undefined
       }

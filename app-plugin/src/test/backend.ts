@@ -81,14 +81,23 @@ export const RES = '/api/datasources/uid/ds1/resources';
 /** A `GET me` answer with the given permissions. */
 export function meAnswer(
   role: string,
-  perms: Partial<Record<'create' | 'edit' | 'power' | 'delete' | 'manageSubscriptions', boolean>>
+  perms: Partial<Record<'create' | 'edit' | 'power' | 'delete' | 'clone' | 'migrate' | 'manageSubscriptions', boolean>>
 ) {
   return {
     login: role.toLowerCase(),
     email: `${role.toLowerCase()}@example.com`,
     name: role,
     role,
-    permissions: { create: false, edit: false, power: false, delete: false, manageSubscriptions: false, ...perms },
+    permissions: {
+      create: false,
+      edit: false,
+      power: false,
+      delete: false,
+      clone: false,
+      migrate: false,
+      manageSubscriptions: false,
+      ...perms,
+    },
   };
 }
 
@@ -98,9 +107,11 @@ export const ADMIN = meAnswer('Admin', {
   edit: true,
   power: true,
   delete: true,
+  clone: true,
+  migrate: true,
   manageSubscriptions: true,
 });
 /** Editor defaults. */
-export const EDITOR = meAnswer('Editor', { edit: true, power: true });
+export const EDITOR = meAnswer('Editor', { edit: true, power: true, migrate: true });
 /** Viewer: reads only. */
 export const VIEWER = meAnswer('Viewer', {});
