@@ -37,10 +37,10 @@ func listInto[T any](b *builder, g *errgroup.Group, list func() ([]T, error), ad
 	})
 }
 
-// Build lists everything per datacenter, hosts per cluster, VMs per host and per VM folder and
-// resource pool, with bounded concurrency. Calls: 1 + per datacenter (clusters, hosts, datastores,
-// networks, folders) + per cluster (hosts, pools) + per host (VMs) + per VM folder and per resource
-// pool (their VMs).
+// Build lists everything per datacenter, hosts per cluster and VMs per host, with bounded
+// concurrency. Calls: 1 + per datacenter (clusters, hosts, datastores, networks, folders) +
+// per cluster (hosts, pools) + per host (VMs). The VMs of each VM folder and resource pool are
+// listed later, when a VM page first needs them (containers.go).
 func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 	dcs, err := vc.ListDatacenters(ctx, nil)
 	if err != nil {
@@ -93,7 +93,7 @@ func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 		h.Cluster = hostCluster[h.ID]
 	}
 
-	// Third wave: VMs host by host, and the VMs of each VM folder and resource pool (containers.go).
+	// Third wave: VMs host by host.
 	g, gctx = wave(ctx)
 	for _, h := range s.Hosts {
 		listInto(b, g, func() ([]vcenter.VMSummary, error) {
@@ -102,24 +102,12 @@ func Build(ctx context.Context, vc VCenter) (*Snapshot, error) {
 			s.VMs = append(s.VMs, vmFromSummary(v, h))
 		})
 	}
-	var folders, pools containerLists
-	listContainers(g, gctx, vc, "folders", s.vmFolders(""), &folders)
-	listContainers(g, gctx, vc, "resource_pools", poolIDs(s.ResourcePools), &pools)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	s.vmFolder, s.vmPool = innermost(folders.members), innermost(pools.members)
 	sortByName(s)
 	s.index()
 	return s, nil
-}
-
-func poolIDs(pools []*ResourcePool) []string {
-	out := make([]string, len(pools))
-	for i, p := range pools {
-		out[i] = p.ID
-	}
-	return out
 }
 
 func vmFromSummary(v vcenter.VMSummary, h *Host) *VM {

@@ -23,7 +23,9 @@ type Cache struct {
 	history  []HostChange
 	dsHosts  *DatastoreHosts
 	guests   *VMGuests
-	sf       singleflight.Group
+	// containers are the VM folders' and resource pools' members, listed per datacenter on demand (containers.go).
+	containers *VMContainers
+	sf         singleflight.Group
 
 	// VM updates (cow.go): pending keeps those made while a rebuild runs.
 	building bool

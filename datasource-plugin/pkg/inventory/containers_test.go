@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/privatecloud/vsphere/pkg/models"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
@@ -41,7 +42,7 @@ func TestInnermostContainer(t *testing.T) {
 
 // containerVC is an estate of 2 hosts, 2 VM folders and 2 resource pools whose VM lists honour
 // the hosts / folders / resource_pools / vms filters; tooMany names containers whose list is over
-// vCenter's cap unless split by power state.
+// vCenter's cap unless split by power state, failing those whose whole list fails.
 type containerVC struct {
 	*memVC
 	folderOf, poolOf map[string]string
@@ -74,7 +75,7 @@ func (m *containerVC) ListVMs(ctx context.Context, f vcenter.ListFilter) ([]vcen
 	m.calls = append(m.calls, fmt.Sprint(f))
 	m.mu.Unlock()
 	c := strings.Join(append(f["folders"], f["resource_pools"]...), ",")
-	if m.failing[c] {
+	if m.failing[c] && len(f["vms"]) == 0 { // the container's list fails, a one-VM look-up does not
 		return nil, models.ErrUpstream
 	}
 	if m.tooMany[c] && len(f["power_states"]) == 0 && len(f["vms"]) == 0 {
@@ -101,14 +102,66 @@ func (m *containerVC) ListVMs(ctx context.Context, f vcenter.ListFilter) ([]vcen
 	return out, nil
 }
 
-func TestBuildKnowsEachVMsFolderAndPool(t *testing.T) {
+// containerCalls are the folders= and resource_pools= VM lists made so far.
+func (m *containerVC) containerCalls() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, c := range m.calls {
+		if strings.Contains(c, "folders") || strings.Contains(c, "resource_pools") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestContainersAreListedOncePerSnapshotAndDatacenter(t *testing.T) {
+	ctx := context.Background()
 	m := newContainerVC()
 	m.tooMany = map[string]bool{"group-v5": true}
 	m.failing = map[string]bool{"resgroup-2": true}
-	s, err := Build(context.Background(), m)
+	c := NewCache(m, nil, time.Hour)
+	s, err := c.Get(ctx)
 	if err != nil {
-		t.Fatalf("a failing container list must not fail the build: %v", err)
+		t.Fatal(err)
 	}
+	if calls := m.containerCalls(); len(calls) != 0 {
+		t.Fatalf("the build listed containers: %v", calls)
+	}
+	if c.Containers(s) != nil {
+		t.Fatal("containers known before any VM page asked")
+	}
+	if k := c.ContainersOf(ctx, s, ""); k != nil || len(m.containerCalls()) != 0 {
+		t.Fatal("a VM without datacenter listed containers")
+	}
+
+	// Eight VM pages at once share one listing: group-v4, group-v5 (over the cap: refused, then
+	// split by power state into 3), resgroup-1, resgroup-2 (fails) = 7 calls.
+	var wg sync.WaitGroup
+	got := make([]*VMContainers, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[i] = c.ContainersOf(ctx, s, "datacenter-1") }()
+	}
+	wg.Wait()
+	if calls := m.containerCalls(); len(calls) != 7 {
+		t.Fatalf("%d container lists, want 7: %v", len(calls), calls)
+	}
+	for _, k := range got[1:] {
+		if k != got[0] {
+			t.Fatal("concurrent callers got different container sets")
+		}
+	}
+	var split int
+	for _, call := range m.containerCalls() {
+		if strings.Contains(call, "group-v5") && strings.Contains(call, "power_states") {
+			split++
+		}
+	}
+	if split != 3 {
+		t.Fatalf("%d power-state lists for the capped folder, want 3 (calls %v)", split, m.containerCalls())
+	}
+	k := got[0]
 	tests := []struct{ vm, folder, pool string }{
 		{"vm-0", "group-v4", "resgroup-1"},
 		{"vm-2", "group-v5", ""}, // its pool's list failed: unknown
@@ -117,33 +170,48 @@ func TestBuildKnowsEachVMsFolderAndPool(t *testing.T) {
 		{"vm-404", "", ""},
 	}
 	for _, tc := range tests {
-		if f, p := s.Containers(tc.vm); f != tc.folder || p != tc.pool {
+		if f, p := k.Of(s, tc.vm); f != tc.folder || p != tc.pool {
 			t.Errorf("%s: containers (%q, %q), want (%q, %q)", tc.vm, f, p, tc.folder, tc.pool)
 		}
 	}
-	// group-v5 was over the cap: split by power state (3 calls) instead of failing.
-	var split int
-	for _, c := range m.calls {
-		if strings.Contains(c, "group-v5") && strings.Contains(c, "power_states") {
-			split++
-		}
+	// Listed once: the next page and the no-call reader get the same, without a call.
+	if c.ContainersOf(ctx, s, "datacenter-1") != k || c.Containers(s) != k || len(m.containerCalls()) != 7 {
+		t.Fatalf("a second page listed again: %v", m.containerCalls())
 	}
-	if split != 3 {
-		t.Fatalf("%d power-state lists for the capped folder, want 3 (calls %v)", split, m.calls)
-	}
+
 	// A VM change keeps them; a move forgets that VM's only.
-	moved := s.WithVM(&VM{Object: Object{ID: "vm-0", Name: "name-vm-0"}, PowerState: "POWERED_OFF"}).withUnplaced("vm-0")
-	if f, p := moved.Containers("vm-0"); f != "" || p != "" {
+	changed := s.WithVM(&VM{Object: Object{ID: "vm-0", Name: "name-vm-0", Datacenter: "datacenter-1"}, PowerState: "POWERED_OFF"})
+	moved := changed.withUnplaced("vm-0")
+	if f, _ := k.Of(changed, "vm-0"); f != "group-v4" {
+		t.Fatalf("changed VM lost its folder: %q", f)
+	}
+	if c.ContainersOf(ctx, moved, "datacenter-1") != k || len(m.containerCalls()) != 7 {
+		t.Fatal("a derived snapshot listed again")
+	}
+	if f, p := k.Of(moved, "vm-0"); f != "" || p != "" {
 		t.Fatalf("moved VM keeps containers %q %q", f, p)
 	}
-	if f, _ := moved.Containers("vm-3"); f != "group-v5" {
+	if f, _ := k.Of(moved, "vm-3"); f != "group-v5" {
 		t.Fatalf("other VM lost its folder: %q", f)
 	}
-	if f, _ := s.Containers("vm-0"); f != "group-v4" {
+	if f, _ := k.Of(s, "vm-0"); f != "group-v4" {
 		t.Fatal("the older snapshot changed")
 	}
 	if moved.origin() != s {
 		t.Fatal("the moved snapshot must keep its origin (per-snapshot caches)")
+	}
+
+	// The next build knows nothing until a VM page asks again, then lists again.
+	c.Invalidate()
+	s2, err := c.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := k.Of(s2, "vm-0"); len(m.containerCalls()) != 7 || c.Containers(s2) != nil || f != "" {
+		t.Fatal("the rebuild listed containers or kept the old lists")
+	}
+	if f, _ := c.ContainersOf(ctx, s2, "datacenter-1").Of(s2, "vm-0"); f != "group-v4" || len(m.containerCalls()) != 14 {
+		t.Fatalf("after the rebuild: folder %q, %d lists", f, len(m.containerCalls()))
 	}
 }
 
@@ -198,10 +266,13 @@ func (d *detailVC) ListVMs(ctx context.Context, f vcenter.ListFilter) ([]vcenter
 
 func TestDetailCallsPerVM(t *testing.T) {
 	m := newContainerVC()
-	s, err := Build(context.Background(), m)
+	c := NewCache(m, nil, time.Hour)
+	s, err := c.Get(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A VM page listed the datacenter's containers already (TestDetailFirstPageListsContainers).
+	c.ContainersOf(context.Background(), s, "datacenter-1")
 	// vm-0 and vm-2 are powered on in the snapshot (memVC: even numbers), vm-1 off.
 	tests := []struct {
 		name   string
@@ -226,7 +297,7 @@ func TestDetailCallsPerVM(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			d := &detailVC{containerVC: m, counts: map[string]int{}, power: map[string]string{tc.vm: tc.power}, tools: map[string]bool{tc.vm: tc.tools}}
-			got, err := Detail(context.Background(), d, tc.snap, tc.vm)
+			got, err := c.Detail(context.Background(), d, tc.snap, tc.vm)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,12 +316,73 @@ func TestDetailCallsPerVM(t *testing.T) {
 		})
 	}
 	// The answer of a VM change (one vCenter read) carries the snapshot's containers too.
-	if d := DetailOf(s, "vm-0", &vcenter.VMInfo{Name: "name-vm-0", PowerState: "POWERED_OFF"}); d.Folder != "group-v4" || d.FolderName != "Production" || d.ResourcePool != "resgroup-1" {
+	if d := c.DetailOf(s, "vm-0", &vcenter.VMInfo{Name: "name-vm-0", PowerState: "POWERED_OFF"}); d.Folder != "group-v4" || d.FolderName != "Production" || d.ResourcePool != "resgroup-1" {
 		t.Fatalf("DetailOf containers %q %q %q", d.Folder, d.FolderName, d.ResourcePool)
 	}
 	// An unknown VM: vCenter's 404 and no look-ups.
 	d := &detailVC{containerVC: m, counts: map[string]int{}, power: map[string]string{}}
-	if _, err := Detail(context.Background(), d, s, "vm-404"); err == nil || d.counts["list"] != 0 {
+	if _, err := c.Detail(context.Background(), d, s, "vm-404"); err == nil || d.counts["list"] != 0 {
 		t.Fatalf("unknown VM: %v, calls %v", err, d.counts)
+	}
+}
+
+// The first VM page of a datacenter after a build lists its containers alongside the VM read,
+// once for all pages loaded at once; the pages after it cost what TestDetailCallsPerVM says.
+func TestDetailFirstPageListsContainers(t *testing.T) {
+	ctx := context.Background()
+	m := newContainerVC()
+	d := &detailVC{containerVC: m, counts: map[string]int{}, power: map[string]string{"vm-0": "POWERED_ON", "vm-1": "POWERED_OFF", "vm-2": "POWERED_ON"},
+		tools: map[string]bool{"vm-0": true}}
+	c := NewCache(d, nil, time.Hour) // container lists go through d too, so they are counted
+	s, err := c.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.counts = map[string]int{}
+	var wg sync.WaitGroup
+	for _, id := range []string{"vm-0", "vm-1", "vm-2"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got, err := c.Detail(ctx, d, s, id); err != nil || got.Folder != m.folderOf[id] || got.ResourcePool != m.poolOf[id] {
+				t.Errorf("%s: %v %+v", id, err, got)
+			}
+		}()
+	}
+	wg.Wait()
+	// 2 VM folders + 2 resource pools, once; then per VM: 4 (running, Tools), 1 (off), 2 (running, no Tools).
+	want := map[string]int{"list": 4, "vm": 3, "identity": 2, "filesystems": 1, "interfaces": 1}
+	if !reflect.DeepEqual(d.counts, want) {
+		t.Fatalf("three first pages: calls %v, want %v", d.counts, want)
+	}
+	d.counts = map[string]int{}
+	if _, err := c.Detail(ctx, d, s, "vm-1"); err != nil || !reflect.DeepEqual(d.counts, map[string]int{"vm": 1}) {
+		t.Fatalf("second page of a stopped VM: %v, calls %v", err, d.counts)
+	}
+}
+
+// A container whose list failed is looked up for its VMs (the VM's other container is not).
+func TestDetailFallsBackWhenAContainerListFailed(t *testing.T) {
+	ctx := context.Background()
+	m := newContainerVC()
+	m.failing = map[string]bool{"resgroup-2": true}
+	c := NewCache(m, nil, time.Hour)
+	s, err := c.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ContainersOf(ctx, s, "datacenter-1")
+	d := &detailVC{containerVC: m, counts: map[string]int{}, power: map[string]string{"vm-1": "POWERED_OFF", "vm-3": "POWERED_OFF"}}
+	got, err := c.Detail(ctx, d, s, "vm-1")
+	if err != nil || got.Folder != "group-v4" || got.ResourcePool != "resgroup-2" {
+		t.Fatalf("vm-1: %v %+v", err, got)
+	}
+	// The pool looked up among its cluster's 2 pools; the folder came from the lists.
+	if !reflect.DeepEqual(d.counts, map[string]int{"vm": 1, "list": 2}) {
+		t.Fatalf("calls %v", d.counts)
+	}
+	d.counts = map[string]int{}
+	if _, err := c.Detail(ctx, d, s, "vm-3"); err != nil || !reflect.DeepEqual(d.counts, map[string]int{"vm": 1}) {
+		t.Fatalf("vm-3 in listed containers: %v, calls %v", err, d.counts)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func (s *Snapshot) withVMs(vms []*VM) *Snapshot {
 	ns := &Snapshot{Built: s.Built, Datacenters: s.Datacenters, Datastores: s.Datastores, Networks: s.Networks,
 		Folders: s.Folders, ResourcePools: s.ResourcePools, VMs: vms, from: s.origin(),
-		vmFolder: s.vmFolder, vmPool: s.vmPool, unplaced: s.unplaced}
+		unplaced: s.unplaced}
 	ns.Hosts = make([]*Host, len(s.Hosts))
 	for i, h := range s.Hosts {
 		cp := *h

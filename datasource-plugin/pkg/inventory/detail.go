@@ -110,16 +110,20 @@ func (s *Snapshot) Summary(vm *VM) VMSummary {
 		GuestOS: vm.GuestDisplayName(), GuestOSName: vm.GuestDisplayName(), IP: vm.IP}
 }
 
-// DetailOf is the detail that one vCenter read of the VM gives, with the placement (host, cluster,
-// folder, resource pool and their names) from the snapshot: no guest or container look-ups (those
-// need Detail).
-func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
+// DetailOf is the detail that one vCenter read of the VM gives, with the placement (host, cluster
+// and their names) from the snapshot and folder and resource pool from the container lists made so
+// far: no calls, no guest or container look-ups (those need Detail).
+func (c *Cache) DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
+	return detailOf(snap, c.Containers(snap), id, info)
+}
+
+func detailOf(snap *Snapshot, known *VMContainers, id string, info *vcenter.VMInfo) *VMDetail {
 	d := &VMDetail{}
 	d.VMSummary = VMSummary{ID: id}
 	if vm := snap.lookup(id); vm != nil {
 		d.VMSummary = snap.Summary(vm)
 	}
-	if folder, pool := snap.Containers(id); folder != "" || pool != "" {
+	if folder, pool := known.Of(snap, id); folder != "" || pool != "" {
 		d.Folder, d.ResourcePool = folder, pool
 		if folder != "" {
 			d.FolderName = snap.Name(folder)
@@ -157,14 +161,22 @@ func DetailOf(snap *Snapshot, id string, info *vcenter.VMInfo) *VMDetail {
 	return d
 }
 
-// Detail reads one VM's configuration and, when VMware Tools run, its guest view. Host, cluster,
-// folder and resource pool come from the snapshot; a folder or pool the snapshot does not know (VM
-// created or moved since the build) is found with filtered lists (vms=<id>&folders=<f>), because the
+// Detail reads one VM's configuration and, when VMware Tools run, its guest view. Host and cluster
+// come from the snapshot; folder and resource pool from the VM folders' and resource pools' lists
+// of the VM's datacenter, made once per snapshot by the first VM page that needs them
+// (ContainersOf, alongside the VM read). A folder or pool those lists do not know (VM created or
+// moved since, a list that failed) is found with filtered lists (vms=<id>&folders=<f>), because the
 // VM info has no such fields (VMware vSphere Automation API: "Get Virtual Machine" and "List
 // Virtual Machines" filters). Upstream calls (docs/contracts.md §3, "What a VM page costs"): 1 for
 // a VM that is not powered on; 2 for a running VM without VMware Tools (the guest identity answers
-// 503); 4 with Tools (identity, then local file systems and network interfaces together).
-func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
+// 503); 4 with Tools (identity, then local file systems and network interfaces together); plus,
+// on the first page of a datacenter after a build, one list per VM folder and resource pool there.
+func (c *Cache) Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*VMDetail, error) {
+	return detail(ctx, dr, snap, id, func(ctx context.Context, dc string) *VMContainers { return c.ContainersOf(ctx, snap, dc) })
+}
+
+// detail is Detail with containers(dc) giving the container lists of datacenter dc.
+func detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string, containers func(ctx context.Context, dc string) *VMContainers) (*VMDetail, error) {
 	if err := validateID(id); err != nil {
 		return nil, err
 	}
@@ -173,13 +185,14 @@ func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*V
 	if cached != nil {
 		dc, cluster = cached.Datacenter, cached.Cluster
 	}
-	folder, pool := snap.Containers(id)
 
-	// First round trip: the VM's configuration, and its guest identity alongside when the snapshot
-	// says it runs (a snapshot that is behind costs one identity call answered 503, nothing more).
+	// First round trip: the VM's configuration, its guest identity alongside when the snapshot
+	// says it runs (a snapshot that is behind costs one identity call answered 503, nothing more),
+	// and the container lists of its datacenter unless made already.
 	g, gctx := errgroup.WithContext(ctx)
 	var info *vcenter.VMInfo
 	var ident *vcenter.GuestIdentity
+	var known *VMContainers
 	early := cached != nil && cached.PowerState == "POWERED_ON"
 	g.Go(func() error {
 		var err error
@@ -190,10 +203,15 @@ func Detail(ctx context.Context, dr DetailReader, snap *Snapshot, id string) (*V
 		// 503 "tools not running" is a normal answer here, not a failure of the detail.
 		g.Go(func() error { ident = tolerate(dr.GuestIdentity(gctx, id)); return nil })
 	}
+	if dc != "" && containers != nil {
+		// Never fails: a list that fails leaves its container to the look-ups below.
+		g.Go(func() error { known = containers(gctx, dc); return nil })
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	d := DetailOf(snap, id, info)
+	folder, pool := known.Of(snap, id)
+	d := detailOf(snap, known, id, info)
 	if info.PowerState != "POWERED_ON" {
 		ident = nil
 	}

@@ -113,7 +113,7 @@ func TestGuestOSNameFromIDWithoutVROps(t *testing.T) {
 	if sum.GuestOSName != "Ubuntu Linux (64-bit)" || sum.GuestOS != "Ubuntu Linux (64-bit)" {
 		t.Fatalf("summary %+v", sum)
 	}
-	d := DetailOf(s, "vm-1", vi)
+	d := c.DetailOf(s, "vm-1", vi)
 	if d.GuestOS != "UBUNTU_64" || d.GuestOSName != "Ubuntu Linux (64-bit)" {
 		t.Fatalf("detail guest %q / %q", d.GuestOS, d.GuestOSName)
 	}

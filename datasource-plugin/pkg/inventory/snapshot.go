@@ -93,11 +93,9 @@ type Snapshot struct {
 	hostByID    map[string]*Host
 	clusterByID map[string]*Cluster
 	vmByName    map[string][]*VM
-	// vmFolder and vmPool are each VM's folder and resource pool from the build's container lists;
-	// unplaced are VMs moved through the resource API since, whose containers are unknown
-	// (containers.go). All three are shared between snapshots and never written after creation.
-	vmFolder, vmPool map[string]string
-	unplaced         map[string]bool
+	// unplaced are VMs moved through the resource API since the build, whose folder and resource
+	// pool are unknown (containers.go); shared between snapshots and never written after creation.
+	unplaced map[string]bool
 	// from is the built snapshot this one was derived from by VM updates (nil when built).
 	from *Snapshot
 }

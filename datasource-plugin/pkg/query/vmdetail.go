@@ -35,7 +35,7 @@ func vmDetailQuery(ctx context.Context, d *Deps, q *models.Query, _ backend.Data
 	g.SetLimit(4)
 	for i, vm := range vms {
 		g.Go(func() error {
-			det, err := inventory.Detail(gctx, d.VCenter, s, vm.ID)
+			det, err := d.Inventory.Detail(gctx, d.VCenter, s, vm.ID)
 			details[i] = det
 			return err
 		})

@@ -151,7 +151,7 @@ func placed(vm inventory.VM, s *inventory.Snapshot, host string, info *vcenter.V
 
 // answerDetail writes the VM's fresh detail (status), or the bare id when the read fails.
 func (a *API) answerDetail(w http.ResponseWriter, r *http.Request, status int, id, name string) {
-	d, err := inventory.Detail(r.Context(), a.d.VCenter, a.d.Query.Inventory.Peek(), id)
+	d, err := a.d.Query.Inventory.Detail(r.Context(), a.d.VCenter, a.d.Query.Inventory.Peek(), id)
 	if err != nil {
 		writeJSON(w, status, map[string]string{"id": id, "name": name})
 		return

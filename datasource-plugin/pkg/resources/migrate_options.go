@@ -98,7 +98,7 @@ func (a *API) vmDisks(ctx context.Context, s *inventory.Snapshot, vm *inventory.
 			byName[d.Name] = d.ID
 		}
 	}
-	d := inventory.DetailOf(s, vm.ID, info)
+	d := a.d.Query.Inventory.DetailOf(s, vm.ID, info)
 	out := make([]MigrateDisk, 0, len(d.Disks))
 	for _, disk := range d.Disks {
 		out = append(out, MigrateDisk{Key: disk.Key, Label: disk.Label, Datastore: byName[vmrules.VmdkDatastoreName(disk.VmdkFile)], CapacityBytes: disk.CapacityBytes})

@@ -323,7 +323,7 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 	if change.CPUCount == nil && change.MemoryMiB == nil {
 		// Nothing changes: no intent, no vCenter call.
 		m.emit("success", nil)
-		writeJSON(w, http.StatusOK, inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
+		writeJSON(w, http.StatusOK, a.d.Query.Inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
 		return
 	}
 	if !m.intend() {
@@ -353,7 +353,7 @@ func (a *API) patchHardware(w http.ResponseWriter, r *http.Request) {
 	// vCenter accepted the change: the read before it plus the change is the VM now.
 	a.d.Query.Inventory.UpdateVM(m.vmID, info)
 	m.emit("success", nil)
-	writeJSON(w, http.StatusOK, inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
+	writeJSON(w, http.StatusOK, a.d.Query.Inventory.DetailOf(a.d.Query.Inventory.Peek(), m.vmID, info))
 }
 
 func (a *API) power(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/privatecloud/vsphere/pkg/inventory"
 	"github.com/privatecloud/vsphere/pkg/resources/vmrules"
 	"github.com/privatecloud/vsphere/pkg/vcenter"
 )
@@ -15,7 +14,7 @@ func (a *API) vmDetail(w http.ResponseWriter, r *http.Request) {
 		a.writeErr(w, r, err)
 		return
 	}
-	d, err := inventory.Detail(r.Context(), a.d.VCenter, s, r.PathValue("id"))
+	d, err := a.d.Query.Inventory.Detail(r.Context(), a.d.VCenter, s, r.PathValue("id"))
 	if err != nil {
 		a.writeErr(w, r, err)
 		return

@@ -12,10 +12,12 @@ import (
 )
 
 // vmPage is one VM page of the app measured over gRPC: its requests made at once, as the browser
-// does (app-plugin/src/pages/VmDetail.tsx), on a warm inventory.
+// does (app-plugin/src/pages/VmDetail.tsx), on a cached inventory. lists are the VM lists among
+// the vCenter calls: the VM folders' and resource pools' lists of the VM's datacenter, made by the
+// first VM page there after a build (docs/contracts.md §3 "What a VM page costs").
 type vmPage struct {
-	took      time.Duration
-	vc, vrops int
+	took             time.Duration
+	vc, vrops, lists int
 }
 
 // measureVMPage loads the page of the VM id (GET me, vms/{id}, options/guest-os, vms/{id}/history
@@ -60,5 +62,5 @@ func measureVMPage(ctx context.Context, p *harness.Plugin, inst *harness.Instanc
 	if err != nil {
 		return vmPage{}, err
 	}
-	return vmPage{took: took, vc: calls.Route(" /api/"), vrops: calls.Route("/suite-api/")}, nil
+	return vmPage{took: took, vc: calls.Route(" /api/"), vrops: calls.Route("/suite-api/"), lists: calls.Routes["GET /api/vcenter/vm"]}, nil
 }
