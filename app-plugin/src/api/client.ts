@@ -6,6 +6,7 @@ import {
   AuditEvent,
   CloneRequest,
   ClusterSummary,
+  Customization,
   CustomizationSpecInfo,
   DeployRequest,
   DatastoreSummary,
@@ -185,6 +186,13 @@ export class VsphereClient {
   /** Stored guest customization specs. */
   customizationSpecs(): Promise<CustomizationSpecInfo[]> {
     return request('GET', this.url('customization-specs'));
+  }
+  /**
+   * Applies a stored customization spec with this VM's host name and IPv4 settings to a powered-off
+   * VM (`PUT vms/{id}/customization`); the guest takes it at its next power-on. Answers the VM.
+   */
+  customizeVm(id: string, body: Customization): Promise<VmDetail> {
+    return request('PUT', this.url(`vms/${encodeURIComponent(id)}/customization`), body);
   }
   /** Progress of a vCenter task the backend started. */
   task(id: string): Promise<TaskInfo> {

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { LinkButton, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, LinkButton, Stack, useStyles2 } from '@grafana/ui';
 import { VsphereClient } from '../api/client';
 import { usePermission } from '../components/AppContext';
 import { AppPage } from '../components/AppPage';
@@ -12,6 +12,7 @@ import { Loading } from '../components/Loading';
 import { PowerBadge } from '../components/PowerBadge';
 import { DeleteVmModal } from '../components/DeleteVmModal';
 import { EditHardwareModal } from '../components/EditHardwareModal';
+import { CustomizeGuestModal } from '../components/customize/CustomizeGuestModal';
 import { MigrateModal } from '../components/migrate/MigrateModal';
 import { formatBytes, formatMiB, formatTime } from '../components/format';
 import { useAsync } from '../components/hooks';
@@ -20,6 +21,7 @@ import { UsageCharts } from '../components/UsageCharts';
 import { DataTable } from '../components/DataTable';
 import { cpuText, enumText, guestOsText } from '../components/labels';
 import { useGuestOsNames } from '../components/useGuestOsNames';
+import { customizeBlocked } from '../rules/customize';
 import { hostUrl, prefixRoute, ROUTES } from '../constants';
 import { selectors } from '../selectors';
 import { VmDetail } from '../types';
@@ -140,7 +142,9 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
   const del = usePermission('delete');
   const migrate = usePermission('migrate');
   const clone = usePermission('clone');
-  const [dialog, setDialog] = useState<'edit' | 'delete' | 'migrate' | undefined>();
+  const [dialog, setDialog] = useState<'edit' | 'delete' | 'migrate' | 'customize' | undefined>();
+  // The last guest customization set on this VM, in words, until the user closes the notice.
+  const [customized, setCustomized] = useState<string | undefined>();
 
   if (vm.error) {
     return vm.error.status === 404 || vm.error.code === 'not_found' ? (
@@ -191,6 +195,18 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
             Clone
           </GatedButton>
           <GatedButton
+            // vCenter customizes powered-off VMs only (docs/contracts.md §3 "Guest customization").
+            allowed={clone.allowed && !customizeBlocked(v.powerState)}
+            reason={clone.allowed ? customizeBlocked(v.powerState) : clone.reason}
+            variant="secondary"
+            icon="cog"
+            onClick={() => setDialog('customize')}
+            data-testid={selectors.customize.open}
+            aria-label={`Customize guest of ${v.name}`}
+          >
+            Customize guest
+          </GatedButton>
+          <GatedButton
             allowed={migrate.allowed}
             reason={migrate.reason}
             variant="secondary"
@@ -214,6 +230,13 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
             Delete
           </GatedButton>
         </Stack>
+        {customized && (
+          <div data-testid={selectors.customize.done}>
+            <Alert severity="success" title="Guest customization set" onRemove={() => setCustomized(undefined)}>
+              {customized}
+            </Alert>
+          </div>
+        )}
         <InfoTable vm={v} osNames={osNames} />
         <UsageCharts uid={client.uid} kind="VirtualMachine" id={v.id} />
         <History key={historyKey} client={client} id={v.id} />
@@ -227,6 +250,19 @@ function Detail({ client, id, pollMs }: { client: VsphereClient; id: string; pol
             setDialog(undefined);
             if (updated) {
               applyFresh(updated);
+            }
+          }}
+        />
+      )}
+      {dialog === 'customize' && (
+        <CustomizeGuestModal
+          client={client}
+          vm={v}
+          onClose={(done) => {
+            setDialog(undefined);
+            if (done) {
+              applyFresh(done.vm);
+              setCustomized(done.summary);
             }
           }}
         />

@@ -297,7 +297,14 @@ export function ProvisionWizard({
             The stored customization specs could not be read: {specs.error.message}
           </Alert>
         ) : (
-          <CustomizationFields specs={specs.value ?? []} family={family} f={f} errors={errors} onChange={patch} />
+          <CustomizationFields
+            specs={specs.value ?? []}
+            family={family}
+            f={f}
+            count={f.count}
+            errors={errors}
+            onChange={patch}
+          />
         ))}
       {Object.keys(errors).length > 0 && (
         <Alert severity="error" title="Check the form">
