@@ -89,9 +89,7 @@ func TestCustomizeVMRolesValidationAndAudit(t *testing.T) {
 	}
 	e.resetCalls()
 	for _, u := range []*backend.User{viewerUser, vmopsEditor} {
-		if status, body := e.call(u, http.MethodPut, "vms/"+off+"/customization", good); status != 403 || !strings.Contains(body["message"].(string), "customizing a VM's guest needs the Admin role") {
-			t.Fatalf("%s customize: %d %v", u.Role, status, body)
-		}
+		e.expectAnswer(t, u, http.MethodPut, "vms/"+off+"/customization", good, 403, "customizing a VM's guest needs the Admin role")
 	}
 	tests := []struct {
 		name, vm string
@@ -113,11 +111,7 @@ func TestCustomizeVMRolesValidationAndAudit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.call(adminUser, http.MethodPut, "vms/"+tc.vm+"/customization", tc.body)
-			msg, _ := body["message"].(string)
-			if status != tc.status || !strings.Contains(msg, tc.msg) {
-				t.Fatalf("%d %v, want %d with %q", status, body, tc.status, tc.msg)
-			}
+			e.expectAnswer(t, adminUser, http.MethodPut, "vms/"+tc.vm+"/customization", tc.body, tc.status, tc.msg)
 		})
 	}
 	if c, _ := e.sim.Calls(); c.Route("PUT", "guest/customization") != 0 {

@@ -20,9 +20,7 @@ func TestInstantCloneRolesValidationAndAudit(t *testing.T) {
 	good := map[string]any{"name": "ic-it-01"}
 	e.resetCalls()
 	for _, u := range []*backend.User{viewerUser, vmopsEditor} {
-		if status, body := e.call(u, http.MethodPost, "vms/"+on+"/instant-clone", good); status != 403 {
-			t.Fatalf("%s instant clone: %d %v", u.Role, status, body)
-		}
+		e.expectAnswer(t, u, http.MethodPost, "vms/"+on+"/instant-clone", good, 403, "")
 	}
 	tests := []struct {
 		name, vm string
@@ -41,11 +39,7 @@ func TestInstantCloneRolesValidationAndAudit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.call(adminUser, http.MethodPost, "vms/"+tc.vm+"/instant-clone", tc.body)
-			msg, _ := body["message"].(string)
-			if status != tc.status || !strings.Contains(msg, tc.msg) {
-				t.Fatalf("%d %v, want %d with %q", status, body, tc.status, tc.msg)
-			}
+			e.expectAnswer(t, adminUser, http.MethodPost, "vms/"+tc.vm+"/instant-clone", tc.body, tc.status, tc.msg)
 		})
 	}
 	if n := e.vcenterPosts(); n != 0 {

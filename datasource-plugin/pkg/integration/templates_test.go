@@ -79,9 +79,7 @@ func TestDeployTemplateRolesValidationAndAudit(t *testing.T) {
 	}
 	e.resetCalls()
 	for _, u := range []*backend.User{viewerUser, vmopsEditor} {
-		if status, body := e.call(u, http.MethodPost, "templates/"+ubuntu+"/deploy", good); status != 403 {
-			t.Fatalf("%s deploy: %d %v", u.Role, status, body)
-		}
+		e.expectAnswer(t, u, http.MethodPost, "templates/"+ubuntu+"/deploy", good, 403, "")
 	}
 	tests := []struct {
 		name, item string
@@ -101,11 +99,7 @@ func TestDeployTemplateRolesValidationAndAudit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.call(adminUser, http.MethodPost, "templates/"+tc.item+"/deploy", tc.body)
-			msg, _ := body["message"].(string)
-			if status != tc.status || !strings.Contains(msg, tc.msg) {
-				t.Fatalf("%d %v, want %d with %q", status, body, tc.status, tc.msg)
-			}
+			e.expectAnswer(t, adminUser, http.MethodPost, "templates/"+tc.item+"/deploy", tc.body, tc.status, tc.msg)
 		})
 	}
 	if c, _ := e.sim.Calls(); c.Route("POST", "library-items") != 0 {

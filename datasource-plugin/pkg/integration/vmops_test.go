@@ -265,11 +265,7 @@ func TestMigrateValidationSendsNothing(t *testing.T) {
 	e.resetCalls()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.call(adminUser, http.MethodPost, "vms/"+tc.path+"/migrate", tc.body)
-			msg, _ := body["message"].(string)
-			if status != tc.status || !strings.Contains(msg, tc.msg) {
-				t.Fatalf("%d %v, want %d with %q", status, body, tc.status, tc.msg)
-			}
+			e.expectAnswer(t, adminUser, http.MethodPost, "vms/"+tc.path+"/migrate", tc.body, tc.status, tc.msg)
 		})
 	}
 	if n := e.vcenterPosts(); n != 0 {
@@ -358,11 +354,7 @@ func TestCloneValidationSendsNothing(t *testing.T) {
 	e.resetCalls()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.call(adminUser, http.MethodPost, "vms/"+tc.source+"/clone", tc.body)
-			msg, _ := body["message"].(string)
-			if status != tc.status || !strings.Contains(msg, tc.msg) {
-				t.Fatalf("%d %v, want %d with %q", status, body, tc.status, tc.msg)
-			}
+			e.expectAnswer(t, adminUser, http.MethodPost, "vms/"+tc.source+"/clone", tc.body, tc.status, tc.msg)
 		})
 	}
 	if n := e.vcenterPosts(); n != 0 {
@@ -432,4 +424,16 @@ func TestRequestsWithoutUserNeverCloneMoveOrDeploy(t *testing.T) {
 	if n := e.vcenterPosts(); n != 0 {
 		t.Fatalf("requests without a user sent %d POSTs to vCenter", n)
 	}
+}
+
+// expectAnswer sends one resource API call as user and fails unless the answer has the status and
+// its message contains msg ("" matches any); it answers the body for further checks.
+func (e *vmopsEnv) expectAnswer(t *testing.T, user *backend.User, method, path string, body any, status int, msg string) map[string]any {
+	t.Helper()
+	got, answer := e.call(user, method, path, body)
+	text, _ := answer["message"].(string)
+	if got != status || !strings.Contains(text, msg) {
+		t.Fatalf("%s %s as %s: %d %v, want %d with %q", method, path, user.Login, got, answer, status, msg)
+	}
+	return answer
 }
