@@ -122,7 +122,8 @@ describe('Migrate', () => {
   it('shows hosts now/after at the alert levels, offers only compatible ones and mounted datastores, then moves with progress', async () => {
     let moved = false;
     let body: unknown;
-    let reads = 0;
+    // The task runs until the test has seen its progress bar (a fixed number of reads races the 5 ms poll).
+    let finish = false;
     useBackend(
       routes({
         [`GET ${RES}/vms/vm-42`]: () => (moved ? vmDetail({ host: 'host-9', hostName: 'esx-09.lab' }) : vmDetail()),
@@ -131,7 +132,7 @@ describe('Migrate', () => {
           return { task: 'm1' };
         },
         [`GET ${RES}/tasks/m1`]: () => {
-          if (++reads === 1) {
+          if (!finish) {
             return { id: 'm1', status: 'RUNNING', progress: 55, message: 'Migrating the virtual machine', done: false };
           }
           moved = true;
@@ -180,6 +181,7 @@ describe('Migrate', () => {
     );
     await userEvent.click(screen.getByTestId(selectors.migrate.submit));
     expect(await screen.findByRole('progressbar', { name: 'Progress of moving web-42' })).toBeInTheDocument();
+    finish = true;
     // Done: the dialog closes and the page shows the new host.
     await waitFor(() => expect(screen.queryByTestId(selectors.migrate.modal)).not.toBeInTheDocument());
     expect(await within(screen.getByTestId(selectors.vmDetail.info)).findByText('esx-09.lab')).toBeInTheDocument();
