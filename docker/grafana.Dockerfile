@@ -14,7 +14,7 @@ FROM golang:${GO_VERSION}-bookworm AS go
 
 FROM node:${NODE_VERSION}-bookworm AS package
 COPY --from=go /usr/local/go /usr/local/go
-ENV PATH=/usr/local/go/bin:/root/go/bin:$PATH
+ENV GOPATH=/go PATH=/usr/local/go/bin:/go/bin:$PATH
 WORKDIR /src
 # npm workspaces: `npm ci` needs the lock file and every workspace's package.json; the root's own
 # dev dependencies (zip writer, levitate, sign-plugin) are used by the package script.
