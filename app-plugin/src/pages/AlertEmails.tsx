@@ -4,7 +4,7 @@ import { css } from '@emotion/css';
 import { ApiError, toApiError, VsphereClient } from '../api/client';
 import { errorAdvice } from '../api/errors';
 import { DataTable } from '../components/DataTable';
-import { InventoryPicker } from '../components/InventoryPicker';
+import { InventoryPicker, PickerEntity } from '../components/InventoryPicker';
 import { useAppContext, usePermission } from '../components/AppContext';
 import { AppPage } from '../components/AppPage';
 import { Empty } from '../components/Empty';
@@ -28,6 +28,37 @@ const severityText: Record<string, string> = {
   warning: 'Warning and above',
   critical: 'Critical only',
 };
+
+/** The alert matchers picked from the inventory, in the order the form shows them. */
+const MATCHER_PICKERS: Array<{
+  key: 'cluster' | 'host' | 'vm';
+  entity: PickerEntity;
+  label: string;
+  pickerLabel: string;
+  description: string;
+}> = [
+  {
+    key: 'cluster',
+    entity: 'clusters',
+    label: 'Only these clusters',
+    pickerLabel: 'Clusters',
+    description: 'Picked from the inventory; empty = all',
+  },
+  {
+    key: 'host',
+    entity: 'hosts',
+    label: 'Only these hosts',
+    pickerLabel: 'Hosts',
+    description: 'Picked from the inventory; empty = all',
+  },
+  {
+    key: 'vm',
+    entity: 'vms',
+    label: 'Only these VMs',
+    pickerLabel: 'VMs',
+    description: 'Type part of a name to search; empty = all',
+  },
+];
 
 const list = (names: string[]) => names.map((x) => x.trim()).filter(Boolean);
 
@@ -205,39 +236,19 @@ function MyRegistration({ client, current }: { client: VsphereClient; current?: 
             aria-label="Send resolved notices"
           />
         </Field>
-        <Field label="Only these clusters" description="Picked from the inventory; empty = all">
-          <div data-testid={selectors.alerts.picker('cluster')}>
-            <InventoryPicker
-              client={client}
-              entity="clusters"
-              label="Clusters"
-              value={f.cluster}
-              onChange={(v) => setF({ ...f, cluster: v })}
-            />
-          </div>
-        </Field>
-        <Field label="Only these hosts" description="Picked from the inventory; empty = all">
-          <div data-testid={selectors.alerts.picker('host')}>
-            <InventoryPicker
-              client={client}
-              entity="hosts"
-              label="Hosts"
-              value={f.host}
-              onChange={(v) => setF({ ...f, host: v })}
-            />
-          </div>
-        </Field>
-        <Field label="Only these VMs" description="Type part of a name to search; empty = all">
-          <div data-testid={selectors.alerts.picker('vm')}>
-            <InventoryPicker
-              client={client}
-              entity="vms"
-              label="VMs"
-              value={f.vm}
-              onChange={(v) => setF({ ...f, vm: v })}
-            />
-          </div>
-        </Field>
+        {MATCHER_PICKERS.map((m) => (
+          <Field key={m.key} label={m.label} description={m.description}>
+            <div data-testid={selectors.alerts.picker(m.key)}>
+              <InventoryPicker
+                client={client}
+                entity={m.entity}
+                label={m.pickerLabel}
+                value={f[m.key]}
+                onChange={(v) => setF({ ...f, [m.key]: v })}
+              />
+            </div>
+          </Field>
+        ))}
         <Field label="Digest (minutes)" description="0 sends each alert at once" invalid={!!error} error={error}>
           <Input
             type="number"

@@ -1,25 +1,9 @@
 import { HardwareLimits, PowerState } from '../types';
 import { validateHardware } from './hardware';
+import { limits as vmLimits } from '../test/fixtures';
 
 /** A VM with 4 CPUs and 8 GiB, everything allowed; each case switches off what it tests. */
-function limits(over: Partial<HardwareLimits> = {}): HardwareLimits {
-  return {
-    powerState: 'POWERED_ON',
-    cpuHotAddEnabled: true,
-    cpuHotRemoveEnabled: true,
-    memoryHotAddEnabled: true,
-    cpuCount: 4,
-    memoryMiB: 8192,
-    minCpu: 1,
-    maxCpu: 128,
-    minMemoryMiB: 4,
-    maxMemoryMiB: 6128640,
-    canChangeCpu: true,
-    canChangeMemory: true,
-    reasons: {},
-    ...over,
-  };
-}
+const limits = (over: Partial<HardwareLimits> = {}): HardwareLimits => vmLimits({ cpuHotRemoveEnabled: true, ...over });
 
 const STATES: PowerState[] = ['POWERED_ON', 'POWERED_OFF', 'SUSPENDED'];
 const BOOLS = [true, false];
