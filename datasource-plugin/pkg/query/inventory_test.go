@@ -76,18 +76,25 @@ func TestInventoryIsCached(t *testing.T) {
 	}
 }
 
-// newFixtureWithout is the recorded fixture with the exchanges of one vROps path left out, so
-// that call fails (the replay answers 404) while everything else works.
-func newFixtureWithout(t *testing.T, vropsPath string) *fixture {
+// recordings loads the recorded vCenter and vROps exchanges (testdata/vcenter.json, vrops.json).
+func recordings(t *testing.T) (vc, vr []replay.Exchange) {
 	t.Helper()
 	vc, err := replay.Load("testdata/vcenter.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vr, err := replay.Load("testdata/vrops.json")
+	vr, err = replay.Load("testdata/vrops.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return vc, vr
+}
+
+// newFixtureWithout is the recorded fixture with the exchanges of one vROps path left out, so
+// that call fails (the replay answers 404) while everything else works.
+func newFixtureWithout(t *testing.T, vropsPath string) *fixture {
+	t.Helper()
+	vc, vr := recordings(t)
 	var kept []replay.Exchange
 	for _, e := range vr {
 		if e.Path != vropsPath {

@@ -86,14 +86,7 @@ func appendTo(b map[string]any, key string, items ...map[string]any) {
 // dup makes vROps list vc1's vm-100 twice.
 func newTwoVCFixture(t *testing.T, url string, dup bool) *fixture {
 	t.Helper()
-	vc, err := replay.Load("testdata/vcenter.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vr, err := replay.Load("testdata/vrops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	vc, vr := recordings(t)
 	var out []replay.Exchange
 	for _, e := range vr {
 		switch e.Path {
