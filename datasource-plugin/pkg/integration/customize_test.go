@@ -79,14 +79,7 @@ func TestCustomizeVMRolesValidationAndAudit(t *testing.T) {
 	off, offName := e.vmWith("POWERED_OFF", false)
 	on, _ := e.vmWith("POWERED_ON", false)
 	good := map[string]any{"spec": "linux-static-web", "hostName": "web-it-07", "ip": staticWeb}
-	with := func(k string, v any) map[string]any {
-		m := map[string]any{}
-		for a, b := range good {
-			m[a] = b
-		}
-		m[k] = v
-		return m
-	}
+	with := func(k string, v any) map[string]any { return withField(good, k, v) }
 	e.resetCalls()
 	for _, u := range []*backend.User{viewerUser, vmopsEditor} {
 		e.expectAnswer(t, u, http.MethodPut, "vms/"+off+"/customization", good, 403, "customizing a VM's guest needs the Admin role")

@@ -106,14 +106,7 @@ func TestOVFSummaryDeployAndTemplatesCache(t *testing.T) {
 	}
 	place := map[string]any{"folder": es.folder, "cluster": es.cluster}
 	good := map[string]any{"name": "photon-it-01", "placement": place, "acceptEula": true, "networkMappings": map[string]any{"VM Network": network}, "powerOn": true}
-	with := func(k string, v any) map[string]any {
-		m := map[string]any{}
-		for a, b := range good {
-			m[a] = b
-		}
-		m[k] = v
-		return m
-	}
+	with := func(k string, v any) map[string]any { return withField(good, k, v) }
 	e.resetCalls()
 	for _, tc := range []struct {
 		name, path string

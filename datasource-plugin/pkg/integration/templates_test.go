@@ -69,14 +69,7 @@ func TestDeployTemplateRolesValidationAndAudit(t *testing.T) {
 	ids, ovf := e.templateIDs()
 	ubuntu := ids["ubuntu-22.04-template"]
 	good := map[string]any{"name": "web-it-01", "placement": map[string]any{"folder": es.folder, "cluster": es.cluster}, "powerOn": true, "customizationSpec": "linux-static-web"}
-	with := func(k string, v any) map[string]any {
-		m := map[string]any{}
-		for a, b := range good {
-			m[a] = b
-		}
-		m[k] = v
-		return m
-	}
+	with := func(k string, v any) map[string]any { return withField(good, k, v) }
 	e.resetCalls()
 	for _, u := range []*backend.User{viewerUser, vmopsEditor} {
 		e.expectAnswer(t, u, http.MethodPost, "templates/"+ubuntu+"/deploy", good, 403, "")

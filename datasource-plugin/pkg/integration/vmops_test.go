@@ -3,6 +3,7 @@ package integration
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -436,4 +437,11 @@ func (e *vmopsEnv) expectAnswer(t *testing.T, user *backend.User, method, path s
 		t.Fatalf("%s %s as %s: %d %v, want %d with %q", method, path, user.Login, got, answer, status, msg)
 	}
 	return answer
+}
+
+// withField is a copy of body with field k set to v (one field changed per refusal case).
+func withField(body map[string]any, k string, v any) map[string]any {
+	m := maps.Clone(body)
+	m[k] = v
+	return m
 }
